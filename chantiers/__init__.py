@@ -1,0 +1,1 @@
+"""The shared workstreams ("chantiers"), their resources, steps and participating projects."""

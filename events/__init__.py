@@ -1,0 +1,1 @@
+"""Workshops, territorial meetings and other events of the chantiers."""

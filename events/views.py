@@ -1,0 +1,35 @@
+"""Public pages of the events: list (upcoming and past, filtered) and detail."""
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.views.generic import DetailView, TemplateView
+
+from events.models import Event
+from events.selectors import event_detail_queryset, event_filter
+from portal.pagination import paginate, query_without
+
+
+class EventListView(TemplateView):
+    template_name = "events/event_list.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        filterset = event_filter(data=self.request.GET)
+        events = filterset.qs
+        context.update(
+            filter=filterset,
+            upcoming_page=paginate(self.request, events.upcoming(), param="a_venir"),
+            past_page=paginate(self.request, events.past(), param="passes"),
+            upcoming_query=query_without(self.request, "a_venir"),
+            past_query=query_without(self.request, "passes"),
+        )
+        return context
+
+
+class EventDetailView(DetailView):
+    template_name = "events/event_detail.html"
+    context_object_name = "event"
+
+    def get_queryset(self) -> QuerySet[Event]:
+        return event_detail_queryset()

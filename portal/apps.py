@@ -1,0 +1,29 @@
+"""App configurations for the portal package and for the admin site."""
+
+from importlib import import_module
+
+from django.apps import AppConfig, apps
+from django.contrib.admin.apps import SimpleAdminConfig
+from django.utils.module_loading import module_has_submodule
+from django.utils.translation import gettext_lazy as _
+
+
+class PortalConfig(AppConfig):
+    name = "portal"
+    verbose_name = _("Portail")
+
+
+class PortalAdminConfig(SimpleAdminConfig):
+    """The admin, discovering every app's admin module except django-leaflet's.
+
+    ``leaflet.admin`` imports GeoDjango, which needs GDAL; the portal stores points as plain
+    latitude/longitude and ships its own point picker, so that module must never be imported.
+    """
+
+    skipped = frozenset({"leaflet"})
+
+    def ready(self) -> None:
+        super().ready()
+        for config in apps.get_app_configs():
+            if config.name not in self.skipped and module_has_submodule(config.module, "admin"):
+                import_module(f"{config.name}.admin")

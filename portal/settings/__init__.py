@@ -1,0 +1,1 @@
+"""Settings split by context: base, local (default), test, production."""

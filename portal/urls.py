@@ -1,0 +1,31 @@
+"""Site URLs: the public pages of each app, the admin, and the French error pages."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from portal import views
+
+admin.site.site_header = _("Chantiers communs – administration")
+admin.site.site_title = _("Chantiers communs")
+admin.site.index_title = _("Cellule Manger Demain")
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("chantiers/", include("chantiers.urls")),
+    path("projets/", include("projets.urls")),
+    path("territoires/", include("territoires.urls")),
+    path("evenements/", include("events.urls")),
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+if settings.DEBUG:
+    from django.views import defaults
+
+    # The French error pages (templates/404.html and 500.html), viewable while developing.
+    urlpatterns += [
+        path("404/", defaults.page_not_found, {"exception": Exception()}),
+        path("500/", defaults.server_error),
+    ]

@@ -1,0 +1,1 @@
+"""The funded projects, their types and the partner organisations."""

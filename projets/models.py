@@ -1,0 +1,157 @@
+"""Projects funded to relocalise food in Wallonia, their types, and partner organisations."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from portal.models import LocatedModel, TimeStampedModel
+
+
+class ProjectType(models.Model):
+    """A label such as Logistique or Gouvernance; staff edit the list."""
+
+    name = models.CharField(_("nom"), max_length=100, unique=True)
+    slug = models.SlugField(_("slug"), max_length=100, unique=True)
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("type de projet")
+        verbose_name_plural = _("types de projet")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return f"{reverse('projets:project_list')}?type={self.slug}"
+
+
+class Organisation(TimeStampedModel):
+    """A partner organisation: a network, an agency, a public body or the Cellule itself."""
+
+    class Kind(models.TextChoices):
+        PUBLIC = "public", _("Administration ou organisme public")
+        NETWORK = "network", _("Réseau ou fédération")
+        AGENCY = "agency", _("Agence ou structure d'appui")
+        ASSOCIATION = "association", _("Association")
+        OTHER = "other", _("Autre")
+
+    name = models.CharField(_("nom"), max_length=200, unique=True)
+    acronym = models.CharField(_("sigle"), max_length=30, blank=True)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    description = models.TextField(_("présentation"), blank=True)
+    website = models.URLField(_("site web"), blank=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        if self.acronym and self.acronym != self.name:
+            return f"{self.acronym} – {self.name}"
+        return self.name
+
+    @property
+    def short_name(self) -> str:
+        return self.acronym or self.name
+
+
+class ProjectQuerySet(models.QuerySet["Project"]):
+    def public(self) -> ProjectQuerySet:
+        """Projects shown on the public pages (every status but withdrawn ones)."""
+        return self.exclude(status=Project.Status.WITHDRAWN)
+
+    def located(self) -> ProjectQuerySet:
+        return self.filter(latitude__isnull=False, longitude__isnull=False)
+
+    def in_province(self, province: object) -> ProjectQuerySet:
+        return self.filter(province=province)
+
+    def search(self, text: str) -> ProjectQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(summary__icontains=text)
+            | Q(promoters__icontains=text)
+            | Q(communes__icontains=text)
+        )
+
+
+class Project(LocatedModel, TimeStampedModel):
+    class Status(models.TextChoices):
+        ONGOING = "ongoing", _("En cours")
+        COMPLETED = "completed", _("Terminé")
+        WITHDRAWN = "withdrawn", _("Retiré")
+
+    name = models.CharField(_("nom"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    summary = models.CharField(_("résumé"), max_length=300, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    promoters = models.CharField(
+        _("porteurs"),
+        max_length=500,
+        blank=True,
+        help_text=_("Les organisations qui portent le projet, séparées par des points-virgules."),
+    )
+    province = models.ForeignKey(
+        "territoires.Province",
+        verbose_name=_("province"),
+        on_delete=models.PROTECT,
+        related_name="projects",
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide pour un projet à l'échelle de la Wallonie."),
+    )
+    communes = models.CharField(_("communes"), max_length=300, blank=True)
+    types = models.ManyToManyField(
+        ProjectType, verbose_name=_("types de projet"), related_name="projects", blank=True
+    )
+    partners = models.ManyToManyField(
+        Organisation, verbose_name=_("partenaires"), related_name="projects", blank=True
+    )
+    website = models.URLField(_("site web"), blank=True)
+    contact_name = models.CharField(_("contact public (nom)"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact public (e-mail)"), blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.ONGOING
+    )
+    is_confirmed = models.BooleanField(
+        _("fiche confirmée par la Cellule"),
+        default=False,
+        help_text=_("Décoché tant que la Cellule Manger Demain n'a pas vérifié la fiche."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Où l'information a été publiée (presse, site Manger Demain…)."),
+    )
+    location_is_approximate = models.BooleanField(
+        _("position approximative"),
+        default=False,
+        help_text=_("Coché quand le point est le centre de la commune, pas l'adresse du projet."),
+    )
+
+    objects = ProjectQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("projet")
+        verbose_name_plural = _("projets")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("projets:project_detail", kwargs={"slug": self.slug})
+
+    @property
+    def promoter_list(self) -> list[str]:
+        return [p.strip() for p in self.promoters.split(";") if p.strip()]

@@ -1,0 +1,1 @@
+"""The five Walloon provinces and the territorial officers who follow them."""

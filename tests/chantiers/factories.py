@@ -1,0 +1,43 @@
+"""Factories for chantiers, their resources, steps and participations."""
+
+import factory
+
+from chantiers.models import Chantier, Participation, Resource, Step
+from tests.projets.factories import ProjectFactory
+
+
+class ChantierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Chantier
+
+    title = factory.Sequence(lambda n: f"Chantier {n}")
+    slug = factory.Sequence(lambda n: f"chantier-{n}")
+    objective = factory.Faker("sentence", locale="fr_FR")
+    description = factory.Faker("paragraph", locale="fr_FR")
+    order = factory.Sequence(lambda n: n)
+
+
+class ResourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    chantier = factory.SubFactory(ChantierFactory)
+    title = factory.Sequence(lambda n: f"Ressource {n}")
+    description = factory.Faker("sentence", locale="fr_FR")
+
+
+class StepFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Step
+
+    chantier = factory.SubFactory(ChantierFactory)
+    order = factory.Sequence(lambda n: n + 1)
+    title = factory.Sequence(lambda n: f"Étape {n}")
+
+
+class ParticipationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Participation
+
+    chantier = factory.SubFactory(ChantierFactory)
+    project = factory.SubFactory(ProjectFactory)

@@ -1,0 +1,16 @@
+"""Factories for site-wide models."""
+
+import factory
+
+from portal.models import User
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+
+    email = factory.Sequence(lambda n: f"person{n}@example.org")
+    first_name = factory.Faker("first_name", locale="fr_BE")
+    last_name = factory.Faker("last_name", locale="fr_BE")
+    password = factory.django.Password("correct horse battery staple")
