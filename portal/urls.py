@@ -18,7 +18,6 @@ urlpatterns = [
     path("territoires/", include("territoires.urls")),
     path("evenements/", include("events.urls")),
     path("admin/", admin.site.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
 ]
 
 if settings.DEBUG:
