@@ -151,17 +151,15 @@ class Step(models.Model):
     def __str__(self) -> str:
         return f"{self.chantier} – {self.order}. {self.title}"
 
+    def get_absolute_url(self) -> str:
+        return f"{self.chantier.get_absolute_url()}#etape-{self.order}"
+
     def clean(self) -> None:
         super().clean()
         if self.start_date and self.end_date and self.end_date < self.start_date:
             raise ValidationError({"end_date": _("La fin ne peut pas précéder le début.")})
         if self.is_continuous and (self.start_date or self.end_date):
-            raise ValidationError(
-                {"is_continuous": _("Une étape en continu n'a pas de dates.")}
-            )
-
-    def get_absolute_url(self) -> str:
-        return f"{self.chantier.get_absolute_url()}#etape-{self.order}"
+            raise ValidationError({"is_continuous": _("Une étape en continu n'a pas de dates.")})
 
     @property
     def dates(self) -> tuple[datetime.date | None, datetime.date | None]:
@@ -214,9 +212,7 @@ class Participation(TimeStampedModel):
         on_delete=models.CASCADE,
         related_name="participations",
     )
-    role = models.CharField(
-        _("rôle"), max_length=20, choices=Role.choices, default=Role.INTERESTED
-    )
+    role = models.CharField(_("rôle"), max_length=20, choices=Role.choices, default=Role.INTERESTED)
 
     class Meta:
         verbose_name = _("participation")

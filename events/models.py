@@ -75,7 +75,10 @@ class Event(LocatedModel, TimeStampedModel):
     )
     start = models.DateTimeField(_("début"))
     end = models.DateTimeField(
-        _("fin"), null=True, blank=True, help_text=_("Laisser vide si l'heure de fin n'est pas connue.")
+        _("fin"),
+        null=True,
+        blank=True,
+        help_text=_("Laisser vide si l'heure de fin n'est pas connue."),
     )
     time_to_be_confirmed = models.BooleanField(
         _("horaire à préciser"),
@@ -94,7 +97,9 @@ class Event(LocatedModel, TimeStampedModel):
         validators=[MinValueValidator(1)],
         help_text=_("Laisser vide pour un nombre de places illimité."),
     )
-    registration_opens_at = models.DateTimeField(_("ouverture des inscriptions"), null=True, blank=True)
+    registration_opens_at = models.DateTimeField(
+        _("ouverture des inscriptions"), null=True, blank=True
+    )
     registration_closes_at = models.DateTimeField(
         _("clôture des inscriptions"), null=True, blank=True
     )
@@ -122,7 +127,8 @@ class Event(LocatedModel, TimeStampedModel):
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="event_end_after_start"
             ),
             models.CheckConstraint(
-                condition=Q(capacity__isnull=True) | Q(capacity__gte=1), name="event_capacity_positive"
+                condition=Q(capacity__isnull=True) | Q(capacity__gte=1),
+                name="event_capacity_positive",
             ),
             models.CheckConstraint(
                 condition=Q(registration_closes_at__isnull=True)

@@ -7,10 +7,10 @@ from typing import Any
 from django.db.models import QuerySet
 
 from events.filters import EventFilter
-from events.models import Event
+from events.models import Event, EventQuerySet
 
 
-def event_public_queryset() -> QuerySet[Event]:
+def event_public_queryset() -> EventQuerySet:
     return Event.objects.public().select_related("province", "chantier")
 
 

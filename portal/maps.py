@@ -8,7 +8,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.urls import reverse
 
-from projets.models import Project
+from projets.models import Project, ProjectQuerySet
 
 
 def _marker(
@@ -24,15 +24,17 @@ def _marker(
     }
 
 
-def project_markers(projects: QuerySet[Project]) -> list[dict[str, Any]]:
+def project_markers(projects: ProjectQuerySet) -> list[dict[str, Any]]:
     """One marker per located project of an already filtered queryset, in a single query."""
-    rows = projects.located().order_by().values_list(  # type: ignore[attr-defined]
-        "name", "slug", "latitude", "longitude", "province__name", "location_is_approximate"
+    rows = (
+        projects.located()
+        .order_by()
+        .values_list(  # type: ignore[attr-defined]
+            "name", "slug", "latitude", "longitude", "province__name", "location_is_approximate"
+        )
     )
     return [
-        _marker(
-            name=name, slug=slug, lat=lat, lng=lng, province=province or "", approximate=approx
-        )
+        _marker(name=name, slug=slug, lat=lat, lng=lng, province=province or "", approximate=approx)
         for name, slug, lat, lng, province, approx in rows.distinct()
     ]
 

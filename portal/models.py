@@ -101,9 +101,7 @@ class LocatedModel(models.Model):
 
         super().clean()
         if (self.latitude is None) != (self.longitude is None):
-            raise ValidationError(
-                _("Indiquez la latitude et la longitude, ou aucune des deux.")
-            )
+            raise ValidationError(_("Indiquez la latitude et la longitude, ou aucune des deux."))
 
 
 def in_wallonia(latitude: float, longitude: float) -> bool:

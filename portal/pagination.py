@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest
-
-from django.conf import settings
 
 
 def paginate(

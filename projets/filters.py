@@ -17,7 +17,9 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Rechercher"),
         method="filter_search",
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("Nom, porteur, commune…")}),
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Nom, porteur, commune…")}
+        ),
     )
     province = django_filters.ModelChoiceFilter(
         label=_("Province"),
@@ -44,5 +46,7 @@ class ProjectFilter(django_filters.FilterSet):
         model = Project
         fields: list[str] = []
 
-    def filter_search(self, queryset: QuerySet[Project], name: str, value: str) -> QuerySet[Project]:
+    def filter_search(
+        self, queryset: QuerySet[Project], name: str, value: str
+    ) -> QuerySet[Project]:
         return queryset.search(value)  # type: ignore[attr-defined]

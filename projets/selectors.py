@@ -26,11 +26,17 @@ def project_filter(*, data: Any) -> ProjectFilter:
 
 
 def project_detail_queryset() -> QuerySet[Project]:
-    return Project.objects.public().select_related("province").prefetch_related(
-        "types",
-        "partners",
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("chantier").order_by("chantier__order"),
-        ),
+    return (
+        Project.objects.public()
+        .select_related("province")
+        .prefetch_related(
+            "types",
+            "partners",
+            Prefetch(
+                "participations",
+                queryset=Participation.objects.select_related("chantier").order_by(
+                    "chantier__order"
+                ),
+            ),
+        )
     )

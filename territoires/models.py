@@ -26,9 +26,7 @@ class Province(models.Model):
     )
     description = models.TextField(_("présentation"), blank=True)
     centre_latitude = models.DecimalField(_("latitude du centre"), max_digits=8, decimal_places=5)
-    centre_longitude = models.DecimalField(
-        _("longitude du centre"), max_digits=8, decimal_places=5
-    )
+    centre_longitude = models.DecimalField(_("longitude du centre"), max_digits=8, decimal_places=5)
     zoom = models.PositiveSmallIntegerField(_("zoom de la carte"), default=9)
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     officers = models.ManyToManyField(

@@ -10,9 +10,7 @@ from territoires.models import Province
 
 def province_list() -> QuerySet[Province]:
     return Province.objects.annotate(
-        project_count=Count(
-            "projects", filter=~Q(projects__status="withdrawn"), distinct=True
-        ),
+        project_count=Count("projects", filter=~Q(projects__status="withdrawn"), distinct=True),
         event_count=Count(
             "events",
             filter=Q(events__status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED]),

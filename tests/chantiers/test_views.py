@@ -50,7 +50,9 @@ def test_detail_shows_objective_resources_steps_projects_and_events(client):
     provider = OrganisationFactory(name="Service public de Wallonie", acronym="SPW")
     ResourceFactory(chantier=chantier, title="Outils et helpdesk", provider=provider)
     event = EventFactory(
-        chantier=chantier, title="Rencontre Liège", start=timezone.now() - datetime.timedelta(days=3)
+        chantier=chantier,
+        title="Rencontre Liège",
+        start=timezone.now() - datetime.timedelta(days=3),
     )
     StepFactory(chantier=chantier, order=1, title="Rencontre pour Liège", event=event)
     StepFactory(chantier=chantier, order=2, title="Recueillir les demandes", is_continuous=True)

@@ -104,7 +104,10 @@ def test_detail_of_an_event_whose_time_is_unknown(client):
         start=datetime.datetime(2021, 5, 6, tzinfo=BRUSSELS), end=None, time_to_be_confirmed=True
     )
 
-    assert "jeudi 6 mai 2021 (horaire à préciser)" in client.get(event.get_absolute_url()).content.decode()
+    assert (
+        "jeudi 6 mai 2021 (horaire à préciser)"
+        in client.get(event.get_absolute_url()).content.decode()
+    )
 
 
 def test_cancelled_event_is_visible_as_cancelled(client):
@@ -137,7 +140,9 @@ def test_list_query_count_is_constant(client):
     def grow(n):
         for _ in range(n):
             EventFactory(province=ProvinceFactory(), chantier=ChantierFactory())
-            EventFactory(start=timezone.now() - datetime.timedelta(days=9), chantier=ChantierFactory())
+            EventFactory(
+                start=timezone.now() - datetime.timedelta(days=9), chantier=ChantierFactory()
+            )
 
     assert_constant_queries(client, LIST, grow)
 

@@ -19,11 +19,15 @@ pytestmark = pytest.mark.django_db
 
 
 def test_home_links_every_section(client):
-    chantier = ChantierFactory(title="Diagnostics", objective="Outiller, partager et centraliser ces travaux.")
+    chantier = ChantierFactory(
+        title="Diagnostics", objective="Outiller, partager et centraliser ces travaux."
+    )
     ChantierFactory(status=Chantier.Status.CANDIDATE)
     province = ProvinceFactory(name="Hainaut")
     upcoming = EventFactory(title="Prochaine rencontre")
-    past = EventFactory(title="Rencontre passée", start=timezone.now() - datetime.timedelta(days=60))
+    past = EventFactory(
+        title="Rencontre passée", start=timezone.now() - datetime.timedelta(days=60)
+    )
 
     response = client.get(reverse("home"))
 

@@ -35,7 +35,9 @@ def catalogue():
     namur = ProvinceFactory(name="Namur", slug="namur")
     logistique = ProjectTypeFactory(name="Logistique", slug="logistique")
     cpa = ChantierFactory(title="Conseils de politiques alimentaires", slug="cpa")
-    a = ProjectFactory(name="Atelier de pain durable", province=liege, promoters="Moulins de Statte")
+    a = ProjectFactory(
+        name="Atelier de pain durable", province=liege, promoters="Moulins de Statte"
+    )
     a.types.add(logistique)
     b = ProjectFactory(name="Conseil de politique alimentaire", province=namur)
     ParticipationFactory(project=b, chantier=cpa)
@@ -48,7 +50,11 @@ def test_list_without_filters_shows_every_public_project(client, catalogue):
     response = client.get(LIST)
 
     assert response.status_code == HTTPStatus.OK
-    assert names(response) == ["Atelier de pain durable", "Conseil de politique alimentaire", "Sunwall"]
+    assert names(response) == [
+        "Atelier de pain durable",
+        "Conseil de politique alimentaire",
+        "Sunwall",
+    ]
 
 
 @pytest.mark.parametrize(
