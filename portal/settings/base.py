@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -174,7 +175,14 @@ LEAFLET_CONFIG = {
     "MAX_ZOOM": 18,
     "RESET_VIEW": False,
     "NO_GLOBALS": False,
-    "TILES": [(_("Plan"), MAP_TILES_URL, {"attribution": MAP_TILES_ATTRIBUTION})]
+    "TILES": [
+        (
+            _("Plan"),
+            MAP_TILES_URL,
+            # OSM tiles are refused without a Referer.
+            {"attribution": MAP_TILES_ATTRIBUTION, "referrerPolicy": "strict-origin"},
+        )
+    ]
     if MAP_TILES_URL
     else [],
 }
@@ -185,7 +193,7 @@ LEAFLET_CONFIG = {
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", "'nonce'"],
+        "script-src": ["'self'", NONCE],
         "style-src": ["'self'", "'unsafe-inline'"],
         "img-src": ["'self'", "data:", *(["https:"] if MAP_TILES_URL else [])],
         "connect-src": ["'self'"],
