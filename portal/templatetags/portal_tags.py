@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django import template
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -16,10 +18,21 @@ TIME_FORMAT = "H\\hi"  # 14h00, as written in Belgium
 
 
 @register.filter
+def long_date(value: datetime.date | datetime.datetime) -> str:
+    """« mardi 1er juin 2021 »: the French ordinal for the first day of the month."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    text = date_format(value, DAY_FORMAT)
+    if value.day == 1:
+        text = text.replace(" 1 ", " 1er ", 1)
+    return text
+
+
+@register.filter
 def event_when(event: Event) -> str:
     """A French sentence for when an event takes place, honest about what is not known."""
     start = timezone.localtime(event.start)
-    day = date_format(start, DAY_FORMAT)
+    day = long_date(start)
     if event.time_to_be_confirmed:
         return _("%(day)s (horaire à préciser)") % {"day": day}
     start_time = date_format(start, TIME_FORMAT)
@@ -34,5 +47,5 @@ def event_when(event: Event) -> str:
         }
     return _("du %(start)s au %(end)s") % {
         "start": f"{day} {start_time}",
-        "end": f"{date_format(end, DAY_FORMAT)} {date_format(end, TIME_FORMAT)}",
+        "end": f"{long_date(end)} {date_format(end, TIME_FORMAT)}",
     }

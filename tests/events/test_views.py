@@ -93,7 +93,7 @@ def test_detail_shows_time_in_brussels_and_venue(client):
 
     html = client.get(event.get_absolute_url()).content.decode()
 
-    assert "mardi 1 juin 2021, dès 14h00" in html
+    assert "mardi 1er juin 2021, dès 14h00" in html
     assert "Lieu communiqué ultérieurement" in html
     assert "Cellule Manger Demain" in html
     assert "Cet événement a eu lieu" in html
