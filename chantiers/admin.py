@@ -1,0 +1,101 @@
+"""Admin of the chantiers, edited in one page with their resources, steps and projects."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.forms import Textarea
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from chantiers.models import Chantier, Participation, Resource, Step
+
+
+class ResourceInline(admin.TabularInline):
+    model = Resource
+    fields = ("order", "title", "description", "provider", "url")
+    autocomplete_fields = ("provider",)
+    formfield_overrides = {
+        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})},
+        models.URLField: {"assume_scheme": "https"},
+    }
+    extra = 0
+
+
+class StepInline(admin.TabularInline):
+    model = Step
+    fields = (
+        "order",
+        "title",
+        "description",
+        "start_date",
+        "end_date",
+        "is_continuous",
+        "declared_status",
+        "event",
+        "current_status",
+    )
+    readonly_fields = ("current_status",)
+    autocomplete_fields = ("event",)
+    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
+        # The current status reads the dates of the step's event.
+        return super().get_queryset(request).select_related("event")
+
+    @admin.display(description=_("statut actuel"))
+    def current_status(self, obj: Step | None) -> str:
+        if obj is None or obj.pk is None:
+            return "—"
+        return str(obj.status.label)
+
+
+class ChantierParticipationInline(admin.TabularInline):
+    model = Participation
+    fields = ("project", "role")
+    autocomplete_fields = ("project",)
+    extra = 0
+    verbose_name = _("projet participant")
+    verbose_name_plural = _("projets participants")
+
+
+@admin.register(Chantier)
+class ChantierAdmin(admin.ModelAdmin):
+    list_display = ("title", "status", "order", "resource_count", "step_count", "project_count")
+    list_editable = ("order",)
+    list_filter = ("status",)
+    search_fields = ("title", "summary", "objective")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("created_at", "updated_at")
+    ordering = ("order", "title")
+    inlines = (ResourceInline, StepInline, ChantierParticipationInline)
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "status", "order")}),
+        (_("Présentation"), {"fields": ("summary", "objective", "description")}),
+        (_("Historique"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Chantier]:
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(
+                resource_count=Count("resources", distinct=True),
+                step_count=Count("steps", distinct=True),
+                project_count=Count("participations", distinct=True),
+            )
+        )
+
+    @admin.display(description=_("ressources"), ordering="resource_count")
+    def resource_count(self, obj: Chantier) -> int:
+        return obj.resource_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("étapes"), ordering="step_count")
+    def step_count(self, obj: Chantier) -> int:
+        return obj.step_count  # type: ignore[attr-defined]
+
+    @admin.display(description=_("projets"), ordering="project_count")
+    def project_count(self, obj: Chantier) -> int:
+        return obj.project_count  # type: ignore[attr-defined]

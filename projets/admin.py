@@ -1,0 +1,235 @@
+"""Admin of projects, project types and organisations, with the CSV import of projects."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from chantiers.models import Participation
+from portal.forms import LocatedModelForm
+from projets.forms import ProjectImportForm
+from projets.models import Organisation, Project, ProjectType
+from projets.services import (
+    MAX_IMPORT_BYTES,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    project_confirm_many,
+    project_import_csv,
+)
+from territoires.models import Province
+
+
+@admin.register(ProjectType)
+class ProjectTypeAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "project_count")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("order", "name")
+    fields = ("name", "slug", "order")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ProjectType]:
+        return super().get_queryset(request).annotate(project_count=Count("projects"))
+
+    @admin.display(description=_("projets"), ordering="project_count")
+    def project_count(self, obj: ProjectType) -> int:
+        return obj.project_count  # type: ignore[attr-defined]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    list_display = ("name", "acronym", "kind", "website")
+    list_filter = ("kind",)
+    search_fields = ("name", "acronym")
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("name",)
+    readonly_fields = ("created_at", "updated_at")
+    fieldsets = (
+        (None, {"fields": ("name", "acronym", "slug", "kind")}),
+        (_("Présentation"), {"fields": ("description", "website")}),
+        (_("Historique"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+
+class ProjectParticipationInline(admin.TabularInline):
+    model = Participation
+    fields = ("chantier", "role")
+    autocomplete_fields = ("chantier",)
+    extra = 0
+    verbose_name = _("participation à un chantier")
+    verbose_name_plural = _("participations aux chantiers")
+
+
+class ConfirmationFilter(admin.SimpleListFilter):
+    title = _("confirmation par la Cellule")
+    parameter_name = "confirmation"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [("oui", _("Fiche confirmée")), ("non", _("À confirmer"))]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Project]) -> QuerySet[Project]:
+        if self.value() == "oui":
+            return queryset.filter(is_confirmed=True)
+        if self.value() == "non":
+            return queryset.filter(is_confirmed=False)
+        return queryset
+
+
+@admin.register(Project)
+class ProjectAdmin(admin.ModelAdmin):
+    form = LocatedModelForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_list_template = "admin/projets/project/change_list.html"
+    import_template = "admin/projets/project/import.html"
+    list_display = ("name", "province", "status", "is_confirmed", "has_location", "updated_at")
+    list_select_related = ("province",)
+    list_filter = (
+        ConfirmationFilter,
+        "status",
+        "province",
+        "types",
+        "location_is_approximate",
+    )
+    search_fields = ("name", "summary", "promoters", "communes", "source")
+    autocomplete_fields = ("province", "types", "partners")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    ordering = ("name",)
+    actions = ("mark_confirmed",)
+    inlines = (ProjectParticipationInline,)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "status", "is_confirmed")}),
+        (_("Présentation"), {"fields": ("summary", "description", "types", "website")}),
+        (
+            _("Porteurs et contact"),
+            {"fields": ("promoters", "partners", "contact_name", "contact_email")},
+        ),
+        (
+            _("Territoire et position"),
+            {
+                "fields": (
+                    "province",
+                    "communes",
+                    "latitude",
+                    "longitude",
+                    "point",
+                    "location_is_approximate",
+                    "confirm_outside_wallonia",
+                )
+            },
+        ),
+        (_("Origine de l'information"), {"fields": ("source", "created_at", "updated_at")}),
+    )
+
+    @admin.display(description=_("localisé"), boolean=True)
+    def has_location(self, obj: Project) -> bool:
+        return obj.has_location
+
+    @admin.action(description=_("Marquer comme confirmée par la Cellule"), permissions=["change"])
+    def mark_confirmed(self, request: HttpRequest, queryset: QuerySet[Project]) -> None:
+        to_confirm = list(queryset.filter(is_confirmed=False))
+        count = project_confirm_many(projects=queryset)
+        if to_confirm:
+            LogEntry.objects.log_actions(
+                user_id=cast(int, request.user.pk),
+                queryset=to_confirm,
+                action_flag=CHANGE,
+                change_message=str(_("Fiche confirmée par la Cellule.")),
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d fiche marquée comme confirmée par la Cellule.",
+                "%(count)d fiches marquées comme confirmées par la Cellule.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    # --- CSV import ----------------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the default URLs, whose "<path:object_id>/" would swallow "import/".
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="projets_project_import",
+            ),
+            *super().get_urls(),
+        ]
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = ProjectImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                # One byte more than allowed is enough for the service to tell "too large".
+                report = project_import_csv(file=upload.read(MAX_IMPORT_BYTES + 1))
+                if report.ok:
+                    return self._import_succeeded(request, report.created, report.warnings)
+                messages.error(
+                    request,
+                    ngettext(
+                        "Aucun projet n'a été importé : le fichier contient %(count)d erreur.",
+                        "Aucun projet n'a été importé : le fichier contient %(count)d erreurs.",
+                        len(report.errors),
+                    )
+                    % {"count": len(report.errors)},
+                )
+        else:
+            form = ProjectImportForm()
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Importer des projets depuis un fichier CSV"),
+            "form": form,
+            "report": report,
+            "required_columns": REQUIRED_COLUMNS,
+            "optional_columns": OPTIONAL_COLUMNS,
+            "provinces": Province.objects.values_list("name", flat=True),
+            "project_types": ProjectType.objects.values_list("name", flat=True),
+            "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024),
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+    def _import_succeeded(
+        self, request: HttpRequest, created: list[Project], warnings: list[str]
+    ) -> HttpResponse:
+        if created:
+            LogEntry.objects.log_actions(
+                user_id=cast(int, request.user.pk),
+                queryset=created,
+                action_flag=ADDITION,
+                change_message=str(_("Importé depuis un fichier CSV.")),
+            )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d projet importé ; il reste à confirmer par la Cellule.",
+                "%(count)d projets importés ; ils restent à confirmer par la Cellule.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
+        for warning in warnings:
+            messages.warning(request, warning)
+        changelist = reverse(f"{self.admin_site.name}:projets_project_changelist")
+        return HttpResponseRedirect(f"{changelist}?{ConfirmationFilter.parameter_name}=non")

@@ -1,0 +1,429 @@
+"""Writes on projects: the staff confirmation and the all-or-nothing CSV import."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from portal.models import in_wallonia
+from projets.models import Project, ProjectType
+from territoires.models import Province
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+REQUIRED_COLUMNS = ("nom", "province", "porteurs", "source")
+OPTIONAL_COLUMNS = ("communes", "latitude", "longitude", "site_web", "types")
+COORDINATE_STEP = Decimal("0.00001")
+
+
+def project_confirm_many(*, projects: QuerySet[Project]) -> int:
+    """Mark projects as checked by the Cellule; returns how many changed."""
+    return projects.filter(is_confirmed=False).update(is_confirmed=True, updated_at=timezone.now())
+
+
+# --- CSV import ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One reason why the file cannot be imported; line 1 is the header, None the whole file."""
+
+    line: int | None
+    message: str
+
+
+@dataclass
+class ImportReport:
+    created: list[Project] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created_count(self) -> int:
+        return len(self.created)
+
+
+@dataclass
+class _Row:
+    line: int
+    name: str
+    province: Province | None
+    promoters: str
+    source: str
+    communes: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    website: str = ""
+    types: list[ProjectType] = field(default_factory=list)
+
+
+class _FileError(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.issue = ImportIssue(line=line, message=message)
+
+
+def _fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form of a name, for matching."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\-_]+", " ", stripped).strip().casefold()
+
+
+def _read(file: IO[str] | IO[bytes] | bytes, max_bytes: int) -> str:
+    """The decoded text of the file, or a _FileError (too large, bad encoding, empty)."""
+    too_large = _FileError(
+        _("Le fichier dépasse la taille maximale de %(size)s Mo.")
+        % {"size": f"{max_bytes / (1024 * 1024):g}"}
+    )
+    raw: str | bytes = file if isinstance(file, bytes) else file.read(max_bytes + 1)
+    if isinstance(raw, str):
+        # A str holds at most as many characters as its UTF-8 form has bytes.
+        if len(raw) > max_bytes or len(raw.encode("utf-8")) > max_bytes:
+            raise too_large
+        text = raw.removeprefix("\ufeff")
+    else:
+        if len(raw) > max_bytes:
+            raise too_large
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise _FileError(
+                _(
+                    "Le fichier n'est pas encodé en UTF-8 : enregistrez-le au format "
+                    "« CSV UTF-8 » (le premier caractère illisible est sur cette ligne)."
+                ),
+                line=raw[: exc.start].count(b"\n") + 1,
+            ) from exc
+    if not text.strip():
+        raise _FileError(_("Le fichier est vide."))
+    return text
+
+
+def _delimiter(header_line: str) -> str:
+    """Comma or semicolon, sniffed from the header line alone (its names hold neither).
+
+    Only the delimiter is kept from the sniffer: on a line without quotes it also guesses
+    ``doublequote=False``, which would misread a quoted name holding doubled quotes.
+    """
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=",;").delimiter
+    except csv.Error:
+        return ","
+
+
+def _header(cells: Sequence[str], report: ImportReport) -> dict[str, int]:
+    """Column name → index; raises a _FileError when a required column is missing."""
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = _fold(cell).replace(" ", "_")
+        if not name:
+            continue
+        if name in columns:
+            raise _FileError(_("La colonne « %(name)s » apparaît deux fois.") % {"name": cell}, 1)
+        if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+            report.warnings.append(
+                _("Colonne inconnue ignorée : « %(name)s ».") % {"name": cell.strip()}
+            )
+            continue
+        columns[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise _FileError(
+            _("Colonne(s) obligatoire(s) manquante(s) : %(missing)s (en-tête lu : %(header)s).")
+            % {"missing": ", ".join(missing), "header": ", ".join(cells) or "—"},
+            1,
+        )
+    return columns
+
+
+def _coordinate(value: str, *, label: str, limit: int) -> tuple[Decimal | None, str | None]:
+    if not value:
+        return None, None
+    try:
+        number = Decimal(value.replace(",", ".").replace(" ", ""))
+    except InvalidOperation:
+        number = None
+    if number is None or not number.is_finite():
+        return None, _("%(label)s illisible : « %(value)s » (nombre attendu, par ex. 50.46).") % {
+            "label": label,
+            "value": value,
+        }
+    if abs(number) > limit:
+        return None, _("%(label)s hors limites : %(value)s (entre -%(limit)s et %(limit)s).") % {
+            "label": label,
+            "value": value,
+            "limit": limit,
+        }
+    return number.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP), None
+
+
+class _Validator:
+    """Checks rows one by one against the base and the rows seen before."""
+
+    # The model fields' max lengths; the web site's is checked after normalisation.
+    max_lengths = {"nom": 200, "porteurs": 500, "source": 300, "communes": 300}
+
+    def __init__(self) -> None:
+        provinces = list(Province.objects.all())
+        self.provinces: dict[str, Province] = {_fold(p.name): p for p in provinces}
+        for province in provinces:
+            self.provinces.setdefault(_fold(province.code), province)
+        self.province_names = ", ".join(p.name for p in provinces) or "—"
+        types = list(ProjectType.objects.all())
+        self.types = {_fold(t.name): t for t in types}
+        self.type_names = ", ".join(t.name for t in types) or "—"
+        self.existing = {_fold(name) for name in Project.objects.values_list("name", flat=True)}
+        self.seen: dict[str, int] = {}
+        self.url_validator = URLValidator(schemes=["http", "https"])
+
+    def row(self, line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]]:
+        errors: list[str] = []
+        for column, limit in self.max_lengths.items():
+            if len(cells.get(column, "")) > limit:
+                errors.append(
+                    _("La colonne « %(column)s » dépasse %(limit)s caractères.")
+                    % {"column": column, "limit": limit}
+                )
+
+        name = cells["nom"]
+        if not name:
+            errors.append(_("Le nom est vide."))
+        else:
+            key = _fold(name)
+            if key in self.seen:
+                errors.append(
+                    _("Le nom « %(name)s » figure déjà à la ligne %(line)s du fichier.")
+                    % {"name": name, "line": self.seen[key]}
+                )
+            else:
+                self.seen[key] = line
+            if key in self.existing:
+                errors.append(
+                    _(
+                        "Un projet nommé « %(name)s » existe déjà : l'import ne modifie jamais "
+                        "un projet existant."
+                    )
+                    % {"name": name}
+                )
+
+        province = None
+        if cells["province"]:
+            province = self.provinces.get(_fold(cells["province"]))
+            if province is None:
+                errors.append(
+                    _("Province inconnue : « %(value)s » (provinces connues : %(known)s).")
+                    % {"value": cells["province"], "known": self.province_names}
+                )
+
+        latitude, error = _coordinate(cells.get("latitude", ""), label=_("Latitude"), limit=90)
+        if error:
+            errors.append(error)
+        longitude, error = _coordinate(cells.get("longitude", ""), label=_("Longitude"), limit=180)
+        if error:
+            errors.append(error)
+        if cells.get("latitude") and not cells.get("longitude"):
+            errors.append(_("Latitude sans longitude : indiquez les deux, ou aucune."))
+        elif cells.get("longitude") and not cells.get("latitude"):
+            errors.append(_("Longitude sans latitude : indiquez les deux, ou aucune."))
+        elif (
+            latitude is not None
+            and longitude is not None
+            and not in_wallonia(float(latitude), float(longitude))
+        ):
+            # The admin form lets staff override this; an import cannot, so it refuses.
+            errors.append(
+                _(
+                    "Le point (%(latitude)s, %(longitude)s) se trouve hors de Wallonie : "
+                    "latitude et longitude inversées ?"
+                )
+                % {"latitude": latitude, "longitude": longitude}
+            )
+
+        website = cells.get("site_web", "")
+        if website:
+            if "://" not in website:
+                website = f"https://{website}"
+            try:
+                if len(website) > 200:
+                    raise ValidationError("too long")
+                self.url_validator(website)
+            except ValidationError:
+                errors.append(
+                    _("Adresse du site web invalide : « %(value)s ».")
+                    % {"value": cells["site_web"]}
+                )
+
+        types: list[ProjectType] = []
+        for label in (cells.get("types") or "").split(";"):
+            if not label.strip():
+                continue
+            project_type = self.types.get(_fold(label))
+            if project_type is None:
+                errors.append(
+                    _("Type de projet inconnu : « %(value)s » (types connus : %(known)s).")
+                    % {"value": label.strip(), "known": self.type_names}
+                )
+            elif project_type not in types:
+                types.append(project_type)
+
+        if errors:
+            return None, errors
+        return (
+            _Row(
+                line=line,
+                name=name,
+                province=province,
+                promoters=cells["porteurs"],
+                source=cells["source"],
+                communes=cells.get("communes", ""),
+                latitude=latitude,
+                longitude=longitude,
+                website=website,
+                types=types,
+            ),
+            [],
+        )
+
+
+def _records(text: str) -> Iterable[tuple[int, list[str]]]:
+    """(first line number, cells) of each CSV record, a quoted field may span lines."""
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
+    previous_end = 0
+    try:
+        for cells in reader:
+            yield previous_end + 1, cells
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        raise _FileError(
+            _("Fichier CSV illisible à la ligne %(line)s : %(error)s.")
+            % {"line": reader.line_num, "error": exc},
+            reader.line_num,
+        ) from exc
+
+
+def _unique_slug(name: str, taken: set[str]) -> str:
+    base = slugify(name)[:190].strip("-") or "projet"
+    slug, counter = base, 2
+    while slug in taken:
+        slug = f"{base}-{counter}"
+        counter += 1
+    taken.add(slug)
+    return slug
+
+
+def _validate(text: str, report: ImportReport) -> list[_Row]:
+    records = iter(_records(text))
+    _line, header_cells = next(records, (1, []))
+    columns = _header(header_cells, report)
+    validator = _Validator()
+    rows: list[_Row] = []
+    for line, raw in records:
+        if not any(cell.strip() for cell in raw):
+            continue  # Spreadsheets leave blank lines (";;;") at the end: not an error.
+        report.rows += 1
+        if len(raw) != len(header_cells):
+            report.errors.append(
+                ImportIssue(
+                    line,
+                    _(
+                        "La ligne compte %(count)s valeurs au lieu de %(expected)s "
+                        "(vérifiez le séparateur et les guillemets)."
+                    )
+                    % {"count": len(raw), "expected": len(header_cells)},
+                )
+            )
+            continue
+        cells = {column: raw[index].strip() for column, index in columns.items()}
+        row, errors = validator.row(line, cells)
+        report.errors.extend(ImportIssue(line, message) for message in errors)
+        if row is not None:
+            rows.append(row)
+    if report.rows == 0 and not report.errors:
+        raise _FileError(_("Le fichier ne contient aucune ligne de projet sous l'en-tête."))
+    return rows
+
+
+def _create(rows: list[_Row]) -> list[Project]:
+    taken = set(Project.objects.values_list("slug", flat=True))
+    projects = [
+        Project(
+            name=row.name,
+            slug=_unique_slug(row.name, taken),
+            province=row.province,
+            promoters=row.promoters,
+            source=row.source,
+            communes=row.communes,
+            latitude=row.latitude,
+            longitude=row.longitude,
+            website=row.website,
+            is_confirmed=False,
+        )
+        for row in rows
+    ]
+    created = Project.objects.bulk_create(projects)
+    if any(project.pk is None for project in created):
+        # Backends that cannot return ids from a bulk insert: fetch them by slug.
+        by_slug = Project.objects.in_bulk([p.slug for p in created], field_name="slug")
+        created = [by_slug[p.slug] for p in created]
+    Through = Project.types.through
+    Through.objects.bulk_create(
+        Through(project_id=project.pk, projecttype_id=project_type.pk)
+        for project, row in zip(created, rows, strict=True)
+        for project_type in row.types
+    )
+    return created
+
+
+def project_import_csv(
+    *, file: IO[str] | IO[bytes] | bytes, max_bytes: int = MAX_IMPORT_BYTES
+) -> ImportReport:
+    """Import projects from a CSV file, all or nothing.
+
+    Columns ``nom, province, porteurs, source`` are required; ``communes, latitude,
+    longitude, site_web, types`` (names separated by ``;``) are optional. Every row is checked
+    first; if any is wrong, nothing is created and the report lists each bad line with its
+    reason. Otherwise every row becomes a project, unconfirmed, in one transaction. An import
+    never updates a project: a name already in the base is an error.
+    """
+    report = ImportReport()
+    try:
+        text = _read(file, max_bytes)
+        with transaction.atomic():
+            rows = _validate(text, report)
+            if report.errors:
+                return report
+            report.created = _create(rows)
+    except _FileError as exc:
+        report.errors.append(exc.issue)
+    except IntegrityError:
+        report.created = []
+        report.errors.append(
+            ImportIssue(
+                None,
+                _(
+                    "Un autre enregistrement a eu lieu pendant l'import : rien n'a été importé, "
+                    "réessayez."
+                ),
+            )
+        )
+    return report
