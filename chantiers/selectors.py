@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, Prefetch, QuerySet
 
 from chantiers.models import Chantier, Participation, Resource, Step
@@ -19,7 +21,8 @@ def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
 
 def chantier_detail_queryset() -> QuerySet[Chantier]:
     """Chantiers with their resources, timeline, participating projects and public events."""
-    return Chantier.objects.prefetch_related(
+    # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
+    lookups: list[Any] = [
         Prefetch("resources", queryset=Resource.objects.select_related("provider")),
         Prefetch("steps", queryset=Step.objects.select_related("event")),
         Prefetch(
@@ -33,4 +36,5 @@ def chantier_detail_queryset() -> QuerySet[Chantier]:
             queryset=Event.objects.public().select_related("province").order_by("-start"),
             to_attr="public_events",
         ),
-    )
+    ]
+    return Chantier.objects.prefetch_related(*lookups)

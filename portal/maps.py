@@ -5,7 +5,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
 from django.urls import reverse
 
 from projets.models import Project, ProjectQuerySet
@@ -29,13 +28,15 @@ def project_markers(projects: ProjectQuerySet) -> list[dict[str, Any]]:
     rows = (
         projects.located()
         .order_by()
-        .values_list(  # type: ignore[attr-defined]
+        .values_list(
             "name", "slug", "latitude", "longitude", "province__name", "location_is_approximate"
         )
+        .distinct()
     )
     return [
         _marker(name=name, slug=slug, lat=lat, lng=lng, province=province or "", approximate=approx)
-        for name, slug, lat, lng, province, approx in rows.distinct()
+        for name, slug, lat, lng, province, approx in rows
+        if lat is not None and lng is not None  # always true after located(); narrows the type
     ]
 
 

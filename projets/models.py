@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import LocatedModel, TimeStampedModel
+
+if TYPE_CHECKING:
+    from territoires.models import Province
 
 
 class ProjectType(models.Model):
@@ -69,7 +74,7 @@ class ProjectQuerySet(models.QuerySet["Project"]):
     def located(self) -> ProjectQuerySet:
         return self.filter(latitude__isnull=False, longitude__isnull=False)
 
-    def in_province(self, province: object) -> ProjectQuerySet:
+    def in_province(self, province: Province | None) -> ProjectQuerySet:
         return self.filter(province=province)
 
     def search(self, text: str) -> ProjectQuerySet:

@@ -8,10 +8,10 @@ from django.db.models import Prefetch, QuerySet
 
 from chantiers.models import Participation
 from projets.filters import ProjectFilter
-from projets.models import Project
+from projets.models import Project, ProjectQuerySet
 
 
-def project_list_queryset() -> QuerySet[Project]:
+def project_list_queryset() -> ProjectQuerySet:
     return (
         Project.objects.public()
         .select_related("province")
