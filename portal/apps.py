@@ -12,6 +12,14 @@ class PortalConfig(AppConfig):
     name = "portal"
     verbose_name = _("Portail")
 
+    def ready(self) -> None:
+        from django.db.models.signals import post_migrate
+
+        from portal.roles import staff_group_ensure
+
+        # After the other apps' post_migrate has created their permissions.
+        post_migrate.connect(staff_group_ensure, dispatch_uid="portal.staff_group")
+
 
 class PortalAdminConfig(SimpleAdminConfig):
     """The admin, discovering every app's admin module except django-leaflet's.

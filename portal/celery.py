@@ -11,4 +11,8 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 # All periodic schedules sit here, each with when and why it runs.
-app.conf.beat_schedule = {}
+app.conf.beat_schedule = {
+    # Every minute: send what the outbox holds when the wake-up after commit was lost (broker
+    # down or hung at that moment) or a send failed and may be retried.
+    "send-queued-emails": {"task": "portal.tasks.send_queued_emails", "schedule": 60.0},
+}

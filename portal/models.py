@@ -108,3 +108,57 @@ def in_wallonia(latitude: float, longitude: float) -> bool:
     """Whether a point falls inside the bounding box of Wallonia."""
     (south, west), (north, east) = settings.WALLONIA_BOUNDS
     return south <= latitude <= north and west <= longitude <= east
+
+
+class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
+    def queued(self) -> OutgoingEmailQuerySet:
+        return self.filter(status=OutgoingEmail.Status.QUEUED)
+
+
+class OutgoingEmail(TimeStampedModel):
+    """One email in the durable outbox: written in the same transaction as the change that
+    causes it, sent later by a Celery task that claims it first, so it goes out at most once."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("En attente")
+        SENDING = "sending", _("Envoi en cours")
+        SENT = "sent", _("Envoyé")
+        FAILED = "failed", _("Échec")
+
+    key = models.CharField(
+        _("clé d'unicité"),
+        max_length=255,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text=_("Objet et destinataire : un même message n'est jamais mis deux fois en file."),
+    )
+    to = models.EmailField(_("destinataire"))
+    subject = models.CharField(_("objet"), max_length=300)
+    body_text = models.TextField(_("texte"))
+    body_html = models.TextField(_("HTML"), blank=True)
+    headers = models.JSONField(_("en-têtes"), default=dict, blank=True)
+    attachments = models.JSONField(
+        _("pièces jointes"),
+        default=list,
+        blank=True,
+        help_text=_("Liste de {filename, content, mimetype} (texte seulement, ex. .ics)."),
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
+
+    objects = OutgoingEmailQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("e-mail sortant")
+        verbose_name_plural = _("e-mails sortants")
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.subject} → {self.to}"

@@ -17,6 +17,10 @@ urlpatterns = [
     path("projets/", include("projets.urls")),
     path("territoires/", include("territoires.urls")),
     path("evenements/", include("events.urls")),
+    path("compte/", include("allauth.urls")),
+    path("espace/", include("portal.urls_espace")),
+    path("espace/projets/", include("projets.urls_espace")),
+    path("espace/evenements/", include("events.urls_espace")),
     path("admin/", admin.site.urls),
 ]
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from portal.models import LocatedModel, TimeStampedModel
 
@@ -138,6 +140,13 @@ class Project(LocatedModel, TimeStampedModel):
         blank=True,
         help_text=_("Où l'information a été publiée (presse, site Manger Demain…)."),
     )
+    members = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("porteur·euses"),
+        through="Membership",
+        related_name="projects",
+        blank=True,
+    )
     location_is_approximate = models.BooleanField(
         _("position approximative"),
         default=False,
@@ -145,6 +154,9 @@ class Project(LocatedModel, TimeStampedModel):
     )
 
     objects = ProjectQuerySet.as_manager()
+    history = HistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], verbose_name=_("historique du projet")
+    )
 
     class Meta:
         verbose_name = _("projet")
@@ -160,3 +172,88 @@ class Project(LocatedModel, TimeStampedModel):
     @property
     def promoter_list(self) -> list[str]:
         return [p.strip() for p in self.promoters.split(";") if p.strip()]
+
+
+class Membership(TimeStampedModel):
+    """A person who leads a project ("porteur·euse de projet") and may edit its page."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projet"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+
+    class Meta:
+        verbose_name = _("porteur·euse de projet")
+        verbose_name_plural = _("porteur·euses de projet")
+        ordering = ["project__name", "user__email"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "user"], name="membership_unique_user")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.project}"
+
+    def get_absolute_url(self) -> str:
+        return self.project.get_absolute_url()
+
+
+class JoinRequestQuerySet(models.QuerySet["JoinRequest"]):
+    def pending(self) -> JoinRequestQuerySet:
+        return self.filter(status=JoinRequest.Status.PENDING)
+
+
+class JoinRequest(TimeStampedModel):
+    """A signed-in person asking to become a leader of a project; staff or a leader decides."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        APPROVED = "approved", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("projet"), on_delete=models.CASCADE, related_name="join_requests"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("demandeur·euse"),
+        on_delete=models.CASCADE,
+        related_name="join_requests",
+    )
+    message = models.TextField(_("message"), max_length=1000, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("décidée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+
+    objects = JoinRequestQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("demande pour rejoindre un projet")
+        verbose_name_plural = _("demandes pour rejoindre un projet")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "user"],
+                condition=models.Q(status="pending"),
+                name="join_request_one_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.project} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("espace_projets:join_requests")

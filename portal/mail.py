@@ -1,0 +1,196 @@
+"""The portal's one delivery path for email: a durable outbox in the database.
+
+``email_queue`` renders a message and stores it in the caller's transaction; after commit it
+wakes the Celery sender, and if the broker is down the periodic sweep sends it later.
+``email_send_queued`` claims each message with a conditional UPDATE before sending it, so a task
+that runs twice, or a second worker, finds nothing to do; a worker killed mid-send leaves the
+message "sending", never sent twice automatically (staff can resend it from the admin).
+django-post-office was considered: it marks a batch sent only after the whole batch has gone,
+so a worker killed mid-batch would send some messages again.
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from portal.models import OutgoingEmail
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+# Errors after which the server has certainly not accepted the message: safe to try again.
+RETRYABLE = (
+    smtplib.SMTPConnectError,
+    smtplib.SMTPServerDisconnected,
+    smtplib.SMTPSenderRefused,
+    smtplib.SMTPHeloError,
+    ConnectionError,
+    TimeoutError,
+)
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content: str
+    mimetype: str
+
+
+def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, text and HTML of ``templates/emails/<template>_{subject,body}.{txt,html}``."""
+    context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": "Chantiers communs", **context}
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    text = render_to_string(f"emails/{template}_body.txt", context)
+    html = render_to_string(f"emails/{template}_body.html", context)
+    return subject, text, html
+
+
+def email_queue(
+    *,
+    to: str,
+    subject: str,
+    body_text: str,
+    body_html: str = "",
+    key: str | None = None,
+    attachments: list[Attachment] | tuple[Attachment, ...] = (),
+    headers: dict[str, str] | None = None,
+) -> OutgoingEmail | None:
+    """Store a message in the outbox; with a ``key``, at most once per key and recipient.
+
+    Returns the new message, or None when that key was already queued for this recipient.
+    """
+    full_key = f"{key}:{to.lower()}" if key else None
+    try:
+        with transaction.atomic():
+            email = OutgoingEmail.objects.create(
+                key=full_key,
+                to=to,
+                subject=subject[:300],
+                body_text=body_text,
+                body_html=body_html,
+                headers=headers or {},
+                attachments=[a.__dict__ for a in attachments],
+            )
+    except IntegrityError:
+        if full_key and OutgoingEmail.objects.filter(key=full_key).exists():
+            return None
+        raise
+    transaction.on_commit(wake_sender)
+    return email
+
+
+def email_queue_template(
+    *,
+    to: str,
+    template: str,
+    context: dict[str, Any],
+    key: str | None = None,
+    attachments: list[Attachment] | tuple[Attachment, ...] = (),
+    headers: dict[str, str] | None = None,
+) -> OutgoingEmail | None:
+    subject, text, html = render_email(template, context)
+    return email_queue(
+        to=to,
+        subject=subject,
+        body_text=text,
+        body_html=html,
+        key=key,
+        attachments=attachments,
+        headers=headers,
+    )
+
+
+def wake_sender() -> None:
+    """Ask a worker to send now; a dead or hung broker only delays the mail until the sweep."""
+    from portal.tasks import send_queued_emails
+
+    try:
+        send_queued_emails.delay()
+    except Exception:  # the broker is down: the beat sweep will send it
+        logger.warning(
+            "Broker unreachable; queued email left for the periodic sweep.", exc_info=True
+        )
+
+
+def _claim(pk: int) -> bool:
+    return bool(
+        OutgoingEmail.objects.filter(pk=pk, status=OutgoingEmail.Status.QUEUED).update(
+            status=OutgoingEmail.Status.SENDING,
+            claimed_at=timezone.now(),
+            attempts=F("attempts") + 1,
+        )
+    )
+
+
+def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
+    message = EmailMultiAlternatives(
+        subject=email.subject,
+        body=email.body_text,
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[email.to],
+        headers=email.headers,
+        connection=connection,
+    )
+    if email.body_html:
+        message.attach_alternative(email.body_html, "text/html")
+    for attachment in email.attachments:
+        message.attach(attachment["filename"], attachment["content"], attachment["mimetype"])
+    return message
+
+
+def email_send_queued(*, limit: int = 200) -> int:
+    """Send up to ``limit`` queued messages; returns how many were sent."""
+    pks = list(
+        OutgoingEmail.objects.queued().order_by("created_at").values_list("pk", flat=True)[:limit]
+    )
+    if not pks:
+        return 0
+    sent = 0
+    connection = get_connection(fail_silently=False)
+    try:
+        for pk in pks:
+            if not _claim(pk):
+                continue  # another run took it
+            email = OutgoingEmail.objects.get(pk=pk)
+            try:
+                _message(email, connection).send()
+            except RETRYABLE as exc:
+                final = email.attempts >= MAX_ATTEMPTS
+                OutgoingEmail.objects.filter(pk=pk).update(
+                    status=OutgoingEmail.Status.FAILED if final else OutgoingEmail.Status.QUEUED,
+                    last_error=repr(exc)[:2000],
+                )
+                logger.warning(
+                    "Email %s not sent (%s); %s", pk, exc, "gave up" if final else "will retry"
+                )
+                break  # the server is unwell: leave the rest for the next run
+            except Exception as exc:  # refused for good (bad address, bad content)
+                OutgoingEmail.objects.filter(pk=pk).update(
+                    status=OutgoingEmail.Status.FAILED, last_error=repr(exc)[:2000]
+                )
+                logger.exception("Email %s refused", pk)
+            else:
+                OutgoingEmail.objects.filter(pk=pk).update(
+                    status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
+                )
+                sent += 1
+    finally:
+        connection.close()
+    return sent
+
+
+def email_requeue(*, pks: list[int]) -> int:
+    """Staff's resend: put failed or interrupted messages back in the queue."""
+    return OutgoingEmail.objects.filter(
+        pk__in=pks, status__in=[OutgoingEmail.Status.FAILED, OutgoingEmail.Status.SENDING]
+    ).update(status=OutgoingEmail.Status.QUEUED, claimed_at=None)

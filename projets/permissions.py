@@ -1,0 +1,51 @@
+"""Who may see and change projects and decide on requests to join them: the one place."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from projets.models import JoinRequest, Project, ProjectQuerySet
+
+# ``user`` is a portal.models.User or Django's AnonymousUser: both answer these questions.
+User = Any
+
+
+def is_project_staff(user: User) -> bool:
+    """The Cellule Manger Demain: staff with the right to change projects."""
+    return bool(user.is_active and user.is_staff and user.has_perm("projets.change_project"))
+
+
+def projects_editable_by(user: User) -> ProjectQuerySet:
+    if not user.is_authenticated:
+        return Project.objects.none()
+    if is_project_staff(user):
+        return Project.objects.all()
+    return Project.objects.filter(memberships__user=user)
+
+
+def can_edit_project(user: User, project: Project) -> bool:
+    return projects_editable_by(user).filter(pk=project.pk).exists()
+
+
+def can_request_to_join(user: User, project: Project) -> bool:
+    if not user.is_authenticated:
+        return False
+    if project.memberships.filter(user=user).exists():
+        return False
+    return not project.join_requests.pending().filter(user=user).exists()
+
+
+def join_requests_decidable_by(user: User) -> QuerySet[JoinRequest]:
+    """Pending requests this person may approve or decline (never their own)."""
+    if not user.is_authenticated:
+        return JoinRequest.objects.none()
+    pending = JoinRequest.objects.pending().exclude(user=user)
+    if is_project_staff(user):
+        return pending
+    return pending.filter(project__memberships__user=user)
+
+
+def can_decide_join_request(user: User, join_request: JoinRequest) -> bool:
+    return join_requests_decidable_by(user).filter(pk=join_request.pk).exists()
