@@ -1,0 +1,136 @@
+"""The outbox: queued in the caller's transaction, sent once, retried only when safe."""
+
+import smtplib
+from unittest import mock
+
+import pytest
+from django.core import mail
+from django.db import transaction
+
+from portal import mail as outbox
+from portal.mail import Attachment, email_queue, email_requeue, email_send_queued
+from portal.models import OutgoingEmail
+
+pytestmark = pytest.mark.django_db
+
+
+def queue(**kwargs):
+    defaults = {"to": "porteur@example.org", "subject": "Bonjour", "body_text": "Texte"}
+    return email_queue(**{**defaults, **kwargs})
+
+
+def test_queued_email_is_sent_after_commit(django_capture_on_commit_callbacks, mailoutbox):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = queue(
+            body_html="<p>Texte</p>", attachments=[Attachment("a.ics", "BEGIN", "text/calendar")]
+        )
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT
+    assert email.sent_at is not None and email.attempts == 1
+    [message] = mailoutbox
+    assert message.to == ["porteur@example.org"]
+    assert message.alternatives[0][1] == "text/html"
+    assert message.attachments[0][0] == "a.ics"
+
+
+def test_nothing_is_queued_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
+        with transaction.atomic():
+            queue()
+            raise RuntimeError("the change failed")
+
+    assert not OutgoingEmail.objects.exists()
+    assert mail.outbox == []
+
+
+def test_same_key_is_queued_once_per_recipient():
+    first = queue(key="inscription-1")
+    second = queue(key="inscription-1")
+    other = queue(key="inscription-1", to="autre@example.org")
+
+    assert first is not None and second is None and other is not None
+    assert OutgoingEmail.objects.count() == 2
+
+
+def test_a_second_run_sends_nothing_more(mailoutbox):
+    queue()
+
+    assert email_send_queued() == 1
+    assert email_send_queued() == 0
+    assert len(mailoutbox) == 1
+
+
+def test_a_message_claimed_by_another_run_is_skipped(mailoutbox):
+    email = queue()
+    OutgoingEmail.objects.filter(pk=email.pk).update(status=OutgoingEmail.Status.SENDING)
+
+    assert email_send_queued() == 0
+    assert mailoutbox == []
+
+
+def test_a_message_interrupted_mid_send_is_not_sent_again_by_itself(mailoutbox):
+    email = queue()
+    with mock.patch.object(outbox, "_message", side_effect=KeyboardInterrupt):  # worker killed
+        with pytest.raises(KeyboardInterrupt):
+            email_send_queued()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENDING
+    assert email_send_queued() == 0
+    assert email_requeue(pks=[email.pk]) == 1
+    assert email_send_queued() == 1
+    assert len(mailoutbox) == 1
+
+
+def test_server_unavailable_leaves_it_queued_then_gives_up(mailoutbox):
+    email = queue()
+    with mock.patch.object(
+        outbox.EmailMultiAlternatives, "send", side_effect=smtplib.SMTPServerDisconnected("down")
+    ):
+        for _ in range(outbox.MAX_ATTEMPTS - 1):
+            assert email_send_queued() == 0
+            email.refresh_from_db()
+            assert email.status == OutgoingEmail.Status.QUEUED
+        email_send_queued()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.FAILED
+    assert "down" in email.last_error
+    assert email.attempts == outbox.MAX_ATTEMPTS
+
+
+def test_a_refused_address_fails_at_once_and_the_rest_still_go(mailoutbox):
+    bad = queue(to="refuse@example.org")
+    queue(to="ok@example.org")
+    real_send = outbox.EmailMultiAlternatives.send
+
+    def send(self, *args, **kwargs):
+        if self.to == ["refuse@example.org"]:
+            raise smtplib.SMTPRecipientsRefused({"refuse@example.org": (550, b"no such user")})
+        return real_send(self, *args, **kwargs)
+
+    with mock.patch.object(outbox.EmailMultiAlternatives, "send", send):
+        assert email_send_queued() == 1
+
+    bad.refresh_from_db()
+    assert bad.status == OutgoingEmail.Status.FAILED
+    assert [m.to for m in mailoutbox] == [["ok@example.org"]]
+
+
+def test_a_dead_broker_does_not_break_the_request(django_capture_on_commit_callbacks):
+    with mock.patch("portal.tasks.send_queued_emails.delay", side_effect=OSError("refused")):
+        with django_capture_on_commit_callbacks(execute=True):
+            email = queue()
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.QUEUED  # the sweep will send it
+
+
+def test_management_command_sends_the_queue(mailoutbox):
+    from django.core.management import call_command
+
+    queue()
+    call_command("send_queued_emails")
+
+    assert len(mailoutbox) == 1
