@@ -15,4 +15,6 @@ app.conf.beat_schedule = {
     # Every minute: send what the outbox holds when the wake-up after commit was lost (broker
     # down or hung at that moment) or a send failed and may be retried.
     "send-queued-emails": {"task": "portal.tasks.send_queued_emails", "schedule": 60.0},
+    # Every 5 minutes: the cache then tells ops when beat and a worker last ran a task.
+    "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 300.0},
 }

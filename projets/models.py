@@ -14,6 +14,7 @@ from simple_history.models import HistoricalRecords
 from portal.models import LocatedModel, TimeStampedModel
 
 if TYPE_CHECKING:
+    from portal.models import User
     from territoires.models import Province
 
 
@@ -140,7 +141,7 @@ class Project(LocatedModel, TimeStampedModel):
         blank=True,
         help_text=_("Où l'information a été publiée (presse, site Manger Demain…)."),
     )
-    members = models.ManyToManyField(
+    members: models.ManyToManyField[User, Membership] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("porteur·euses"),
         through="Membership",

@@ -16,3 +16,19 @@ def pytest_runtest_makereport(item, call):
         report.outcome = "failed"
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else report.longrepr
         report.longrepr = f"skipped in strict mode (PORTAL_TESTS_STRICT=1): {reason}"
+
+
+@pytest.fixture(autouse=True)
+def _tasks_in_process(request):
+    """.delay() runs in-process even with REDIS_URL: only tests marked ``services`` use the real
+    broker (with a worker of their own); otherwise messages would pile up in Redis for no one,
+    or for a developer's worker running against another database."""
+    if request.node.get_closest_marker("services"):
+        yield
+        return
+    from portal.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous

@@ -35,10 +35,13 @@ def test_queued_email_is_sent_after_commit(django_capture_on_commit_callbacks, m
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True), pytest.raises(RuntimeError):
-        with transaction.atomic():
-            queue()
-            raise RuntimeError("the change failed")
+    with (
+        django_capture_on_commit_callbacks(execute=True),
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        queue()
+        raise RuntimeError("the change failed")
 
     assert not OutgoingEmail.objects.exists()
     assert mail.outbox == []
@@ -71,9 +74,11 @@ def test_a_message_claimed_by_another_run_is_skipped(mailoutbox):
 
 def test_a_message_interrupted_mid_send_is_not_sent_again_by_itself(mailoutbox):
     email = queue()
-    with mock.patch.object(outbox, "_message", side_effect=KeyboardInterrupt):  # worker killed
-        with pytest.raises(KeyboardInterrupt):
-            email_send_queued()
+    with (
+        mock.patch.object(outbox, "_message", side_effect=KeyboardInterrupt),  # worker killed
+        pytest.raises(KeyboardInterrupt),
+    ):
+        email_send_queued()
 
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENDING
@@ -119,9 +124,11 @@ def test_a_refused_address_fails_at_once_and_the_rest_still_go(mailoutbox):
 
 
 def test_a_dead_broker_does_not_break_the_request(django_capture_on_commit_callbacks):
-    with mock.patch("portal.tasks.send_queued_emails.delay", side_effect=OSError("refused")):
-        with django_capture_on_commit_callbacks(execute=True):
-            email = queue()
+    with (
+        mock.patch("portal.tasks.send_queued_emails.delay", side_effect=OSError("refused")),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        email = queue()
 
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.QUEUED  # the sweep will send it

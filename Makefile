@@ -1,0 +1,68 @@
+# Everyday verbs. A fresh clone needs only `make run` and `make test`: both create the
+# virtualenv (.venv) and install requirements/dev.txt, again whenever that file changes.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Touched after a successful install; older than requirements/dev.txt means reinstall.
+INSTALLED := $(VENV)/.installed-dev
+PORT ?= 8000
+APPS := portal territoires projets chantiers events
+
+.DEFAULT_GOAL := help
+.PHONY: help venv run test lint format migrate seed worker beat bench clean
+
+help:
+	@echo "make run      install if needed, migrate, load the seed content, serve 127.0.0.1:$(PORT)"
+	@echo "make test     run the whole test suite (skips are listed at the end)"
+	@echo "make lint     ruff check, ruff format --check, mypy"
+	@echo "make format   ruff format and ruff check --fix"
+	@echo "make migrate | seed | worker | beat | bench | clean"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(INSTALLED): requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -r requirements/dev.txt
+	touch $@
+
+venv: $(INSTALLED)
+
+run: seed
+	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# pytest's exit code 5 means it collected no test: a failure here, never a pass.
+test: $(INSTALLED)
+	@status=0; $(BIN)/pytest $(PYTEST_ARGS) || status=$$?; \
+	if [ $$status -eq 5 ]; then echo "make test: pytest collected no test" >&2; fi; \
+	exit $$status
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy $(APPS)
+
+format: $(INSTALLED)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrate: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+
+seed: migrate
+	$(BIN)/python manage.py load_seed
+
+worker: $(INSTALLED)
+	$(BIN)/celery -A portal worker -l info
+
+beat: $(INSTALLED)
+	$(BIN)/celery -A portal beat -l info
+
+bench: $(INSTALLED)
+	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
+	else echo "No benchmark yet (bench/run.py does not exist)."; fi
+
+# Removes what the tools generate; keeps .venv and the SQLite database (your data).
+clean:
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	rm -rf .pytest_cache .mypy_cache .ruff_cache staticfiles test-results
