@@ -31,3 +31,35 @@ def event_list_recent(*, limit: int | None = None) -> QuerySet[Event]:
 
 def event_detail_queryset() -> QuerySet[Event]:
     return event_public_queryset().select_related("organiser").prefetch_related("steps__chantier")
+
+
+# --- The officers' space and the detail page seen through a person's rights -------------------
+
+
+def event_detail_queryset_for(*, user: Any) -> QuerySet[Event]:
+    """The detail page's queryset, starting from what this person may see (drafts they manage)."""
+    from events.permissions import events_visible_to
+
+    return (
+        events_visible_to(user)
+        .select_related("province", "chantier", "organiser")
+        .prefetch_related("steps__chantier")
+    )
+
+
+def event_manage_queryset(*, user: Any) -> EventQuerySet:
+    """Every event this person manages, with what the list of their space shows."""
+    from events.permissions import events_manageable_by
+
+    return events_manageable_by(user).select_related("province", "chantier")
+
+
+def event_manage_sections(*, user: Any) -> dict[str, EventQuerySet]:
+    """The sections of « Mes événements »: drafts, upcoming and past published, cancelled."""
+    events = event_manage_queryset(user=user)
+    return {
+        "drafts": events.filter(status=Event.Status.DRAFT).order_by("start", "pk"),
+        "upcoming": events.published().upcoming().order_by("start", "pk"),
+        "past": events.published().past().order_by("-start", "pk"),
+        "cancelled": events.filter(status=Event.Status.CANCELLED).order_by("-start", "pk"),
+    }

@@ -6,7 +6,8 @@ from django.db.models import QuerySet
 from django.views.generic import DetailView, TemplateView
 
 from events.models import Event
-from events.selectors import event_detail_queryset, event_filter
+from events.permissions import event_actions
+from events.selectors import event_detail_queryset_for, event_filter
 from portal.pagination import paginate, query_without
 
 
@@ -28,8 +29,15 @@ class EventListView(TemplateView):
 
 
 class EventDetailView(DetailView):
+    """Public page of an event; who manages it also sees their drafts here, and the buttons."""
+
     template_name = "events/event_detail.html"
     context_object_name = "event"
 
     def get_queryset(self) -> QuerySet[Event]:
-        return event_detail_queryset()
+        return event_detail_queryset_for(user=self.request.user)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["actions"] = event_actions(self.request.user, self.object)
+        return context

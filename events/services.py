@@ -1,0 +1,257 @@
+"""Writes on events from the officers' space: create, update, publish, cancel and copy.
+
+Each service checks the permission functions itself (a view's queryset is one guard, not the
+only one), re-reads the row under lock before changing its status, validates the whole event
+against the model's rules, and tells simple-history who did what (``_history_user``, since a
+service may run outside a request, and ``_change_reason``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Event
+from events.permissions import (
+    can_cancel_event,
+    can_copy_event,
+    can_create_event,
+    can_edit_event,
+    can_manage_event,
+    can_place_event_in,
+    can_publish_event,
+    is_event_staff,
+)
+from portal.models import in_wallonia
+from portal.slugs import unique_slug
+
+User = Any  # portal.models.User
+
+# The fields a person sets through the space's form; status, slug and authorship are the
+# services' own business.
+EDITABLE_FIELDS = (
+    "title",
+    "kind",
+    "chantier",
+    "province",
+    "start",
+    "end",
+    "time_to_be_confirmed",
+    "venue",
+    "address",
+    "latitude",
+    "longitude",
+    "online_url",
+    "summary",
+    "description",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+)
+# What a copy takes over from its original (the organiser is not in the form, but is kept).
+COPIED_FIELDS = (*EDITABLE_FIELDS, "organiser")
+DESCRIPTION_MAX_LENGTH = 10_000
+COPY_SUFFIX = " (copie)"
+TITLE_MAX_LENGTH = 200  # Event.title
+# simple-history's history_change_reason column.
+CHANGE_REASON_MAX_LENGTH = 100
+
+_NULLABLE = {
+    "chantier",
+    "province",
+    "end",
+    "latitude",
+    "longitude",
+    "capacity",
+    "registration_opens_at",
+    "registration_closes_at",
+}
+
+
+def _apply(event: Event, data: Mapping[str, Any]) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            value = data[name]
+            # Blank strings, never None, in text columns (the form gives "" anyway).
+            if value is None and name not in _NULLABLE:
+                value = ""
+            setattr(event, name, value)
+
+
+def _has_place(event: Event) -> bool:
+    return bool(event.venue or event.address or event.online_url)
+
+
+def _validate(event: Event, *, user: User, confirm_outside_wallonia: bool = False) -> None:
+    """The model's rules (field limits, dates, window) and the space's own, as one error."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        event.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(ValidationError(m) for m in messages)
+
+    def add(field: str, message: str, code: str) -> None:
+        errors.setdefault(field, []).append(ValidationError(message, code=code))
+
+    if len(event.description) > DESCRIPTION_MAX_LENGTH:
+        add(
+            "description",
+            _("La description ne peut pas dépasser %(max)s caractères (actuellement %(count)s).")
+            % {"max": f"{DESCRIPTION_MAX_LENGTH:n}", "count": f"{len(event.description):n}"},
+            "max_length",
+        )
+    if (
+        event.latitude is not None
+        and event.longitude is not None
+        and not in_wallonia(float(event.latitude), float(event.longitude))
+        and not (confirm_outside_wallonia and is_event_staff(user))
+    ):
+        add(
+            "latitude",
+            _("Le point se trouve hors de Wallonie : vérifiez la latitude et la longitude."),
+            "outside_wallonia",
+        )
+    if event.status == Event.Status.PUBLISHED and not _has_place(event):
+        add(
+            "venue",
+            _("Un événement publié doit garder un lieu, une adresse ou un lien en ligne."),
+            "place_required",
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_province(*, user: User, event: Event) -> None:
+    if can_place_event_in(user, event.province):
+        return
+    if event.province is None:
+        raise ValidationError(
+            {"province": _("Choisissez la province de l'événement.")}, code="required"
+        )
+    raise ValidationError(
+        {"province": _("Vous ne gérez pas les événements de cette province.")}, code="forbidden"
+    )
+
+
+def _record(event: Event, *, user: User, reason: str) -> None:
+    event._history_user = user  # type: ignore[attr-defined]
+    event._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]  # type: ignore[attr-defined]
+
+
+def _slug_for(event: Event) -> str:
+    day = timezone.localtime(event.start).date().isoformat() if event.start else ""
+    return unique_slug(Event.objects.all(), f"{event.title} {day}", fallback="evenement")
+
+
+def _locked(event: Event) -> Event:
+    """The row as it is now, locked until the transaction ends (two clicks publish once)."""
+    return Event.objects.select_for_update().get(pk=event.pk)
+
+
+@transaction.atomic
+def event_create(*, user: User, data: Mapping[str, Any]) -> Event:
+    """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
+    if not can_create_event(user):
+        raise PermissionDenied(_("Vous ne pouvez pas créer d'événement."))
+    event = Event(status=Event.Status.DRAFT, created_by=user)
+    _apply(event, data)
+    _check_province(user=user, event=event)
+    event.slug = _slug_for(event)
+    _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
+    _record(event, user=user, reason=_("Création"))
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
+    """Change what the form holds; status and slug stay (the public address does not move)."""
+    # The stored row decides, not the object passed in (a form may have changed it already).
+    event = _locked(event)
+    if not can_edit_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
+    _apply(event, data)
+    _check_province(user=user, event=event)
+    _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
+    _record(event, user=user, reason=_("Modification"))
+    event.save()
+    # Hook for the registrations issue: when the date, time or place of a published event
+    # changes, tell its registrants (enqueue through portal.mail after commit). Nothing yet.
+    return event
+
+
+@transaction.atomic
+def event_publish(*, user: User, event: Event) -> Event:
+    """Make a draft public: it shows on the public pages at once."""
+    event = _locked(event)
+    if not can_manage_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas publier cet événement."))
+    if event.status == Event.Status.PUBLISHED:
+        raise ValidationError(_("Cet événement est déjà publié."), code="already_published")
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(
+            _("Un événement annulé ne peut pas être publié à nouveau : copiez-le plutôt."),
+            code="cancelled",
+        )
+    if not can_publish_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas publier cet événement."))
+    if not _has_place(event):
+        raise ValidationError(
+            _("Indiquez un lieu ou un lien en ligne avant de publier."), code="place_required"
+        )
+    event.status = Event.Status.PUBLISHED
+    _validate(event, user=user, confirm_outside_wallonia=True)
+    _record(event, user=user, reason=_("Publication"))
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_cancel(*, user: User, event: Event) -> Event:
+    """Cancel a published, not yet past event; it stays on the public pages, marked cancelled."""
+    event = _locked(event)
+    if not can_manage_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas annuler cet événement."))
+    if event.status == Event.Status.DRAFT:
+        raise ValidationError(
+            _("Un brouillon n'est pas public : il n'y a rien à annuler."), code="draft"
+        )
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(_("Cet événement est déjà annulé."), code="already_cancelled")
+    if event.is_past:
+        raise ValidationError(
+            _("Cet événement a déjà eu lieu : il ne peut plus être annulé."), code="past"
+        )
+    if not can_cancel_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas annuler cet événement."))
+    event.status = Event.Status.CANCELLED
+    _record(event, user=user, reason=_("Annulation"))
+    event.save()
+    # Hook for the registrations issue: tell every registrant that the event is cancelled
+    # (enqueue through portal.mail, which writes the outbox in this transaction). Nothing yet.
+    return event
+
+
+@transaction.atomic
+def event_copy(*, user: User, event: Event) -> Event:
+    """A new draft with the same fields, to be edited (its dates are kept on purpose)."""
+    event = Event.objects.get(pk=event.pk)
+    if not can_copy_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas copier cet événement."))
+    copy = Event(status=Event.Status.DRAFT, created_by=user)
+    for name in COPIED_FIELDS:
+        setattr(copy, name, getattr(event, name))
+    copy.title = f"{event.title[: TITLE_MAX_LENGTH - len(COPY_SUFFIX)].rstrip()}{COPY_SUFFIX}"
+    copy.slug = _slug_for(copy)
+    # The original passed its checks when it was saved; a point outside Wallonia confirmed by
+    # staff then stays confirmed in its copy.
+    copy.full_clean()
+    _record(copy, user=user, reason=_("Copie de « %(title)s »") % {"title": event.title})
+    copy.save()
+    return copy
