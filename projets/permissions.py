@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db.models import Q, QuerySet
 
 from projets.models import JoinRequest, Project, ProjectQuerySet
 
@@ -49,3 +51,22 @@ def join_requests_decidable_by(user: User) -> QuerySet[JoinRequest]:
 
 def can_decide_join_request(user: User, join_request: JoinRequest) -> bool:
     return join_requests_decidable_by(user).filter(pk=join_request.pk).exists()
+
+
+def project_staff_users() -> QuerySet[Any]:
+    """The active people for whom ``is_project_staff`` holds: who decides when a project has no
+    leader yet. Superusers have every permission; others get it from a group or in person."""
+    change_project = Permission.objects.filter(
+        content_type__app_label="projets", codename="change_project"
+    )
+    return (
+        get_user_model()
+        .objects.filter(is_active=True)
+        .filter(is_staff=True)
+        .filter(
+            Q(is_superuser=True)
+            | Q(user_permissions__in=change_project)
+            | Q(groups__permissions__in=change_project)
+        )
+        .distinct()
+    )

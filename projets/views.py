@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from portal.maps import project_marker, project_markers
 from portal.pagination import paginate, query_without
 from projets.models import Project
+from projets.permissions import can_edit_project, can_request_to_join
 from projets.selectors import project_detail_queryset, project_filter
 
 
@@ -42,4 +43,6 @@ class ProjectDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["markers"] = project_marker(self.object)
+        context["can_edit_project"] = can_edit_project(self.request.user, self.object)
+        context["can_request_to_join"] = can_request_to_join(self.request.user, self.object)
         return context

@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import factory
 
-from projets.models import Organisation, Project, ProjectType
+from projets.models import JoinRequest, Membership, Organisation, Project, ProjectType
+from tests.portal.factories import UserFactory
 from tests.territoires.factories import ProvinceFactory
 
 
@@ -42,3 +43,24 @@ class ProjectFactory(factory.django.DjangoModelFactory):
     def types(self, create, extracted, **kwargs):
         if create and extracted:
             self.types.set(extracted)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A project leader ("porteur·euse de projet")."""
+
+    class Meta:
+        model = Membership
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    """A pending request to join a project."""
+
+    class Meta:
+        model = JoinRequest
+
+    project = factory.SubFactory(ProjectFactory)
+    user = factory.SubFactory(UserFactory)
+    message = factory.Faker("sentence", locale="fr_FR")

@@ -1,0 +1,34 @@
+"""The dashboard of the signed-in space ("Mon espace"): my projects, requests, provinces, roles."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+from projets.selectors import join_requests_of, join_requests_to_decide, projects_led_by
+from territoires.models import Province
+
+if TYPE_CHECKING:
+    from portal.models import User
+
+# The dashboard shows the latest requests; the page of requests shows them all.
+MY_REQUESTS_SHOWN = 10
+
+
+class EspaceHomeView(LoginRequiredMixin, TemplateView):
+    template_name = "espace/home.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        user = cast("User", self.request.user)  # LoginRequiredMixin: signed in
+        my_requests = list(join_requests_of(user=user)[: MY_REQUESTS_SHOWN + 1])
+        context.update(
+            projects=list(projects_led_by(user=user)),
+            pending_count=join_requests_to_decide(user=user).count(),
+            my_requests=my_requests[:MY_REQUESTS_SHOWN],
+            has_more_requests=len(my_requests) > MY_REQUESTS_SHOWN,
+            provinces=list(Province.objects.followed_by(user).order_by("order", "name")),
+        )
+        return context

@@ -1,0 +1,140 @@
+"""The "Mon espace" dashboard: what each role sees there, and its query count."""
+
+from http import HTTPStatus
+
+import pytest
+from django.urls import reverse
+
+from portal.roles import staff_group_ensure
+from projets.models import JoinRequest, Project
+from tests.portal.factories import UserFactory
+from tests.projets.factories import JoinRequestFactory, MembershipFactory, ProjectFactory
+from tests.querycount import assert_constant_queries
+from tests.territoires.factories import ProvinceFactory
+
+pytestmark = pytest.mark.django_db
+
+HOME = reverse("espace:home")
+
+
+def test_login_redirect_url_is_the_dashboard(settings):
+    assert reverse(settings.LOGIN_REDIRECT_URL) == HOME == "/espace/"
+
+
+def test_anonymous_is_sent_to_sign_in(client):
+    response = client.get(HOME)
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response.url == f"{reverse('account_login')}?next={HOME}"
+
+
+def test_a_person_without_roles(client):
+    client.force_login(UserFactory(email="nouvelle@example.org"))
+
+    response = client.get(HOME)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "<title>Mon espace · Chantiers communs</title>" in html
+    assert html.count("<h1") == 1
+    assert 'aria-label="Fil d\'Ariane"' in html
+    assert "nouvelle@example.org" in html
+    assert "Vous ne portez encore aucun projet." in html
+    assert "Aucune demande n'attend votre réponse." in html
+    assert "Vous n'avez demandé à rejoindre aucun projet." in html
+    assert "Vous n'avez pas encore de rôle." in html
+    assert "Mes provinces" not in html
+    assert reverse("account_email") in html
+    assert reverse("account_change_password") in html
+
+
+def test_a_leader_sees_their_projects_requests_and_roles(client):
+    leader = UserFactory()
+    project = ProjectFactory(name="Ceinture alimentaire", slug="ceinture")
+    withdrawn = ProjectFactory(name="Ancien projet", slug="ancien", status=Project.Status.WITHDRAWN)
+    MembershipFactory(project=project, user=leader)
+    MembershipFactory(project=withdrawn, user=leader)
+    ProjectFactory(name="Projet d'un·e autre")
+    JoinRequestFactory.create_batch(2, project=project)
+    JoinRequestFactory(project=project, status=JoinRequest.Status.APPROVED)
+    JoinRequestFactory(user=leader, project=ProjectFactory(name="Halle relais"))
+    client.force_login(leader)
+
+    response = client.get(HOME)
+
+    html = response.content.decode()
+    assert [p.name for p in response.context["projects"]] == [
+        "Ancien projet",
+        "Ceinture alimentaire",
+    ]
+    assert 'href="/projets/ceinture/"' in html
+    assert 'href="/espace/projets/ceinture/modifier/"' in html
+    assert 'href="/projets/ancien/"' not in html  # a withdrawn project has no public page
+    assert 'href="/espace/projets/ancien/modifier/"' in html
+    assert "Projet d'un·e autre" not in html
+    assert response.context["pending_count"] == 2
+    assert "2 demandes pour rejoindre vos projets attendent votre réponse." in html
+    assert f'href="{reverse("espace_projets:join_requests")}"' in html
+    assert "Halle relais" in html and "En attente" in html
+    assert "Porteur·euse du projet « Ceinture alimentaire »" in html
+    assert "Membre de la Cellule Manger Demain" not in html
+
+
+def test_an_officer_sees_their_provinces_and_the_events_link(client):
+    officer = UserFactory()
+    liege = ProvinceFactory(name="Liège", slug="liege")
+    liege.officers.add(officer)
+    ProvinceFactory(name="Namur", slug="namur")
+    client.force_login(officer)
+
+    response = client.get(HOME)
+
+    html = response.content.decode()
+    assert "Mes provinces" in html
+    assert "Chargé·e de mission territoriale : Liège" in html
+    assert "Namur" not in html
+    assert 'href="/espace/evenements/"' in html
+
+
+def test_staff_see_their_role_and_the_admin(client):
+    staff = UserFactory(is_staff=True)
+    staff.groups.add(staff_group_ensure())
+    JoinRequestFactory()  # a project without leaders: staff decide
+    client.force_login(staff)
+
+    response = client.get(HOME)
+
+    html = response.content.decode()
+    assert "Membre de la Cellule Manger Demain" in html
+    assert reverse("admin:projets_project_changelist") in html
+    assert response.context["pending_count"] == 1
+
+
+def test_only_the_latest_requests_are_listed(client):
+    person = UserFactory()
+    JoinRequestFactory.create_batch(11, user=person)
+    client.force_login(person)
+
+    response = client.get(HOME)
+
+    assert len(response.context["my_requests"]) == 10
+    assert response.context["has_more_requests"] is True
+    assert f"{reverse('espace_projets:join_requests')}#mes-demandes" in response.content.decode()
+
+
+def test_dashboard_query_count(client):
+    person = UserFactory()
+    person.is_staff = True
+    person.save()
+    person.groups.add(staff_group_ensure())
+    client.force_login(person)
+
+    def grow(n):
+        for _ in range(n):
+            project = ProjectFactory()
+            MembershipFactory(project=project, user=person)
+            JoinRequestFactory(project=project)
+            JoinRequestFactory(user=person)
+            ProvinceFactory().officers.add(person)
+
+    assert_constant_queries(client, HOME, grow)
