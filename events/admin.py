@@ -1,17 +1,21 @@
-"""Admin of events, with the point picker for their venue."""
+"""Admin of events, with the point picker for their venue and their history."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from events.models import Event
 from portal.forms import LocatedModelForm
 
 
 @admin.register(Event)
-class EventAdmin(admin.ModelAdmin):
+class EventAdmin(SimpleHistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "start", "kind", "status", "province", "chantier", "capacity")
@@ -21,7 +25,10 @@ class EventAdmin(admin.ModelAdmin):
     search_fields = ("title", "summary", "venue", "address")
     autocomplete_fields = ("chantier", "province", "organiser")
     prepopulated_fields = {"slug": ("title",)}
-    readonly_fields = ("created_at", "updated_at")
+    readonly_fields = ("created_by", "created_at", "updated_at")
+    # The history page ("Historique", top right) lists who created, changed, published or
+    # cancelled the event and when; the services write why ("Publication", "Annulation"…).
+    history_list_display = ("status", "start")
     ordering = ("-start",)
     fieldsets = (
         (None, {"fields": ("title", "slug", "kind", "status")}),
@@ -46,5 +53,13 @@ class EventAdmin(admin.ModelAdmin):
             _("Inscriptions"),
             {"fields": ("capacity", "registration_opens_at", "registration_closes_at")},
         ),
-        (_("Historique"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+        (
+            _("Historique"),
+            {"fields": ("created_by", "created_at", "updated_at"), "classes": ("collapse",)},
+        ),
     )
+
+    def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
+        if not change and obj.created_by_id is None:
+            obj.created_by = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

@@ -6,6 +6,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
 from portal import views
+from portal.views_account import PrivacyView
 
 admin.site.site_header = _("Chantiers communs – administration")
 admin.site.site_title = _("Chantiers communs")
@@ -13,10 +14,12 @@ admin.site.index_title = _("Cellule Manger Demain")
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("confidentialite/", PrivacyView.as_view(), name="privacy"),
     path("chantiers/", include("chantiers.urls")),
     path("projets/", include("projets.urls")),
     path("territoires/", include("territoires.urls")),
     path("evenements/", include("events.urls")),
+    path("calendrier/", include("events.urls_calendar")),
     path("compte/", include("allauth.urls")),
     path("espace/", include("portal.urls_espace")),
     path("espace/projets/", include("projets.urls_espace")),

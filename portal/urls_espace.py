@@ -1,7 +1,15 @@
 """URLs of the signed-in space ("Mon espace") that belong to portal."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from portal import views_account as account
+from portal import views_espace
 
 app_name = "espace"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views_espace.EspaceHomeView.as_view(), name="home"),
+    path("compte/", account.AccountView.as_view(), name="account"),
+    path("compte/export/", account.AccountExportView.as_view(), name="account_export"),
+    path("compte/supprimer/", account.AccountDeleteView.as_view(), name="account_delete"),
+]

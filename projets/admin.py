@@ -1,4 +1,5 @@
-"""Admin of projects, project types and organisations, with the CSV import of projects."""
+"""Admin of projects (with their history and leaders), project types, organisations, requests to
+join a project, and the CSV import of projects."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -14,11 +15,12 @@ from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from simple_history.admin import SimpleHistoryAdmin
 
 from chantiers.models import Participation
 from portal.forms import LocatedModelForm
 from projets.forms import ProjectImportForm
-from projets.models import Organisation, Project, ProjectType
+from projets.models import JoinRequest, Membership, Organisation, Project, ProjectType
 from projets.services import (
     MAX_IMPORT_BYTES,
     OPTIONAL_COLUMNS,
@@ -71,6 +73,16 @@ class ProjectParticipationInline(admin.TabularInline):
     verbose_name_plural = _("participations aux chantiers")
 
 
+class ProjectMembershipInline(admin.TabularInline):
+    model = Membership
+    fields = ("user", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+    extra = 0
+    verbose_name = _("porteur·euse")
+    verbose_name_plural = _("porteur·euses du projet (peuvent modifier sa page)")
+
+
 class ConfirmationFilter(admin.SimpleListFilter):
     title = _("confirmation par la Cellule")
     parameter_name = "confirmation"
@@ -87,7 +99,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(admin.ModelAdmin):
+class ProjectAdmin(SimpleHistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/projets/project/change_list.html"
@@ -107,7 +119,10 @@ class ProjectAdmin(admin.ModelAdmin):
     readonly_fields = ("created_at", "updated_at")
     ordering = ("name",)
     actions = ("mark_confirmed",)
-    inlines = (ProjectParticipationInline,)
+    inlines = (ProjectParticipationInline, ProjectMembershipInline)
+    # The history page ("Historique", top right) lists who changed the page and when; these
+    # columns add what the change did to the status.
+    history_list_display = ("status", "is_confirmed")
     fieldsets = (
         (None, {"fields": ("name", "slug", "status", "is_confirmed")}),
         (_("Présentation"), {"fields": ("summary", "description", "types", "website")}),
@@ -131,6 +146,10 @@ class ProjectAdmin(admin.ModelAdmin):
         ),
         (_("Origine de l'information"), {"fields": ("source", "created_at", "updated_at")}),
     )
+
+    def get_inlines(self, request: HttpRequest, obj: Project | None) -> Any:
+        # Leaders are added once the page exists (from here, or by approving a request).
+        return self.inlines if obj is not None else (ProjectParticipationInline,)
 
     @admin.display(description=_("localisé"), boolean=True)
     def has_location(self, obj: Project) -> bool:
@@ -233,3 +252,89 @@ class ProjectAdmin(admin.ModelAdmin):
             messages.warning(request, warning)
         changelist = reverse(f"{self.admin_site.name}:projets_project_changelist")
         return HttpResponseRedirect(f"{changelist}?{ConfirmationFilter.parameter_name}=non")
+
+
+# --- Requests to join a project ------------------------------------------------------------------
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(admin.ModelAdmin):
+    """Staff decide here as leaders do in their space: through the same services, so the person
+    is told by email and the membership is created in the same way."""
+
+    list_display = ("user", "project", "status", "created_at", "decided_by", "decided_at")
+    list_select_related = ("user", "project", "decided_by")
+    list_filter = ("status", ("project", admin.RelatedOnlyFieldListFilter))
+    search_fields = ("user__email", "user__first_name", "user__last_name", "project__name")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    actions = ("approve", "decline")
+    fields = (
+        "project",
+        "user",
+        "message",
+        "status",
+        "created_at",
+        "decided_by",
+        "decided_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # a request is made by the person, from the project's page
+
+    @admin.action(description=_("Accepter les demandes sélectionnées"), permissions=["change"])
+    def approve(self, request: HttpRequest, queryset: QuerySet[JoinRequest]) -> None:
+        # Imported here: the services are written alongside this admin.
+        from projets.services import join_request_approve
+
+        done = self._decide(request, queryset, join_request_approve)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d demande acceptée ; la personne en est informée par e-mail.",
+                    "%(count)d demandes acceptées ; les personnes en sont informées par e-mail.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Refuser les demandes sélectionnées"), permissions=["change"])
+    def decline(self, request: HttpRequest, queryset: QuerySet[JoinRequest]) -> None:
+        from projets.services import join_request_decline
+
+        done = self._decide(request, queryset, join_request_decline)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d demande refusée ; la personne en est informée par e-mail.",
+                    "%(count)d demandes refusées ; les personnes en sont informées par e-mail.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[JoinRequest], service: Any) -> int:
+        """Each request on its own (one refused does not stop the others); how many were done."""
+        done = 0
+        for join_request in queryset.select_related("user", "project"):
+            try:
+                service(by=request.user, join_request=join_request)
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+            except PermissionDenied as error:
+                reason = str(error) or str(_("Vous ne pouvez pas décider de cette demande."))
+            else:
+                done += 1
+                continue
+            self.message_user(
+                request,
+                _("Demande de %(user)s pour « %(project)s » laissée telle quelle : %(reason)s")
+                % {"user": join_request.user, "project": join_request.project, "reason": reason},
+                messages.WARNING,
+            )
+        return done

@@ -29,7 +29,7 @@ def internal_links(page: Page, base: str) -> set[str]:
         url = urljoin(page.url, href)
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != base or parts.path.startswith(
-            ("/admin/", "/static/")
+            ("/admin/", "/static/", "/calendrier/", "/compte/", "/espace/")
         ):
             continue
         found.add(parts.path + (f"?{parts.query}" if parts.query else ""))

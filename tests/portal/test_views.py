@@ -4,6 +4,8 @@ import datetime
 from http import HTTPStatus
 
 import pytest
+from allauth.core.ratelimit import respond_429
+from django.contrib.auth.models import AnonymousUser
 from django.test import Client, override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils import timezone
 from chantiers.models import Chantier
 from tests.chantiers.factories import ChantierFactory, ParticipationFactory, StepFactory
 from tests.events.factories import EventFactory
+from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory
 from tests.querycount import assert_constant_queries
 from tests.territoires.factories import ProvinceFactory
@@ -76,3 +79,22 @@ def test_server_error_page_is_french():
 
     assert response.status_code == HTTPStatus.INTERNAL_SERVER_ERROR
     assert "Une erreur est survenue" in response.content.decode()
+
+
+def test_signed_in_non_staff_gets_a_french_403_from_the_admin(client):
+    client.force_login(UserFactory())
+
+    response = client.get(reverse("admin:login"), follow=True)
+
+    assert response.status_code == HTTPStatus.FORBIDDEN
+    assert "Accès refusé" in response.content.decode()
+
+
+def test_rate_limited_requests_get_a_french_429(rf):
+    request = rf.get("/compte/login/")
+    request.user = AnonymousUser()
+
+    response = respond_429(request)
+
+    assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
+    assert "Trop de tentatives" in response.content.decode()
