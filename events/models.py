@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.signals import post_delete, pre_delete
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -125,10 +128,35 @@ class Event(LocatedModel, TimeStampedModel):
         blank=True,
         related_name="created_events",
     )
+    # Confirmed registrations. Only events.registrations writes it, with conditional UPDATEs
+    # in the transaction that confirms or cancels a registration; the check constraint below
+    # is the last line against overbooking, and save() never writes it back (see save()).
+    seats_taken = models.PositiveIntegerField(_("places occupées"), default=0, editable=False)
+    project_cap = models.PositiveSmallIntegerField(
+        _("places max. par projet"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Laisser vide pour ne pas limiter le nombre d'inscrit·es d'un même projet."),
+    )
+    reminder_days_before = models.PositiveSmallIntegerField(
+        _("rappel (jours avant)"),
+        null=True,
+        blank=True,
+        default=2,
+        help_text=_("Laisser vide pour ne pas envoyer de rappel les jours précédents."),
+    )
+    reminder_on_the_day = models.BooleanField(_("rappel le matin même"), default=True)
+    # iCalendar SEQUENCE: raised when the time or place changes, so that calendar apps replace
+    # the invitation they hold (same UID) instead of adding a second one.
+    sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
 
     objects = EventQuerySet.as_manager()
     history = HistoricalRecords(
-        excluded_fields=["created_at", "updated_at"], verbose_name=_("historique de l'événement")
+        # seats_taken moves with every registration through queryset updates, which
+        # simple-history does not see: a snapshot of it in the history would only be stale.
+        excluded_fields=["created_at", "updated_at", "seats_taken"],
+        verbose_name=_("historique de l'événement"),
     )
 
     class Meta:
@@ -155,6 +183,14 @@ class Event(LocatedModel, TimeStampedModel):
                 | Q(registration_closes_at__gt=F("registration_opens_at")),
                 name="event_registration_window_ordered",
             ),
+            models.CheckConstraint(
+                condition=Q(capacity__isnull=True) | Q(seats_taken__lte=F("capacity")),
+                name="event_seats_within_capacity",
+            ),
+            models.CheckConstraint(
+                condition=Q(project_cap__isnull=True) | Q(project_cap__gte=1),
+                name="event_project_cap_positive",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -162,6 +198,25 @@ class Event(LocatedModel, TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("events:event_detail", kwargs={"slug": self.slug})
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # An event loaded before a registration committed holds an old seats_taken; writing it
+        # back (an edit form, the admin) would free seats that are taken, and the next
+        # registrations would overbook. Updates leave the column to events.registrations.
+        if (
+            not self._state.adding
+            and kwargs.get("update_fields") is None
+            and not kwargs.get("force_insert")
+        ):
+            deferred = self.get_deferred_fields()
+            kwargs["update_fields"] = [
+                field.attname
+                for field in self._meta.concrete_fields
+                if not field.primary_key
+                and field.name != "seats_taken"
+                and field.attname not in deferred
+            ]
+        super().save(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
@@ -179,6 +234,14 @@ class Event(LocatedModel, TimeStampedModel):
         ):
             errors["registration_closes_at"] = ValidationError(
                 _("La clôture des inscriptions doit suivre leur ouverture.")
+            )
+        if self.capacity is not None and self.capacity < self.seats_taken:
+            errors["capacity"] = ValidationError(
+                _(
+                    "Places déjà confirmées : %(count)s. Le nombre de places ne peut pas "
+                    "descendre en dessous."
+                )
+                % {"count": self.seats_taken}
             )
         if errors:
             raise ValidationError(errors)
@@ -201,3 +264,247 @@ class Event(LocatedModel, TimeStampedModel):
     @property
     def is_online(self) -> bool:
         return bool(self.online_url)
+
+    @property
+    def seats_left(self) -> int | None:
+        """Free seats as last read (None: unlimited); the registration services decide."""
+        if self.capacity is None:
+            return None
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_full(self) -> bool:
+        return self.capacity is not None and self.seats_taken >= self.capacity
+
+
+# --- The secret address of a person's private calendar feed ------------------------------------
+
+
+def calendar_feed_token_new() -> str:
+    """A fresh secret for a private calendar address: 256 random bits, URL-safe."""
+    import secrets  # imported here so that this block stays a plain append to the module
+
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeedToken(models.Model):
+    """The secret in the address of a person's private calendar feed.
+
+    Calendar apps send no cookies, so the address itself is the credential. Renewing replaces
+    the token: the old address then answers 404.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed_token",
+    )
+    token = models.CharField(
+        _("jeton"), max_length=64, unique=True, default=calendar_feed_token_new, editable=False
+    )
+    created_at = models.DateTimeField(_("créé le"), default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("adresse d'agenda privée")
+        verbose_name_plural = _("adresses d'agenda privées")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+    def get_absolute_url(self) -> str:
+        return reverse("calendar:private", kwargs={"token": self.token})
+
+
+class RegistrationQuerySet(models.QuerySet["Registration"]):
+    def confirmed(self) -> RegistrationQuerySet:
+        return self.filter(status=Registration.Status.CONFIRMED)
+
+    def waiting(self) -> RegistrationQuerySet:
+        """The waiting list, first in line first."""
+        return self.filter(status=Registration.Status.WAITING).order_by("waiting_since", "pk")
+
+    def active(self) -> RegistrationQuerySet:
+        """Confirmed or waiting: the person still means to come."""
+        return self.filter(status__in=[Registration.Status.CONFIRMED, Registration.Status.WAITING])
+
+    def cancelled(self) -> RegistrationQuerySet:
+        return self.filter(status=Registration.Status.CANCELLED)
+
+    def upcoming(self, now: datetime.datetime | None = None) -> RegistrationQuerySet:
+        """Registrations for events that have not ended yet (as ``EventQuerySet.upcoming``)."""
+        now = now or timezone.now()
+        return self.filter(
+            Q(event__end__gte=now)
+            | Q(event__end__isnull=True, event__start__gte=_start_of_day(now))
+        ).order_by("event__start", "pk")
+
+    def past(self, now: datetime.datetime | None = None) -> RegistrationQuerySet:
+        now = now or timezone.now()
+        return self.filter(
+            Q(event__end__lt=now) | Q(event__end__isnull=True, event__start__lt=_start_of_day(now))
+        ).order_by("-event__start", "pk")
+
+    def with_waiting_position(self) -> RegistrationQuerySet:
+        """Annotate ``waiting_position`` (1 = next in line; None unless waiting) in one query."""
+        ahead = (
+            Registration.objects.filter(
+                event=models.OuterRef("event"), status=Registration.Status.WAITING
+            )
+            .filter(
+                Q(waiting_since__lt=models.OuterRef("waiting_since"))
+                | Q(waiting_since=models.OuterRef("waiting_since"), pk__lte=models.OuterRef("pk"))
+            )
+            .order_by()
+            .values("event")
+            .annotate(count=models.Count("pk"))
+            .values("count")
+        )
+        return self.annotate(
+            waiting_position=models.Case(
+                models.When(status=Registration.Status.WAITING, then=models.Subquery(ahead)),
+                default=None,
+                output_field=models.IntegerField(),
+            )
+        )
+
+
+class Registration(TimeStampedModel):
+    """One person's registration to an event: confirmed, on the waiting list, or cancelled.
+
+    One row per person and event: registering again after a cancellation reuses it. Written
+    only by the services of ``events.registrations``, which keep ``Event.seats_taken`` equal to
+    the number of confirmed rows.
+    """
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmée")
+        WAITING = "waiting", _("En liste d'attente")
+        CANCELLED = "cancelled", _("Annulée")
+
+    event = models.ForeignKey(
+        Event, verbose_name=_("événement"), on_delete=models.CASCADE, related_name="registrations"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="registrations",
+    )
+    project = models.ForeignKey(
+        "projets.Project",
+        verbose_name=_("projet"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="registrations",
+    )
+    organisation = models.CharField(
+        _("autre organisation"),
+        max_length=200,
+        blank=True,
+        help_text=_("Quand la personne ne vient pas pour l'un de ses projets."),
+    )
+    remarks = models.TextField(
+        _("besoins / remarques"),
+        max_length=1000,
+        blank=True,
+        help_text=_("Accessibilité, régime alimentaire…"),
+    )
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.CONFIRMED
+    )
+    registered_at = models.DateTimeField(
+        _("inscrit·e le"),
+        default=timezone.now,
+        help_text=_("La dernière inscription, quand la personne s'est réinscrite."),
+    )
+    # Raised at each new registration on this row: emails are keyed on it, so a registration
+    # after a cancellation gets its own confirmation while a retried task never repeats one.
+    times_registered = models.PositiveSmallIntegerField(
+        _("nombre d'inscriptions"), default=1, editable=False
+    )
+    waiting_since = models.DateTimeField(
+        _("en liste d'attente depuis"),
+        null=True,
+        blank=True,
+        help_text=_("L'ordre de la liste d'attente."),
+    )
+    attended = models.BooleanField(_("présence"), null=True, blank=True)
+    cancelled_at = models.DateTimeField(_("annulée le"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("annulée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("inscription")
+        verbose_name_plural = _("inscriptions")
+        ordering = ["registered_at", "pk"]
+        indexes = [models.Index(fields=["event", "status", "waiting_since"])]
+        constraints = [
+            models.UniqueConstraint(fields=["event", "user"], name="registration_unique_user"),
+            models.CheckConstraint(
+                condition=~Q(status="waiting") | Q(waiting_since__isnull=False),
+                name="registration_waiting_has_since",
+            ),
+            models.CheckConstraint(
+                condition=Q(project__isnull=True) | Q(organisation=""),
+                name="registration_project_or_organisation",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.event} ({self.get_status_display()})"
+
+    def get_absolute_url(self) -> str:
+        return self.event.get_absolute_url()
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == self.Status.CONFIRMED
+
+    @property
+    def is_waiting(self) -> bool:
+        return self.status == self.Status.WAITING
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == self.Status.CANCELLED
+
+    @property
+    def coming_for(self) -> str:
+        """The project, or the other organisation, the person comes for."""
+        return str(self.project) if self.project_id else self.organisation
+
+
+# Deleting rows outside the services (an account deleted, an event deleted, the admin) must
+# keep seats_taken equal to the confirmed rows, and lock in the services' order: event first.
+
+
+@receiver(pre_delete, sender=Registration)
+def _registration_deleting(
+    sender: type[Registration], instance: Registration, **kwargs: Any
+) -> None:
+    from events.registrations import registration_lock_event
+
+    registration_lock_event(event_id=instance.event_id)
+
+
+@receiver(post_delete, sender=Registration)
+def _registration_deleted(
+    sender: type[Registration], instance: Registration, **kwargs: Any
+) -> None:
+    """A confirmed row deleted frees its seat and promotes the next in line."""
+    if instance.status != Registration.Status.CONFIRMED:
+        return
+    from events.registrations import registration_seat_released
+
+    registration_seat_released(event_id=instance.event_id)

@@ -11,3 +11,15 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 WHITENOISE_AUTOREFRESH = True
+
+# The concurrency tests run real threads, each with its own connection. SQLite's in-memory
+# test database is shared between threads only in "shared cache" mode, where concurrent writers
+# fail at once ("database table is locked") instead of queueing: a file, one per test process,
+# so that they queue as in production (IMMEDIATE transactions, busy timeout, WAL).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    import os
+    import tempfile
+
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(  # noqa: F405
+        tempfile.gettempdir(), f"chantiers-test-{os.getpid()}.sqlite3"
+    )
