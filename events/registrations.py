@@ -97,12 +97,10 @@ def registration_waiting_position(registration: Registration) -> int | None:
 
 
 def registration_attachments(registration: Registration) -> list[Attachment]:
-    """The files sent with a confirmation or a promotion: the calendar invitation (.ics).
+    """The files sent with a confirmation or a promotion: the calendar invitation (.ics)."""
+    from events.notifications import registration_invitation_attachments
 
-    Empty for now: the calendars work fills it in; every email that gives someone a seat
-    already calls it.
-    """
-    return []
+    return registration_invitation_attachments(registration)
 
 
 def _queue_email(registration: Registration, purpose: str) -> None:

@@ -17,6 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import Event
+from events.notifications import (
+    changed_fields,
+    event_cancelled_notify,
+    event_changed_notify,
+    snapshot,
+)
 from events.permissions import (
     can_cancel_event,
     can_copy_event,
@@ -176,13 +182,19 @@ def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
     event = _locked(event)
     if not can_edit_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
+    before = snapshot(event)
     _apply(event, data)
     _check_province(user=user, event=event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
     _record(event, user=user, reason=_("Modification"))
+    changes = changed_fields(before, event)
+    if changes:
+        # The row is locked: +1 in the same save cannot lose a concurrent raise.
+        event.sequence += 1
     event.save()
-    # Hook for the registrations issue: when the date, time or place of a published event
-    # changes, tell its registrants (enqueue through portal.mail after commit). Nothing yet.
+    if changes and event.status == Event.Status.PUBLISHED and not event.is_past:
+        # Written to the outbox in this transaction: the notice commits with the change.
+        event_changed_notify(event=event, changes=changes)
     return event
 
 
@@ -233,8 +245,7 @@ def event_cancel(*, user: User, event: Event) -> Event:
     event.status = Event.Status.CANCELLED
     _record(event, user=user, reason=_("Annulation"))
     event.save()
-    # Hook for the registrations issue: tell every registrant that the event is cancelled
-    # (enqueue through portal.mail, which writes the outbox in this transaction). Nothing yet.
+    event_cancelled_notify(event=event)
     return event
 
 

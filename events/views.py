@@ -8,6 +8,7 @@ from django.views.generic import DetailView, TemplateView
 from events.models import Event
 from events.permissions import event_actions
 from events.selectors import event_detail_queryset_for, event_filter
+from events.views_registration import registration_box
 from portal.pagination import paginate, query_without
 
 
@@ -40,4 +41,5 @@ class EventDetailView(DetailView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["actions"] = event_actions(self.request.user, self.object)
+        context["registration_box"] = registration_box(self.request, self.object)
         return context

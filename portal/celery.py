@@ -17,4 +17,9 @@ app.conf.beat_schedule = {
     "send-queued-emails": {"task": "portal.tasks.send_queued_emails", "schedule": 60.0},
     # Every 5 minutes: the cache then tells ops when beat and a worker last ran a task.
     "heartbeat": {"task": "portal.tasks.heartbeat", "schedule": 300.0},
+    # Every 15 minutes: queue the event reminders that have come due (two days before, or
+    # whatever the event says, and at 08:00 Brussels time on the day). A query finds what is due
+    # and the outbox keys make a second run a no-op; never day-ahead tasks with eta (Redis
+    # redelivers them, and a moved event would keep its old time).
+    "send-due-reminders": {"task": "events.tasks.send_due_reminders", "schedule": 900.0},
 }

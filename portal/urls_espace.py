@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from events.views_registration import MyRegistrationsView
 from portal import views_account as account
 from portal import views_espace
 
@@ -12,4 +13,5 @@ urlpatterns = [
     path("compte/", account.AccountView.as_view(), name="account"),
     path("compte/export/", account.AccountExportView.as_view(), name="account_export"),
     path("compte/supprimer/", account.AccountDeleteView.as_view(), name="account_delete"),
+    path("inscriptions/", MyRegistrationsView.as_view(), name="registrations"),
 ]

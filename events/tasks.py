@@ -1,0 +1,17 @@
+"""Celery tasks of the events: the reminders before an event."""
+
+from celery import shared_task
+from django.utils import timezone
+
+
+@shared_task(ignore_result=True)
+def send_due_reminders() -> int:
+    """Queue the reminders due now; returns how many were queued.
+
+    Idempotent: each reminder's outbox key (registration, kind, start time) lets it through
+    once, so a second run, or two beats at once, queue nothing more. Run by beat (see
+    portal/celery.py) rather than scheduled ahead with ``eta``, which Redis would redeliver.
+    """
+    from events.notifications import reminders_send
+
+    return reminders_send(now=timezone.now())
