@@ -33,6 +33,7 @@ from events.permissions import (
     can_publish_event,
     is_event_staff,
 )
+from events.registrations import registrations_promote_waiting
 from portal.models import in_wallonia
 from portal.slugs import unique_slug
 
@@ -56,8 +57,11 @@ EDITABLE_FIELDS = (
     "summary",
     "description",
     "capacity",
+    "project_cap",
     "registration_opens_at",
     "registration_closes_at",
+    "reminder_days_before",
+    "reminder_on_the_day",
 )
 # What a copy takes over from its original (the organiser is not in the form, but is kept).
 COPIED_FIELDS = (*EDITABLE_FIELDS, "organiser")
@@ -74,8 +78,10 @@ _NULLABLE = {
     "latitude",
     "longitude",
     "capacity",
+    "project_cap",
     "registration_opens_at",
     "registration_closes_at",
+    "reminder_days_before",
 }
 
 
@@ -195,6 +201,8 @@ def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
     if changes and event.status == Event.Status.PUBLISHED and not event.is_past:
         # Written to the outbox in this transaction: the notice commits with the change.
         event_changed_notify(event=event, changes=changes)
+    # More seats, or a looser cap per project: the first in line take them now.
+    registrations_promote_waiting(event=event)
     return event
 
 

@@ -437,3 +437,24 @@ def test_staff_manage_a_wallonia_wide_event(staff):
         "Publication",
         "Annulation",
     ]
+
+
+def test_raising_the_capacity_promotes_the_first_in_line(officer, liege):
+    from events.models import Registration
+    from events.registrations import registration_create
+
+    event = EventFactory(province=liege, capacity=1, start=START, end=None)
+    first, second, third = (UserFactory() for _ in range(3))
+    for user in (first, second, third):
+        registration_create(user=user, event=event, organisation="Asbl")
+
+    event_update(user=officer, event=event, data=data(liege, capacity=2))
+
+    statuses = dict(Registration.objects.filter(event=event).values_list("user", "status"))
+    assert statuses == {
+        first.pk: Registration.Status.CONFIRMED,
+        second.pk: Registration.Status.CONFIRMED,
+        third.pk: Registration.Status.WAITING,
+    }
+    event.refresh_from_db()
+    assert event.seats_taken == 2
