@@ -57,6 +57,15 @@ def base_url(live_server: Any) -> str:
     return live_server.url
 
 
+# The browser asks for French, as the portal's people do (Chromium would say en-US).
+LOCALE = "fr-BE"
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args: dict[str, Any]) -> dict[str, Any]:
+    return {**browser_context_args, "locale": LOCALE}
+
+
 @pytest.fixture
 def page(page: Page, live_server: Any) -> Page:
     """Playwright's page, allowed to reach the live server only."""

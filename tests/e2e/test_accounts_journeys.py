@@ -20,6 +20,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from events.models import Event
 from projets.models import Membership
+from tests.e2e.conftest import LOCALE
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import MembershipFactory, ProjectFactory
@@ -48,7 +49,7 @@ def isolated_page(browser: Browser, live_server: Any) -> Callable[[], Page]:
     contexts = []
 
     def make() -> Page:
-        context = browser.new_context(base_url=live_server.url)
+        context = browser.new_context(base_url=live_server.url, locale=LOCALE)
         contexts.append(context)
         page = context.new_page()
         host = live_server.url
