@@ -10,13 +10,14 @@ PORT ?= 8000
 APPS := portal territoires projets chantiers events
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate seed worker beat bench clean
+.PHONY: help venv run test lint format migrate seed worker beat bench clean messages
 
 help:
 	@echo "make run      install if needed, migrate, load the seed content, serve 127.0.0.1:$(PORT)"
 	@echo "make test     run the whole test suite (skips are listed at the end)"
 	@echo "make lint     ruff check, ruff format --check, mypy"
 	@echo "make format   ruff format and ruff check --fix"
+	@echo "make messages refresh the English catalogue (needs GNU gettext), then compile it"
 	@echo "make migrate | seed | worker | beat | bench | clean"
 
 $(BIN)/python:
@@ -61,6 +62,14 @@ beat: $(INSTALLED)
 bench: $(INSTALLED)
 	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
 	else echo "No benchmark yet (bench/run.py does not exist)."; fi
+
+# Refreshes locale/en/LC_MESSAGES/django.po from the French msgids, then compiles django.mo.
+# Only this target needs GNU gettext (msgmerge, msgfmt): the compiled django.mo is committed,
+# so `make run` and `make test` never call it. New msgids come out untranslated: translate them
+# (tests/portal/test_i18n.py lists them) and run `make messages` again before committing.
+messages: $(INSTALLED)
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=tests -e html,txt,py
+	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 # Removes what the tools generate; keeps .venv and the SQLite database (your data).
 clean:

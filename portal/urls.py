@@ -24,6 +24,7 @@ urlpatterns = [
     path("espace/", include("portal.urls_espace")),
     path("espace/projets/", include("projets.urls_espace")),
     path("espace/evenements/", include("events.urls_espace")),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]
 
