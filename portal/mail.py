@@ -3,8 +3,9 @@
 ``email_queue`` renders a message and stores it in the caller's transaction; after commit it
 wakes the Celery sender, and if the broker is down the periodic sweep sends it later.
 ``email_send_queued`` claims each message with a conditional UPDATE before sending it, so a task
-that runs twice, or a second worker, finds nothing to do; a worker killed mid-send leaves the
-message "sending", never sent twice automatically (staff can resend it from the admin).
+that runs twice, or a second worker, finds nothing to do; a worker killed mid-send, or a
+conversation cut before the server's answer, leaves the message "sending", never sent twice
+automatically (staff check, then resend it from the admin).
 django-post-office was considered: it marks a batch sent only after the whole batch has gone,
 so a worker killed mid-batch would send some messages again.
 """
@@ -28,14 +29,11 @@ from portal.models import OutgoingEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
-# Errors after which the server has certainly not accepted the message: safe to try again.
-RETRYABLE = (
-    smtplib.SMTPConnectError,
-    smtplib.SMTPServerDisconnected,
-    smtplib.SMTPSenderRefused,
-    smtplib.SMTPHeloError,
-    ConnectionError,
-    TimeoutError,
+# A conversation cut before the server's final reply: it may have stored the message already.
+UNCERTAIN = (smtplib.SMTPServerDisconnected, OSError)
+UNCERTAIN_NOTE = (
+    "Envoi interrompu avant la réponse du serveur : le message a peut-être été reçu. "
+    "Vérifiez avant de le renvoyer."
 )
 
 
@@ -148,37 +146,58 @@ def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
     return message
 
 
+def _ensure_open(connection: Any) -> None:
+    """Open the connection, or reopen it if the server dropped it, before claiming anything:
+    a failure here leaves every message queued, since nothing was sent."""
+    smtp = getattr(connection, "connection", None)  # smtplib.SMTP of Django's SMTP backend
+    if smtp is not None:
+        try:
+            smtp.noop()
+            return
+        except UNCERTAIN:
+            connection.close()
+    connection.open()
+
+
 def email_send_queued(*, limit: int = 200) -> int:
-    """Send up to ``limit`` queued messages; returns how many were sent."""
+    """Send up to ``limit`` queued messages; returns how many were sent.
+
+    Each message is claimed before it is sent. What the server refuses is retried (a temporary
+    4xx refusal, up to MAX_ATTEMPTS) or failed (a permanent one); a conversation cut before
+    the server's answer leaves the message "sending" for staff to check, never resent by itself.
+    """
     pks = list(
         OutgoingEmail.objects.queued().order_by("created_at").values_list("pk", flat=True)[:limit]
     )
-    if not pks:
-        return 0
     sent = 0
     connection = get_connection(fail_silently=False)
     try:
         for pk in pks:
+            try:
+                _ensure_open(connection)
+            except (smtplib.SMTPException, OSError) as exc:
+                logger.warning(
+                    "Mail server unreachable (%s); the queue waits for the next run", exc
+                )
+                break
             if not _claim(pk):
                 continue  # another run took it
             email = OutgoingEmail.objects.get(pk=pk)
             try:
                 _message(email, connection).send()
-            except RETRYABLE as exc:
-                final = email.attempts >= MAX_ATTEMPTS
-                OutgoingEmail.objects.filter(pk=pk).update(
-                    status=OutgoingEmail.Status.FAILED if final else OutgoingEmail.Status.QUEUED,
-                    last_error=repr(exc)[:2000],
+            except smtplib.SMTPResponseException as exc:  # the server answered no: not stored
+                retry = 400 <= exc.smtp_code < 500 and email.attempts < MAX_ATTEMPTS
+                _finish(
+                    pk, OutgoingEmail.Status.QUEUED if retry else OutgoingEmail.Status.FAILED, exc
                 )
-                logger.warning(
-                    "Email %s not sent (%s); %s", pk, exc, "gave up" if final else "will retry"
-                )
-                break  # the server is unwell: leave the rest for the next run
+            except smtplib.SMTPRecipientsRefused as exc:
+                _finish(pk, OutgoingEmail.Status.FAILED, exc)
+            except UNCERTAIN as exc:
+                _finish(pk, OutgoingEmail.Status.SENDING, exc, note=UNCERTAIN_NOTE)
+                connection.close()  # reopened (or found unreachable) before the next one
             except Exception as exc:  # refused for good (bad address, bad content)
-                OutgoingEmail.objects.filter(pk=pk).update(
-                    status=OutgoingEmail.Status.FAILED, last_error=repr(exc)[:2000]
-                )
                 logger.exception("Email %s refused", pk)
+                _finish(pk, OutgoingEmail.Status.FAILED, exc)
             else:
                 OutgoingEmail.objects.filter(pk=pk).update(
                     status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
@@ -187,6 +206,12 @@ def email_send_queued(*, limit: int = 200) -> int:
     finally:
         connection.close()
     return sent
+
+
+def _finish(pk: int, status: str, exc: Exception, *, note: str = "") -> None:
+    error = f"{note} {exc!r}".strip()
+    OutgoingEmail.objects.filter(pk=pk).update(status=status, last_error=error[:2000])
+    logger.warning("Email %s not sent (%s): now %s", pk, exc, status)
 
 
 def email_requeue(*, pks: list[int]) -> int:

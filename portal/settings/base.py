@@ -161,6 +161,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 1,
     "visibility_timeout": 3600,
 }
+# Publishing is not retried: a hung Redis would otherwise cost one socket timeout per retry
+# (measured: 4.2 s with the default policy, 2.2 s with none). What fails to publish stays in
+# the database and the beat sweep sends it.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0}
 CELERY_TASK_ACKS_LATE = False
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Brussels"

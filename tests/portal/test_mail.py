@@ -88,11 +88,10 @@ def test_a_message_interrupted_mid_send_is_not_sent_again_by_itself(mailoutbox):
     assert len(mailoutbox) == 1
 
 
-def test_server_unavailable_leaves_it_queued_then_gives_up(mailoutbox):
+def test_a_temporary_refusal_is_retried_then_given_up(mailoutbox):
     email = queue()
-    with mock.patch.object(
-        outbox.EmailMultiAlternatives, "send", side_effect=smtplib.SMTPServerDisconnected("down")
-    ):
+    refusal = smtplib.SMTPDataError(451, b"try again later")
+    with mock.patch.object(outbox.EmailMultiAlternatives, "send", side_effect=refusal):
         for _ in range(outbox.MAX_ATTEMPTS - 1):
             assert email_send_queued() == 0
             email.refresh_from_db()
@@ -101,8 +100,34 @@ def test_server_unavailable_leaves_it_queued_then_gives_up(mailoutbox):
 
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.FAILED
-    assert "down" in email.last_error
+    assert "try again later" in email.last_error
     assert email.attempts == outbox.MAX_ATTEMPTS
+
+
+def test_a_conversation_cut_before_the_answer_is_left_for_staff(mailoutbox):
+    email = queue()
+    cut = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+    with mock.patch.object(outbox.EmailMultiAlternatives, "send", side_effect=cut):
+        assert email_send_queued() == 0
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENDING  # maybe delivered: never resent alone
+    assert "peut-être été reçu" in email.last_error
+    assert email_send_queued() == 0
+    assert mailoutbox == []
+
+
+def test_an_unreachable_server_leaves_the_queue_untouched(mailoutbox):
+    email = queue()
+    with mock.patch(
+        "django.core.mail.backends.locmem.EmailBackend.open",
+        side_effect=ConnectionRefusedError("refused"),
+    ):
+        assert email_send_queued() == 0
+
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.QUEUED and email.attempts == 0
+    assert email_send_queued() == 1
 
 
 def test_a_refused_address_fails_at_once_and_the_rest_still_go(mailoutbox):
