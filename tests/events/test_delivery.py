@@ -484,3 +484,53 @@ def test_reply_to_data_lost_after_the_server_queued_the_message_causes_no_duplic
         )
         assert delivered == 1, f"{delivered} copies at the server; last_error {row.last_error!r}"
         assert row.status == OutgoingEmail.Status.SENDING  # left for staff to check
+
+
+def test_reminder_arrives_once_through_beats_task_run_twice(
+    tmp_path: Path, record_property
+) -> None:
+    """The reminder task, sent through the broker as beat sends it, twice: one reminder."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from events.tasks import send_due_reminders
+
+    email = f"reminder-{uuid.uuid4().hex[:8]}@example.org"
+    with (
+        smtp_sink() as sink,
+        throwaway_redis(tmp_path) as redis_url,
+        broker(redis_url),
+        worker(tmp_path, redis_url=redis_url, sink=sink) as (_proc, log, _env),
+    ):
+        # An event in 25 hours: its "two days before" reminder is due for whoever registered
+        # before that moment (the registration is dated back four days).
+        event = EventFactory(
+            start=timezone.now() + timedelta(days=1, hours=1), end=None, reminder_days_before=2
+        )
+        with transaction.atomic():
+            registration = registration_create(
+                user=UserFactory(email=email), event=event, organisation="Asbl Exemple"
+            )
+        sink.wait_for(1, timeout=ARRIVE_WITHIN, to=email)  # the confirmation
+        Registration.objects.filter(pk=registration.pk).update(
+            registered_at=timezone.now() - timedelta(days=4)
+        )
+        start = time.monotonic()
+        for _ in range(2):
+            _reset_broker_pools()
+            task_id = send_due_reminders.delay().id
+            marker = f"events.tasks.send_due_reminders[{task_id}] succeeded"
+            wait_for(
+                lambda m=marker: m in log.read_text(errors="replace"),
+                timeout=ARRIVE_WITHIN,
+                what="the reminder task run by the worker",
+                log=log,
+            )
+        messages = sink.wait_for(2, timeout=ARRIVE_WITHIN, to=email)
+        arrived = time.monotonic() - start
+        sweep(log)
+        reminders = [m for m in sink.delivered(to=email) if m is not messages[0]]
+        assert len(sink.delivered(to=email)) == 2, [m.parsed()["Subject"] for m in messages]
+        assert len(reminders) == 1
+    summary(record_property, "6 reminder via beat's task twice", arrival_s=arrived, delivered=1)
