@@ -19,11 +19,13 @@ urlpatterns = [
     path("projets/", include("projets.urls")),
     path("territoires/", include("territoires.urls")),
     path("evenements/", include("events.urls")),
+    path("expertises/", include("expertises.urls")),
     path("calendrier/", include("events.urls_calendar")),
     path("compte/", include("allauth.urls")),
     path("espace/", include("portal.urls_espace")),
     path("espace/projets/", include("projets.urls_espace")),
     path("espace/evenements/", include("events.urls_espace")),
+    path("espace/expertises/", include("expertises.urls_espace")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

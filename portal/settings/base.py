@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "projets",
     "chantiers",
     "events",
+    "expertises",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,1 @@
+"""The expertise catalogue: facilitators, projects' needs and offers, and workshop requests."""
