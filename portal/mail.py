@@ -83,8 +83,20 @@ def email_queue(
         if full_key and OutgoingEmail.objects.filter(key=full_key).exists():
             return None
         raise
-    transaction.on_commit(wake_sender)
+    _wake_after_commit()
     return email
+
+
+def _wake_after_commit() -> None:
+    """One wake-up per transaction, however many messages it queues: a batch of reminders or
+    a message to every registrant must not cost one broker round trip (or, with Redis hung,
+    one socket timeout) per message."""
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and any(
+        callback is wake_sender for _, callback, *_ in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(wake_sender)
 
 
 def email_queue_template(

@@ -166,3 +166,17 @@ def test_management_command_sends_the_queue(mailoutbox):
     call_command("send_queued_emails")
 
     assert len(mailoutbox) == 1
+
+
+def test_one_wake_up_per_transaction_however_many_messages(django_capture_on_commit_callbacks):
+    with (
+        mock.patch("portal.tasks.send_queued_emails.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        transaction.atomic(),
+    ):
+        for n in range(5):
+            queue(to=f"inscrit{n}@example.org")
+
+    assert len(callbacks) == 1
+    assert delay.call_count == 1
+    assert OutgoingEmail.objects.count() == 5
