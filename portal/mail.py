@@ -87,16 +87,28 @@ def email_queue(
     return email
 
 
+class _WakeUp:
+    """The after-commit wake-up of one transaction (it remembers that it has run)."""
+
+    def __init__(self) -> None:
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        wake_sender()
+
+
 def _wake_after_commit() -> None:
     """One wake-up per transaction, however many messages it queues: a batch of reminders or
     a message to every registrant must not cost one broker round trip (or, with Redis hung,
     one socket timeout) per message."""
     connection = transaction.get_connection()
     if connection.in_atomic_block and any(
-        callback is wake_sender for _, callback, *_ in connection.run_on_commit
+        isinstance(callback, _WakeUp) and not callback.done
+        for _, callback, *_ in connection.run_on_commit
     ):
         return
-    transaction.on_commit(wake_sender)
+    transaction.on_commit(_WakeUp())
 
 
 def email_queue_template(
