@@ -7,6 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from chantiers.models import Chantier
 from chantiers.selectors import chantier_detail_queryset, chantier_list
+from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
 
 
 class ChantierListView(ListView):
@@ -36,3 +37,10 @@ class ChantierDetailView(DetailView):
 
     def get_queryset(self) -> QuerySet[Chantier]:
         return chantier_detail_queryset()
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        # The "Recueil d'expertises" chantier is the catalogue's: its page gives a glimpse.
+        if self.object.slug == CATALOGUE_CHANTIER_SLUG:
+            context["catalogue_facilitators"] = facilitator_highlights()
+        return context

@@ -3,6 +3,8 @@ for new workshops that members propose and support."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -10,6 +12,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from portal.models import User
 
 
 class Category(models.Model):
@@ -234,7 +239,7 @@ class WorkshopProposal(TimeStampedModel):
         blank=True,
         related_name="workshop_proposals",
     )
-    supporters = models.ManyToManyField(
+    supporters: models.ManyToManyField[User, Support] = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("soutiens"),
         through="Support",

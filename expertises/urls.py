@@ -1,7 +1,14 @@
 """URLs of the public expertise catalogue."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from expertises import views, views_proposals
 
 app_name = "expertises"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.FacilitatorListView.as_view(), name="facilitator_list"),
+    path("ateliers-proposes/", views_proposals.ProposalListView.as_view(), name="proposal_list"),
+    # Keep last: "<slug>/" would swallow any fixed path added after it.
+    path("<slug:slug>/", views.FacilitatorDetailView.as_view(), name="facilitator_detail"),
+]

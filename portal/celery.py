@@ -22,4 +22,8 @@ app.conf.beat_schedule = {
     # and the outbox keys make a second run a no-op; never day-ahead tasks with eta (Redis
     # redelivers them, and a moved event would keep its old time).
     "send-due-reminders": {"task": "events.tasks.send_due_reminders", "schedule": 900.0},
+    # Hourly: tell the leaders of open needs about facilitators and offers that came to fit
+    # them (an admin edit of a facilitator's categories or provinces has no hook of its own).
+    # Each (need, match) email has an outbox key, so a second run queues nothing.
+    "notify-need-matches": {"task": "expertises.tasks.notify_need_matches", "schedule": 3600.0},
 }

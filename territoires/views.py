@@ -6,11 +6,15 @@ from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
 
 from events.selectors import event_public_queryset
+from expertises.selectors import facilitators_covering
 from portal.maps import project_markers
 from portal.pagination import paginate
 from projets.selectors import project_list_queryset
 from territoires.models import Province
 from territoires.selectors import province_list
+
+# How many facilitators a province page lists before linking to the filtered catalogue.
+PROVINCE_FACILITATORS = 10
 
 
 class ProvinceListView(ListView):
@@ -33,7 +37,10 @@ class ProvinceDetailView(DetailView):
         events = event_public_queryset().filter(province=province)
         page = paginate(self.request, projects)
         markers = project_markers(projects)
+        facilitators = facilitators_covering(province=province)
         context.update(
+            facilitators=facilitators[:PROVINCE_FACILITATORS],
+            facilitator_count=facilitators.count(),
             projects_page=page,
             markers=markers,
             unlocated=page.paginator.count - len(markers),

@@ -1,0 +1,295 @@
+"""Admin of the expertise catalogue: categories, facilitators (with CSV import and export),
+the projects' needs and offers, and the workshop proposals with their supports."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, LogEntry
+from django.core.exceptions import PermissionDenied
+from django.db import models
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from expertises.admin_actions import mark_needs_answered, schedule_proposal
+from expertises.imports import (
+    COLUMNS,
+    MAX_IMPORT_BYTES,
+    REQUIRED_COLUMNS,
+    facilitator_export_csv,
+    facilitator_import_csv,
+)
+from expertises.models import Category, Facilitator, Need, Offer, Support, WorkshopProposal
+from expertises.services import facilitator_published
+from territoires.models import Province
+
+
+class FacilitatorImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Fichier CSV"),
+        help_text=_(
+            "Encodé en UTF-8, séparé par des virgules ou des points-virgules, 2 Mo au plus."
+        ),
+        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+    )
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data["file"]
+        # Checked from the size the upload handler measured, before anything is read.
+        if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
+            raise forms.ValidationError(
+                _("Le fichier dépasse la taille maximale de %(size)s Mo."),
+                code="too_large",
+                params={"size": MAX_IMPORT_BYTES // (1024 * 1024)},
+            )
+        return upload
+
+
+def _csv_response(facilitators: QuerySet[Facilitator]) -> HttpResponse:
+    loaded = facilitators.select_related("organisation").prefetch_related("categories", "provinces")
+    response = HttpResponse(
+        facilitator_export_csv(facilitators=loaded), content_type="text/csv; charset=utf-8"
+    )
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="facilitateurs-{stamp}.csv"'
+    return response
+
+
+@admin.register(Category)
+class CategoryAdmin(admin.ModelAdmin):
+    list_display = ("name", "slug", "order", "facilitator_count")
+    list_editable = ("order",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    ordering = ("order", "name")
+    fields = ("name", "slug", "order")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Category]:
+        return super().get_queryset(request).annotate(facilitator_count=Count("facilitators"))
+
+    @admin.display(description=_("facilitateurs"), ordering="facilitator_count")
+    def facilitator_count(self, obj: Category) -> int:
+        return obj.facilitator_count  # type: ignore[attr-defined]
+
+
+@admin.register(Facilitator)
+class FacilitatorAdmin(admin.ModelAdmin):
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_list_template = "admin/expertises/facilitator/change_list.html"
+    import_template = "admin/expertises/facilitator/import.html"
+    list_display = (
+        "name",
+        "organisation_label",
+        "cost",
+        "covers_all_wallonia",
+        "is_published",
+        "last_reviewed",
+    )
+    list_select_related = ("organisation",)
+    list_filter = ("is_published", "cost", "categories", "covers_all_wallonia", "provinces")
+    search_fields = ("name", "offer", "audience", "organisation__name", "organisation_name")
+    autocomplete_fields = ("organisation", "provinces")
+    filter_horizontal = ("categories",)
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("created_at", "updated_at")
+    ordering = ("name",)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        # Categories and provinces are saved now: tell the open needs this entry now matches.
+        if form.instance.is_published:
+            facilitator_published(facilitator=form.instance)
+
+    actions = ("mark_reviewed_today", "export_csv")
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "is_published", "last_reviewed")}),
+        (_("Organisation"), {"fields": ("organisation", "organisation_name")}),
+        (_("Offre"), {"fields": ("offer", "categories", "audience", "cost")}),
+        (_("Territoire"), {"fields": ("covers_all_wallonia", "provinces")}),
+        (
+            _("Contact et liens"),
+            {"fields": ("contact_name", "contact_email", "contact_phone", "website", "links")},
+        ),
+        (_("Historique"), {"fields": ("created_at", "updated_at"), "classes": ("collapse",)}),
+    )
+
+    @admin.display(description=_("organisation"), ordering="organisation__name")
+    def organisation_label(self, obj: Facilitator) -> str:
+        return obj.organisation.name if obj.organisation else obj.organisation_name
+
+    @admin.action(description=_("Marquer comme vérifié aujourd'hui"), permissions=["change"])
+    def mark_reviewed_today(self, request: HttpRequest, queryset: QuerySet[Facilitator]) -> None:
+        # A plain field update with no side effect: no service needed (see STYLE.md).
+        count = queryset.update(last_reviewed=timezone.localdate(), updated_at=timezone.now())
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d fiche marquée comme vérifiée aujourd'hui.",
+                "%(count)d fiches marquées comme vérifiées aujourd'hui.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+    @admin.action(description=_("Exporter en CSV"), permissions=["view"])
+    def export_csv(self, request: HttpRequest, queryset: QuerySet[Facilitator]) -> HttpResponse:
+        return _csv_response(queryset)
+
+    # --- CSV import and export ---------------------------------------------------------------
+
+    def get_urls(self) -> list[URLPattern]:
+        # Before the default URLs, whose "<path:object_id>/" would swallow these.
+        return [
+            path(
+                "import/",
+                self.admin_site.admin_view(self.import_view),
+                name="expertises_facilitator_import",
+            ),
+            path(
+                "export/",
+                self.admin_site.admin_view(self.export_view),
+                name="expertises_facilitator_export",
+            ),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return _csv_response(Facilitator.objects.order_by("name"))
+
+    def import_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        report = None
+        if request.method == "POST":
+            form = FacilitatorImportForm(request.POST, request.FILES)
+            if form.is_valid():
+                upload = form.cleaned_data["file"]
+                # One byte more than allowed is enough for the service to tell "too large".
+                report = facilitator_import_csv(file=upload.read(MAX_IMPORT_BYTES + 1))
+                if report.ok:
+                    return self._import_succeeded(request, report.created, report.warnings)
+                messages.error(
+                    request,
+                    ngettext(
+                        "Aucun facilitateur n'a été importé : le fichier contient %(count)d "
+                        "erreur.",
+                        "Aucun facilitateur n'a été importé : le fichier contient %(count)d "
+                        "erreurs.",
+                        len(report.errors),
+                    )
+                    % {"count": len(report.errors)},
+                )
+        else:
+            form = FacilitatorImportForm()
+        request.current_app = self.admin_site.name
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Importer des facilitateurs depuis un fichier CSV"),
+            "form": form,
+            "report": report,
+            "columns": COLUMNS,
+            "required_columns": REQUIRED_COLUMNS,
+            "provinces": Province.objects.values_list("name", flat=True),
+            "categories": Category.objects.values_list("name", flat=True),
+            "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024),
+            "has_view_permission": self.has_view_permission(request),
+        }
+        return TemplateResponse(request, self.import_template, context)
+
+    def _import_succeeded(
+        self, request: HttpRequest, created: list[Facilitator], warnings: list[str]
+    ) -> HttpResponse:
+        if created:
+            LogEntry.objects.log_actions(
+                user_id=cast(int, request.user.pk),
+                queryset=created,
+                action_flag=ADDITION,
+                change_message=str(_("Importé depuis un fichier CSV.")),
+            )
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d facilitateur importé et publié.",
+                "%(count)d facilitateurs importés et publiés.",
+                len(created),
+            )
+            % {"count": len(created)},
+        )
+        for warning in warnings:
+            messages.warning(request, warning)
+        return HttpResponseRedirect(
+            reverse(f"{self.admin_site.name}:expertises_facilitator_changelist")
+        )
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = ("project", "category", "updated_at")
+    list_select_related = ("project", "category")
+    list_filter = ("category",)
+    search_fields = ("project__name", "description")
+    autocomplete_fields = ("project",)
+    ordering = ("category__order", "project__name")
+
+
+@admin.register(Need)
+class NeedAdmin(admin.ModelAdmin):
+    """Read-mostly: leaders write their needs from their space."""
+
+    list_display = ("project", "category", "province", "urgency", "status", "created_at")
+    list_select_related = ("project", "category", "province")
+    list_filter = ("status", "category", "province", "urgency")
+    search_fields = ("project__name", "description")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    readonly_fields = ("created_by", "created_at", "updated_at", "answered_at", "answered_by")
+    autocomplete_fields = ("project",)
+    actions = (mark_needs_answered,)
+
+
+class SupportInline(admin.TabularInline):
+    model = Support
+    fields = ("user", "created_at")
+    readonly_fields = ("created_at",)
+    autocomplete_fields = ("user",)
+    extra = 0
+
+
+@admin.register(WorkshopProposal)
+class WorkshopProposalAdmin(admin.ModelAdmin):
+    actions = (schedule_proposal,)
+    list_display = ("title", "chantier", "status", "support_count", "created_at")
+    list_select_related = ("chantier",)
+    list_filter = ("status",)
+    search_fields = ("title", "description")
+    ordering = ("-created_at",)
+    readonly_fields = ("proposed_by", "created_at", "updated_at")
+    autocomplete_fields = ("chantier", "event")
+    inlines = (SupportInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[WorkshopProposal]:
+        return super().get_queryset(request).annotate(support_count=Count("supports"))
+
+    @admin.display(description=_("soutiens"), ordering="support_count")
+    def support_count(self, obj: WorkshopProposal) -> int:
+        return obj.support_count  # type: ignore[attr-defined]
+
+
+@admin.register(Support)
+class SupportAdmin(admin.ModelAdmin):
+    list_display = ("user", "proposal", "created_at")
+    list_select_related = ("user", "proposal")
+    search_fields = ("user__email", "proposal__title")
+    autocomplete_fields = ("user", "proposal")
+    ordering = ("-created_at",)

@@ -1,0 +1,453 @@
+"""CSV import (all or nothing, with a line-by-line report) and export of the facilitators.
+
+The export writes the very columns the import reads, so that an exported file can be imported
+back unchanged (into a base that does not hold those facilitators yet: an import never updates).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import IO
+
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from expertises.models import Category, Facilitator
+from projets.models import Organisation
+
+# The CSV reading of the projects import: same encodings, separators and file-level errors.
+from projets.services import ImportIssue, _FileError, _fold, _read, _records
+from territoires.models import Province
+
+MAX_IMPORT_BYTES = 2 * 1024 * 1024
+REQUIRED_COLUMNS = ("nom", "offre", "categories")
+OPTIONAL_COLUMNS = (
+    "organisation",
+    "provinces",
+    "public",
+    "cout",
+    "contact_nom",
+    "contact_email",
+    "contact_telephone",
+    "site_web",
+    "liens",
+    "derniere_verification",
+)
+COLUMNS = (
+    "nom",
+    "organisation",
+    "offre",
+    "categories",
+    "provinces",
+    "public",
+    "cout",
+    "contact_nom",
+    "contact_email",
+    "contact_telephone",
+    "site_web",
+    "liens",
+    "derniere_verification",
+)
+ALL_WALLONIA = "toute la Wallonie"
+COST_LABELS = {
+    Facilitator.Cost.FREE: "gratuit",
+    Facilitator.Cost.PAID: "payant",
+    Facilitator.Cost.QUOTE: "sur devis",
+}
+# The model fields' limits; web addresses are checked after normalisation.
+MAX_LENGTHS = {
+    "nom": 200,
+    "organisation": 200,
+    "offre": 5000,
+    "public": 300,
+    "contact_nom": 200,
+    "contact_email": 254,
+    "contact_telephone": 40,
+    "liens": 5000,
+}
+URL_MAX_LENGTH = 200
+DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+
+
+@dataclass
+class FacilitatorImportReport:
+    created: list[Facilitator] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _Row:
+    line: int
+    name: str
+    offer: str
+    categories: list[Category]
+    provinces: list[Province]
+    covers_all_wallonia: bool
+    organisation: Organisation | None = None
+    organisation_name: str = ""
+    audience: str = ""
+    cost: str = Facilitator.Cost.FREE
+    contact_name: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    website: str = ""
+    links: list[str] = field(default_factory=list)
+    last_reviewed: datetime.date | None = None
+
+
+def _split(value: str) -> list[str]:
+    return [part.strip() for part in value.split(";") if part.strip()]
+
+
+class _Validator:
+    """Checks rows one by one against the base and the rows seen before."""
+
+    def __init__(self) -> None:
+        categories = list(Category.objects.all())
+        self.categories: dict[str, Category] = {}
+        for category in categories:
+            self.categories[_fold(category.name)] = category
+            self.categories.setdefault(_fold(category.slug), category)
+        self.category_names = ", ".join(c.name for c in categories) or "—"
+        provinces = list(Province.objects.all())
+        self.provinces: dict[str, Province] = {_fold(p.name): p for p in provinces}
+        for province in provinces:
+            self.provinces.setdefault(_fold(province.code), province)
+            self.provinces.setdefault(_fold(province.slug), province)
+        self.province_names = ", ".join(p.name for p in provinces) or "—"
+        self.organisations: dict[str, Organisation] = {}
+        for organisation in Organisation.objects.all():
+            self.organisations.setdefault(_fold(organisation.name), organisation)
+        self.costs = {_fold(label): cost for cost, label in COST_LABELS.items()}
+        for cost in Facilitator.Cost:
+            self.costs.setdefault(_fold(str(cost.label)), cost)
+            self.costs.setdefault(_fold(cost.value), cost)
+        self.existing = {_fold(n) for n in Facilitator.objects.values_list("name", flat=True)}
+        self.seen: dict[str, int] = {}
+        self.url_validator = URLValidator(schemes=["http", "https"])
+
+    def _url(self, value: str) -> str | None:
+        url = value if "://" in value else f"https://{value}"
+        try:
+            if len(url) > URL_MAX_LENGTH:
+                raise ValidationError("too long")
+            self.url_validator(url)
+        except ValidationError:
+            return None
+        return url
+
+    def row(self, line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]]:
+        errors: list[str] = []
+        for column, limit in MAX_LENGTHS.items():
+            if len(cells.get(column, "")) > limit:
+                errors.append(
+                    _("La colonne « %(column)s » dépasse %(limit)s caractères.")
+                    % {"column": column, "limit": limit}
+                )
+
+        name = cells["nom"]
+        if not name:
+            errors.append(_("Le nom est vide."))
+        else:
+            key = _fold(name)
+            if key in self.seen:
+                errors.append(
+                    _("Le nom « %(name)s » figure déjà à la ligne %(line)s du fichier.")
+                    % {"name": name, "line": self.seen[key]}
+                )
+            else:
+                self.seen[key] = line
+            if key in self.existing:
+                errors.append(
+                    _(
+                        "Un facilitateur nommé « %(name)s » existe déjà : l'import ne modifie "
+                        "jamais une fiche existante."
+                    )
+                    % {"name": name}
+                )
+        offer = cells["offre"]
+        if not offer:
+            errors.append(_("L'offre (colonne « offre ») est vide."))
+
+        categories: list[Category] = []
+        for label in _split(cells["categories"]):
+            category = self.categories.get(_fold(label))
+            if category is None:
+                errors.append(
+                    _("Catégorie inconnue : « %(value)s » (catégories connues : %(known)s).")
+                    % {"value": label, "known": self.category_names}
+                )
+            elif category not in categories:
+                categories.append(category)
+        if not categories and not any(_split(cells["categories"])):
+            errors.append(_("Aucune catégorie : indiquez-en au moins une."))
+
+        provinces: list[Province] = []
+        all_wallonia = False
+        for label in _split(cells.get("provinces", "")):
+            if _fold(label) in (_fold(ALL_WALLONIA), "wallonie"):
+                all_wallonia = True
+                continue
+            province = self.provinces.get(_fold(label))
+            if province is None:
+                errors.append(
+                    _(
+                        "Province inconnue : « %(value)s » (provinces connues : %(known)s, "
+                        "ou « toute la Wallonie »)."
+                    )
+                    % {"value": label, "known": self.province_names}
+                )
+            elif province not in provinces:
+                provinces.append(province)
+
+        cost = Facilitator.Cost.FREE
+        if cells.get("cout"):
+            found = self.costs.get(_fold(cells["cout"]))
+            if found is None:
+                errors.append(
+                    _("Coût inconnu : « %(value)s » (gratuit, payant ou sur devis).")
+                    % {"value": cells["cout"]}
+                )
+            else:
+                cost = found
+
+        email = cells.get("contact_email", "")
+        if email:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(_("Adresse e-mail invalide : « %(value)s ».") % {"value": email})
+
+        website = ""
+        if cells.get("site_web"):
+            website = self._url(cells["site_web"]) or ""
+            if not website:
+                errors.append(
+                    _("Adresse du site web invalide : « %(value)s ».")
+                    % {"value": cells["site_web"]}
+                )
+        links: list[str] = []
+        for value in _split(cells.get("liens", "")):
+            url = self._url(value)
+            if url is None:
+                errors.append(_("Lien invalide : « %(value)s ».") % {"value": value})
+            else:
+                links.append(url)
+
+        last_reviewed = None
+        if cells.get("derniere_verification"):
+            for date_format in DATE_FORMATS:
+                try:
+                    last_reviewed = datetime.datetime.strptime(
+                        cells["derniere_verification"], date_format
+                    ).date()
+                    break
+                except ValueError:
+                    continue
+            else:
+                errors.append(
+                    _("Date de vérification illisible : « %(value)s » (AAAA-MM-JJ ou JJ/MM/AAAA).")
+                    % {"value": cells["derniere_verification"]}
+                )
+
+        if errors:
+            return None, errors
+        organisation_label = cells.get("organisation", "")
+        organisation = (
+            self.organisations.get(_fold(organisation_label)) if organisation_label else None
+        )
+        return (
+            _Row(
+                line=line,
+                name=name,
+                offer=offer,
+                categories=categories,
+                provinces=provinces,
+                covers_all_wallonia=all_wallonia,
+                organisation=organisation,
+                organisation_name="" if organisation else organisation_label,
+                audience=cells.get("public", ""),
+                cost=cost,
+                contact_name=cells.get("contact_nom", ""),
+                contact_email=email,
+                contact_phone=cells.get("contact_telephone", ""),
+                website=website,
+                links=links,
+                last_reviewed=last_reviewed,
+            ),
+            [],
+        )
+
+
+def _header(cells: list[str], report: FacilitatorImportReport) -> dict[str, int]:
+    columns: dict[str, int] = {}
+    for index, cell in enumerate(cells):
+        name = _fold(cell).replace(" ", "_")
+        if not name:
+            continue
+        if name in columns:
+            raise _FileError(_("La colonne « %(name)s » apparaît deux fois.") % {"name": cell}, 1)
+        if name not in COLUMNS:
+            report.warnings.append(
+                _("Colonne inconnue ignorée : « %(name)s ».") % {"name": cell.strip()}
+            )
+            continue
+        columns[name] = index
+    missing = [name for name in REQUIRED_COLUMNS if name not in columns]
+    if missing:
+        raise _FileError(
+            _("Colonne(s) obligatoire(s) manquante(s) : %(missing)s (en-tête lu : %(header)s).")
+            % {"missing": ", ".join(missing), "header": ", ".join(cells) or "—"},
+            1,
+        )
+    return columns
+
+
+def _validate(text: str, report: FacilitatorImportReport) -> list[_Row]:
+    records = iter(_records(text))
+    _line, header_cells = next(records, (1, []))
+    columns = _header(header_cells, report)
+    validator = _Validator()
+    rows: list[_Row] = []
+    for line, raw in records:
+        if not any(cell.strip() for cell in raw):
+            continue  # Spreadsheets leave blank lines (";;;") at the end: not an error.
+        report.rows += 1
+        if len(raw) != len(header_cells):
+            report.errors.append(
+                ImportIssue(
+                    line,
+                    _(
+                        "La ligne compte %(count)s valeurs au lieu de %(expected)s "
+                        "(vérifiez le séparateur et les guillemets)."
+                    )
+                    % {"count": len(raw), "expected": len(header_cells)},
+                )
+            )
+            continue
+        cells = {column: raw[index].strip() for column, index in columns.items()}
+        row, errors = validator.row(line, cells)
+        report.errors.extend(ImportIssue(line, message) for message in errors)
+        if row is not None:
+            rows.append(row)
+    if report.rows == 0 and not report.errors:
+        raise _FileError(_("Le fichier ne contient aucune ligne de facilitateur sous l'en-tête."))
+    return rows
+
+
+def _unique_slug(name: str, taken: set[str]) -> str:
+    base = slugify(name)[:190].strip("-") or "facilitateur"
+    slug, counter = base, 2
+    while slug in taken:
+        slug = f"{base}-{counter}"
+        counter += 1
+    taken.add(slug)
+    return slug
+
+
+def _create(rows: list[_Row]) -> list[Facilitator]:
+    taken = set(Facilitator.objects.values_list("slug", flat=True))
+    created = []
+    for row in rows:
+        facilitator = Facilitator.objects.create(
+            name=row.name,
+            slug=_unique_slug(row.name, taken),
+            organisation=row.organisation,
+            organisation_name=row.organisation_name,
+            offer=row.offer,
+            covers_all_wallonia=row.covers_all_wallonia,
+            audience=row.audience,
+            cost=row.cost,
+            contact_name=row.contact_name,
+            contact_email=row.contact_email,
+            contact_phone=row.contact_phone,
+            website=row.website,
+            links="\n".join(row.links),
+            last_reviewed=row.last_reviewed,
+        )
+        facilitator.categories.set(row.categories)
+        facilitator.provinces.set(row.provinces)
+        created.append(facilitator)
+    return created
+
+
+def facilitator_import_csv(
+    *, file: IO[str] | IO[bytes] | bytes, max_bytes: int = MAX_IMPORT_BYTES
+) -> FacilitatorImportReport:
+    """Import facilitators from a CSV file, all or nothing.
+
+    Every row is checked first; if any is wrong, nothing is created and the report lists each
+    bad line with its reason. Otherwise every row becomes a published facilitator, in one
+    transaction. A name already in the base is an error: an import never updates.
+    """
+    report = FacilitatorImportReport()
+    try:
+        text = _read(file, max_bytes)
+        with transaction.atomic():
+            rows = _validate(text, report)
+            if report.errors:
+                return report
+            report.created = _create(rows)
+    except _FileError as exc:
+        report.errors.append(exc.issue)
+    except IntegrityError:
+        report.created = []
+        report.errors.append(
+            ImportIssue(
+                None,
+                _(
+                    "Un autre enregistrement a eu lieu pendant l'import : rien n'a été importé, "
+                    "réessayez."
+                ),
+            )
+        )
+    return report
+
+
+def _export_row(facilitator: Facilitator) -> list[str]:
+    places = [p.name for p in facilitator.provinces.all()]
+    if facilitator.covers_all_wallonia:
+        places.insert(0, ALL_WALLONIA)
+    return [
+        facilitator.name,
+        facilitator.organisation.name
+        if facilitator.organisation
+        else facilitator.organisation_name,
+        facilitator.offer,
+        "; ".join(c.name for c in facilitator.categories.all()),
+        "; ".join(places),
+        facilitator.audience,
+        COST_LABELS[Facilitator.Cost(facilitator.cost)],
+        facilitator.contact_name,
+        facilitator.contact_email,
+        facilitator.contact_phone,
+        facilitator.website,
+        "; ".join(facilitator.link_list),
+        facilitator.last_reviewed.isoformat() if facilitator.last_reviewed else "",
+    ]
+
+
+def facilitator_export_csv(*, facilitators: Iterable[Facilitator]) -> str:
+    """The facilitators as CSV text (``;``-separated, BOM first, for spreadsheets), in the
+    columns the import reads. Pass a queryset with organisation, categories and provinces
+    loaded to keep it to three queries."""
+    output = io.StringIO()
+    output.write("\ufeff")
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for facilitator in facilitators:
+        writer.writerow(_export_row(facilitator))
+    return output.getvalue()

@@ -1,0 +1,59 @@
+"""Reads of the expertise catalogue for the public pages (list, detail, chantier, province)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+
+from expertises.filters import FacilitatorFilter
+from expertises.models import Category, Facilitator, FacilitatorQuerySet, Offer
+from projets.models import Project
+
+# The chantier whose page shows a glimpse of the catalogue.
+CATALOGUE_CHANTIER_SLUG = "recueil-expertises"
+
+
+def facilitator_list_queryset() -> FacilitatorQuerySet:
+    """Published facilitators with what a catalogue entry shows."""
+    return (
+        Facilitator.objects.published()
+        .select_related("organisation")
+        .prefetch_related("categories", "provinces")
+        .order_by("name")
+    )
+
+
+def facilitator_filter(*, data: Any) -> FacilitatorFilter:
+    """The FilterSet over published facilitators; its ``qs`` ignores invalid fields."""
+    return FacilitatorFilter(data=data or None, queryset=facilitator_list_queryset())
+
+
+def facilitator_detail_queryset() -> FacilitatorQuerySet:
+    return facilitator_list_queryset()
+
+
+def facilitators_covering(*, province: Any) -> FacilitatorQuerySet:
+    """Published facilitators working in ``province`` (or in all Wallonia)."""
+    return (
+        Facilitator.objects.published()
+        .covering(province)
+        .select_related("organisation")
+        .prefetch_related("categories", "provinces")
+        .order_by("name")
+    )
+
+
+def facilitator_highlights(*, limit: int = 6) -> list[Facilitator]:
+    """A few catalogue entries, the most recently reviewed first, for the chantier's page."""
+    return list(facilitator_list_queryset().order_by("-last_reviewed", "name")[:limit])
+
+
+def peer_offer_list(*, category: Category | None = None) -> QuerySet[Offer]:
+    """The expertise projects offer to the others ("peer expertise"), of public projects only."""
+    offers = Offer.objects.filter(project__in=Project.objects.public()).select_related(
+        "project", "category"
+    )
+    if category is not None:
+        offers = offers.filter(category=category)
+    return offers.order_by("category__order", "category__name", "project__name", "pk")

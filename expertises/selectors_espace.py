@@ -1,0 +1,83 @@
+"""Reads of the signed-in side of the catalogue: needs, offers, the staff's board, proposals.
+
+Kept apart from ``selectors.py`` (the public catalogue's, written at the same time by another
+hand) so that neither edit overwrites the other; they may merge once both settle.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Case, Count, QuerySet, Value, When
+
+from expertises.forms import NeedFilterForm
+from expertises.models import Need, NeedQuerySet, Offer, WorkshopProposal
+from expertises.permissions import needs_visible_to
+from projets.models import Project
+from projets.permissions import projects_editable_by
+
+
+def open_need_list(*, user: Any, data: Any) -> tuple[NeedQuerySet, NeedFilterForm]:
+    """Open needs this person may see, filtered by category and province (bad values ignored)."""
+    form = NeedFilterForm(data or None)
+    needs = (
+        needs_visible_to(user)
+        .open()
+        .filter(project__in=Project.objects.public())
+        .select_related("project", "category", "province")
+        .order_by("-created_at", "pk")
+    )
+    if form.is_bound:
+        form.is_valid()
+        cleaned = getattr(form, "cleaned_data", {})
+        if cleaned.get("categorie"):
+            needs = needs.filter(category=cleaned["categorie"])
+        if cleaned.get("province"):
+            needs = needs.filter(province=cleaned["province"])
+    return needs, form
+
+
+def project_for_expertise(*, user: Any) -> QuerySet[Project]:
+    return projects_editable_by(user).select_related("province")
+
+
+def project_needs(project: Project) -> NeedQuerySet:
+    return (
+        Need.objects.filter(project=project)
+        .select_related("category", "province")
+        .order_by("status", "-created_at")
+    )
+
+
+def project_offers(project: Project) -> QuerySet[Offer]:
+    return Offer.objects.filter(project=project).select_related("category")
+
+
+def need_board() -> NeedQuerySet:
+    return (
+        Need.objects.open()
+        .select_related("project", "category", "province")
+        .annotate(
+            urgency_rank=Case(
+                When(urgency=Need.Urgency.HIGH, then=Value(0)),
+                When(urgency=Need.Urgency.MEDIUM, then=Value(1)),
+                default=Value(2),
+            )
+        )
+        .order_by("urgency_rank", "created_at", "pk")
+    )
+
+
+def proposal_ranking() -> QuerySet[WorkshopProposal]:
+    """Proposals, the most supported first, then the most recent."""
+    return (
+        WorkshopProposal.objects.select_related("chantier", "proposed_by", "event")
+        .annotate(support_count=Count("supports", distinct=True))
+        .order_by("-support_count", "-created_at", "-pk")
+    )
+
+
+def supported_ids(*, user: Any) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    return set(user.supports.values_list("proposal_id", flat=True))

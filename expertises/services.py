@@ -1,0 +1,331 @@
+"""Writes on needs, offers and workshop proposals, and the emails they cause.
+
+Each service checks the permission itself (a view's queryset is one guard, not the only one)
+and validates the row against the model's rules, raising a French ``ValidationError``. Emails go
+to the outbox (``portal.mail``) in the same transaction, each with a key that lets it through
+once: a match is told once per (need, facilitator) or (need, offer), a scheduled proposal once
+per person.
+
+Hook for the admin: after a facilitator is saved with its categories and provinces (a new
+entry, or one gaining a category or a province), call ``facilitator_published(facilitator=…)``.
+The hourly ``notify_need_matches`` scan (``needs_notify_all_matches``) catches anything missed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from events.models import Event
+from events.services import event_create
+from expertises.matching import needs_for_facilitator, needs_for_offer
+from expertises.models import Facilitator, Need, Offer, Support, WorkshopProposal
+from expertises.permissions import (
+    can_edit_need,
+    can_manage_proposals,
+    can_propose_workshop,
+    can_see_need_matches,
+)
+from portal.mail import email_queue_template
+from projets.models import Project
+from projets.permissions import can_edit_project
+
+User = Any  # portal.models.User
+
+NEED_FIELDS = ("category", "province", "description", "urgency")
+OFFER_FIELDS = ("category", "description")
+PROPOSAL_FIELDS = ("title", "description", "chantier")
+
+
+def _apply(obj: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+
+
+def _validate(obj: Any, *, exclude: list[str] | None = None) -> None:
+    """The model's rules, and the length of its text fields, which ``full_clean`` leaves to
+    the form for a TextField: a service called from elsewhere must refuse them too."""
+    errors: dict[str, list[str]] = {}
+    try:
+        obj.full_clean(exclude=exclude)
+    except ValidationError as error:
+        errors = error.message_dict
+    for field in obj._meta.get_fields():
+        limit = getattr(field, "max_length", None)
+        if field.get_internal_type() != "TextField" or not limit:
+            continue
+        value = getattr(obj, field.name) or ""
+        if len(value) > limit:
+            errors.setdefault(field.name, []).append(
+                _("Ce texte ne peut pas dépasser %(max)s caractères (il en compte %(count)s).")
+                % {"max": limit, "count": len(value)}
+            )
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_project(user: User, project: Project) -> None:
+    if not can_edit_project(user, project):
+        raise ValidationError(
+            _(
+                "Vous ne portez pas ce projet : vous ne pouvez pas en modifier les besoins "
+                "et offres."
+            ),
+            code="forbidden",
+        )
+
+
+# Needs ----------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def need_create(*, user: User, project: Project, data: Mapping[str, Any]) -> Need:
+    _check_project(user, project)
+    need = Need(project=project, created_by=user, province=project.province)
+    _apply(need, data, NEED_FIELDS)
+    _validate(need)
+    need.save()
+    return need
+
+
+@transaction.atomic
+def need_update(*, user: User, need: Need, data: Mapping[str, Any]) -> Need:
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not can_edit_need(user, need):
+        raise ValidationError(_("Vous ne pouvez pas modifier ce besoin."), code="forbidden")
+    _apply(need, data, NEED_FIELDS)
+    _validate(need)
+    need.save()
+    return need
+
+
+@transaction.atomic
+def need_delete(*, user: User, need: Need) -> None:
+    if not can_edit_need(user, need):
+        raise ValidationError(_("Vous ne pouvez pas supprimer ce besoin."), code="forbidden")
+    need.delete()
+
+
+@transaction.atomic
+def need_mark_answered(*, by: User, need: Need) -> Need:
+    """Staff, or the project's leaders, close a need once it has found its answer."""
+    need = Need.objects.select_for_update().get(pk=need.pk)
+    if not can_see_need_matches(by, need):
+        raise ValidationError(
+            _("Vous ne pouvez pas marquer ce besoin comme répondu."), code="forbidden"
+        )
+    if need.status == Need.Status.ANSWERED:
+        raise ValidationError(_("Ce besoin est déjà marqué comme répondu."), code="answered")
+    need.status = Need.Status.ANSWERED
+    need.answered_at = timezone.now()
+    need.answered_by = by
+    need.save(update_fields=["status", "answered_at", "answered_by", "updated_at"])
+    return need
+
+
+# Offers ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def offer_create(*, user: User, project: Project, data: Mapping[str, Any]) -> Offer:
+    _check_project(user, project)
+    offer = Offer(project=project)
+    _apply(offer, data, OFFER_FIELDS)
+    _validate(offer)
+    offer.save()
+    needs_notify_new_matches(offer=offer)
+    return offer
+
+
+@transaction.atomic
+def offer_update(*, user: User, offer: Offer, data: Mapping[str, Any]) -> Offer:
+    offer = Offer.objects.select_for_update().select_related("project").get(pk=offer.pk)
+    _check_project(user, offer.project)
+    _apply(offer, data, OFFER_FIELDS)
+    _validate(offer)
+    offer.save()
+    # A new category may fit needs it did not fit before; the keys skip those already told.
+    needs_notify_new_matches(offer=offer)
+    return offer
+
+
+@transaction.atomic
+def offer_delete(*, user: User, offer: Offer) -> None:
+    _check_project(user, offer.project)
+    offer.delete()
+
+
+# Notifications of matches ---------------------------------------------------------------------
+
+
+def _leader_emails(project: Project) -> list[str]:
+    return sorted(
+        {
+            m.user.email
+            for m in project.memberships.select_related("user")
+            if m.user.is_active and m.user.email
+        }
+    )
+
+
+def _notify(need: Need, *, facilitator: Facilitator | None, offer: Offer | None) -> int:
+    key = (
+        f"need-{need.pk}-facilitator-{facilitator.pk}"
+        if facilitator is not None
+        else f"need-{need.pk}-offer-{offer.pk}"  # type: ignore[union-attr]
+    )
+    context = {
+        "need": need,
+        "facilitator": facilitator,
+        "offer": offer,
+        "need_url": need.get_absolute_url(),
+    }
+    sent = 0
+    for email in _leader_emails(need.project):
+        if email_queue_template(to=email, template="need_match", context=context, key=key):
+            sent += 1
+    return sent
+
+
+def needs_notify_new_matches(
+    *, facilitator: Facilitator | None = None, offer: Offer | None = None
+) -> int:
+    """Email the leaders of every open need that this facilitator or offer fits, once per
+    (need, match): the outbox key makes a second call a no-op. Returns the emails queued."""
+    sent = 0
+    if facilitator is not None:
+        for need in needs_for_facilitator(facilitator).select_related(
+            "project", "category", "province"
+        ):
+            sent += _notify(need, facilitator=facilitator, offer=None)
+    if offer is not None:
+        for need in needs_for_offer(offer).select_related("project", "category", "province"):
+            sent += _notify(need, facilitator=None, offer=offer)
+    return sent
+
+
+@transaction.atomic
+def facilitator_published(*, facilitator: Facilitator) -> int:
+    """For the admin: call after saving a facilitator and its categories and provinces."""
+    return needs_notify_new_matches(facilitator=facilitator)
+
+
+@transaction.atomic
+def needs_notify_all_matches() -> int:
+    """The hourly scan: what no hook told yet. Only matches that appeared or changed after
+    the need was recorded are news: the leader saw the older ones on the need's page."""
+    sent = 0
+    facilitators = Facilitator.objects.published().prefetch_related("categories", "provinces")
+    for facilitator in facilitators:
+        for need in (
+            needs_for_facilitator(facilitator)
+            .filter(created_at__lt=facilitator.updated_at)
+            .select_related("project", "category", "province")
+        ):
+            sent += _notify(need, facilitator=facilitator, offer=None)
+    for offer in Offer.objects.select_related("project", "category"):
+        for need in (
+            needs_for_offer(offer)
+            .filter(created_at__lt=offer.updated_at)
+            .select_related("project", "category", "province")
+        ):
+            sent += _notify(need, facilitator=None, offer=offer)
+    return sent
+
+
+# Workshop proposals ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def proposal_create(*, user: User, data: Mapping[str, Any]) -> WorkshopProposal:
+    if not can_propose_workshop(user):
+        raise ValidationError(_("Connectez-vous pour proposer un atelier."), code="forbidden")
+    proposal = WorkshopProposal(proposed_by=user)
+    _apply(proposal, data, PROPOSAL_FIELDS)
+    _validate(proposal, exclude=["event"])
+    proposal.save()
+    return proposal
+
+
+def proposal_support_toggle(*, user: User, proposal: WorkshopProposal) -> bool:
+    """Support, or withdraw one's support; returns whether the person supports it now.
+    The unique constraint counts a double click once."""
+    if not user.is_authenticated:
+        raise ValidationError(_("Connectez-vous pour soutenir une proposition."), code="forbidden")
+    with transaction.atomic():
+        deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
+        if deleted:
+            return False
+        if proposal.status != WorkshopProposal.Status.OPEN:
+            raise ValidationError(
+                _("Cette proposition n'est plus ouverte aux soutiens."), code="closed"
+            )
+    try:
+        with transaction.atomic():
+            Support.objects.create(proposal=proposal, user=user)
+    except IntegrityError:
+        pass  # a concurrent click of the same person: already supported
+    return True
+
+
+def _lock_open_proposal(proposal: WorkshopProposal) -> WorkshopProposal:
+    proposal = WorkshopProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status != WorkshopProposal.Status.OPEN:
+        raise ValidationError(
+            _("Cette proposition a déjà été traitée (%(status)s).")
+            % {"status": proposal.get_status_display()},
+            code="not_open",
+        )
+    return proposal
+
+
+@transaction.atomic
+def proposal_schedule(*, user: User, proposal: WorkshopProposal, data: Mapping[str, Any]) -> Event:
+    """Create a draft workshop from the proposal and tell its supporters and its author."""
+    if not can_manage_proposals(user):
+        raise ValidationError(_("Vous ne pouvez pas programmer cet atelier."), code="forbidden")
+    proposal = _lock_open_proposal(proposal)
+    try:
+        event = event_create(user=user, data={**data, "kind": Event.Kind.WORKSHOP})
+    except PermissionDenied as error:
+        raise ValidationError(str(error), code="forbidden") from error
+    proposal.event = event
+    proposal.status = WorkshopProposal.Status.SCHEDULED
+    proposal.save(update_fields=["event", "status", "updated_at"])
+    proposal_scheduled_notify(proposal=proposal)
+    return event
+
+
+def proposal_scheduled_notify(*, proposal: WorkshopProposal) -> int:
+    people = {s.user for s in proposal.supports.select_related("user")}
+    if proposal.proposed_by is not None:
+        people.add(proposal.proposed_by)
+    context = {"proposal": proposal, "proposal_url": proposal.get_absolute_url()}
+    sent = 0
+    for person in sorted(people, key=lambda p: p.email):
+        if not (person.is_active and person.email):
+            continue
+        if email_queue_template(
+            to=person.email,
+            template="proposal_scheduled",
+            context=context,
+            key=f"proposal-{proposal.pk}-scheduled",
+        ):
+            sent += 1
+    return sent
+
+
+@transaction.atomic
+def proposal_decline(*, user: User, proposal: WorkshopProposal) -> WorkshopProposal:
+    if not can_manage_proposals(user):
+        raise ValidationError(_("Vous ne pouvez pas écarter cette proposition."), code="forbidden")
+    proposal = _lock_open_proposal(proposal)
+    proposal.status = WorkshopProposal.Status.DECLINED
+    proposal.save(update_fields=["status", "updated_at"])
+    return proposal
