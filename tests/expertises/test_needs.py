@@ -435,3 +435,23 @@ def test_admin_action_schedule_leads_to_the_prefilled_form(client):
     assert response["Location"] == reverse(
         "espace_expertises:proposal_schedule", args=[proposal.pk]
     )
+
+
+@pytest.mark.parametrize("page", ["need_create", "offer_create", "need_edit", "offer_edit"])
+def test_form_pages_query_count(client, leader_a, project_a, need_a, category, page):
+    """The forms' choice lists (categories, provinces) cost one query each, whatever their size."""
+    offer = OfferFactory(project=project_a, category=category)
+    urls = {
+        "need_create": reverse("espace_expertises:need_create", args=[project_a.slug]),
+        "offer_create": reverse("espace_expertises:offer_create", args=[project_a.slug]),
+        "need_edit": reverse("espace_expertises:need_edit", args=[need_a.pk]),
+        "offer_edit": reverse("espace_expertises:offer_edit", args=[offer.pk]),
+    }
+    client.force_login(leader_a)
+
+    def grow(n):
+        for _ in range(n):
+            CategoryFactory()
+            ProvinceFactory()
+
+    assert_constant_queries(client, urls[page], grow)

@@ -241,3 +241,19 @@ def test_proposal_list_query_count_for_staff(client, staff):
             WorkshopProposalFactory(chantier=ChantierFactory())
 
     assert_constant_queries(client, LIST_URL, grow)
+
+
+def test_proposal_form_and_schedule_pages_query_count(client, member, staff):
+    from tests.chantiers.factories import ChantierFactory
+    from tests.expertises.factories import WorkshopProposalFactory
+
+    proposal = WorkshopProposalFactory()
+
+    def grow(n):
+        ChantierFactory.create_batch(n)
+
+    client.force_login(member)
+    assert_constant_queries(client, reverse("espace_expertises:proposal_create"), grow)
+    client.force_login(staff)
+    url = reverse("espace_expertises:proposal_schedule", args=[proposal.pk])
+    assert_constant_queries(client, url, grow)
