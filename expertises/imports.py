@@ -20,10 +20,10 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from expertises.models import Category, Facilitator
-from projets.models import Organisation
 
 # The CSV reading of the projects import: same encodings, separators and file-level errors.
-from projets.services import ImportIssue, _FileError, _fold, _read, _records
+from portal.csv_files import CsvFileError, ImportIssue, csv_records, fold, read_text
+from projets.models import Organisation
 from territoires.models import Province
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
@@ -119,23 +119,23 @@ class _Validator:
         categories = list(Category.objects.all())
         self.categories: dict[str, Category] = {}
         for category in categories:
-            self.categories[_fold(category.name)] = category
-            self.categories.setdefault(_fold(category.slug), category)
+            self.categories[fold(category.name)] = category
+            self.categories.setdefault(fold(category.slug), category)
         self.category_names = ", ".join(c.name for c in categories) or "—"
         provinces = list(Province.objects.all())
-        self.provinces: dict[str, Province] = {_fold(p.name): p for p in provinces}
+        self.provinces: dict[str, Province] = {fold(p.name): p for p in provinces}
         for province in provinces:
-            self.provinces.setdefault(_fold(province.code), province)
-            self.provinces.setdefault(_fold(province.slug), province)
+            self.provinces.setdefault(fold(province.code), province)
+            self.provinces.setdefault(fold(province.slug), province)
         self.province_names = ", ".join(p.name for p in provinces) or "—"
         self.organisations: dict[str, Organisation] = {}
         for organisation in Organisation.objects.all():
-            self.organisations.setdefault(_fold(organisation.name), organisation)
-        self.costs = {_fold(label): cost for cost, label in COST_LABELS.items()}
+            self.organisations.setdefault(fold(organisation.name), organisation)
+        self.costs = {fold(label): cost for cost, label in COST_LABELS.items()}
         for cost in Facilitator.Cost:
-            self.costs.setdefault(_fold(str(cost.label)), cost)
-            self.costs.setdefault(_fold(cost.value), cost)
-        self.existing = {_fold(n) for n in Facilitator.objects.values_list("name", flat=True)}
+            self.costs.setdefault(fold(str(cost.label)), cost)
+            self.costs.setdefault(fold(cost.value), cost)
+        self.existing = {fold(n) for n in Facilitator.objects.values_list("name", flat=True)}
         self.seen: dict[str, int] = {}
         self.url_validator = URLValidator(schemes=["http", "https"])
 
@@ -162,7 +162,7 @@ class _Validator:
         if not name:
             errors.append(_("Le nom est vide."))
         else:
-            key = _fold(name)
+            key = fold(name)
             if key in self.seen:
                 errors.append(
                     _("Le nom « %(name)s » figure déjà à la ligne %(line)s du fichier.")
@@ -184,7 +184,7 @@ class _Validator:
 
         categories: list[Category] = []
         for label in _split(cells["categories"]):
-            category = self.categories.get(_fold(label))
+            category = self.categories.get(fold(label))
             if category is None:
                 errors.append(
                     _("Catégorie inconnue : « %(value)s » (catégories connues : %(known)s).")
@@ -198,10 +198,10 @@ class _Validator:
         provinces: list[Province] = []
         all_wallonia = False
         for label in _split(cells.get("provinces", "")):
-            if _fold(label) in (_fold(ALL_WALLONIA), "wallonie"):
+            if fold(label) in (fold(ALL_WALLONIA), "wallonie"):
                 all_wallonia = True
                 continue
-            province = self.provinces.get(_fold(label))
+            province = self.provinces.get(fold(label))
             if province is None:
                 errors.append(
                     _(
@@ -215,7 +215,7 @@ class _Validator:
 
         cost = Facilitator.Cost.FREE
         if cells.get("cout"):
-            found = self.costs.get(_fold(cells["cout"]))
+            found = self.costs.get(fold(cells["cout"]))
             if found is None:
                 errors.append(
                     _("Coût inconnu : « %(value)s » (gratuit, payant ou sur devis).")
@@ -267,7 +267,7 @@ class _Validator:
             return None, errors
         organisation_label = cells.get("organisation", "")
         organisation = (
-            self.organisations.get(_fold(organisation_label)) if organisation_label else None
+            self.organisations.get(fold(organisation_label)) if organisation_label else None
         )
         return (
             _Row(
@@ -295,11 +295,11 @@ class _Validator:
 def _header(cells: list[str], report: FacilitatorImportReport) -> dict[str, int]:
     columns: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        name = _fold(cell).replace(" ", "_")
+        name = fold(cell).replace(" ", "_")
         if not name:
             continue
         if name in columns:
-            raise _FileError(_("La colonne « %(name)s » apparaît deux fois.") % {"name": cell}, 1)
+            raise CsvFileError(_("La colonne « %(name)s » apparaît deux fois.") % {"name": cell}, 1)
         if name not in COLUMNS:
             report.warnings.append(
                 _("Colonne inconnue ignorée : « %(name)s ».") % {"name": cell.strip()}
@@ -308,7 +308,7 @@ def _header(cells: list[str], report: FacilitatorImportReport) -> dict[str, int]
         columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        raise _FileError(
+        raise CsvFileError(
             _("Colonne(s) obligatoire(s) manquante(s) : %(missing)s (en-tête lu : %(header)s).")
             % {"missing": ", ".join(missing), "header": ", ".join(cells) or "—"},
             1,
@@ -317,7 +317,7 @@ def _header(cells: list[str], report: FacilitatorImportReport) -> dict[str, int]
 
 
 def _validate(text: str, report: FacilitatorImportReport) -> list[_Row]:
-    records = iter(_records(text))
+    records = iter(csv_records(text))
     _line, header_cells = next(records, (1, []))
     columns = _header(header_cells, report)
     validator = _Validator()
@@ -344,7 +344,7 @@ def _validate(text: str, report: FacilitatorImportReport) -> list[_Row]:
         if row is not None:
             rows.append(row)
     if report.rows == 0 and not report.errors:
-        raise _FileError(_("Le fichier ne contient aucune ligne de facilitateur sous l'en-tête."))
+        raise CsvFileError(_("Le fichier ne contient aucune ligne de facilitateur sous l'en-tête."))
     return rows
 
 
@@ -395,13 +395,13 @@ def facilitator_import_csv(
     """
     report = FacilitatorImportReport()
     try:
-        text = _read(file, max_bytes)
+        text = read_text(file, max_bytes)
         with transaction.atomic():
             rows = _validate(text, report)
             if report.errors:
                 return report
             report.created = _create(rows)
-    except _FileError as exc:
+    except CsvFileError as exc:
         report.errors.append(exc.issue)
     except IntegrityError:
         report.created = []

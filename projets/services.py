@@ -3,12 +3,8 @@ join a project and their decision, and the leaders' edit of a project's page."""
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
-import re
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO, Any
@@ -24,6 +20,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from chantiers.models import Chantier, Participation
+from portal.csv_files import CsvFileError, ImportIssue, csv_records, fold, read_text
 from portal.mail import email_queue_template
 from portal.models import in_wallonia
 from projets.models import JoinRequest, Membership, Project, ProjectType
@@ -49,14 +46,6 @@ def project_confirm_many(*, projects: QuerySet[Project]) -> int:
 
 
 # --- CSV import ---------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ImportIssue:
-    """One reason why the file cannot be imported; line 1 is the header, None the whole file."""
-
-    line: int | None
-    message: str
 
 
 @dataclass
@@ -89,70 +78,15 @@ class _Row:
     types: list[ProjectType] = field(default_factory=list)
 
 
-class _FileError(Exception):
-    def __init__(self, message: str, line: int | None = None) -> None:
-        super().__init__(message)
-        self.issue = ImportIssue(line=line, message=message)
-
-
-def _fold(text: str) -> str:
-    """Case-, accent- and spacing-insensitive form of a name, for matching."""
-    decomposed = unicodedata.normalize("NFKD", text)
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return re.sub(r"[\s\-_]+", " ", stripped).strip().casefold()
-
-
-def _read(file: IO[str] | IO[bytes] | bytes, max_bytes: int) -> str:
-    """The decoded text of the file, or a _FileError (too large, bad encoding, empty)."""
-    too_large = _FileError(
-        _("Le fichier dépasse la taille maximale de %(size)s Mo.")
-        % {"size": f"{max_bytes / (1024 * 1024):g}"}
-    )
-    raw: str | bytes = file if isinstance(file, bytes) else file.read(max_bytes + 1)
-    if isinstance(raw, str):
-        # A str holds at most as many characters as its UTF-8 form has bytes.
-        if len(raw) > max_bytes or len(raw.encode("utf-8")) > max_bytes:
-            raise too_large
-        text = raw.removeprefix("\ufeff")
-    else:
-        if len(raw) > max_bytes:
-            raise too_large
-        try:
-            text = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise _FileError(
-                _(
-                    "Le fichier n'est pas encodé en UTF-8 : enregistrez-le au format "
-                    "« CSV UTF-8 » (le premier caractère illisible est sur cette ligne)."
-                ),
-                line=raw[: exc.start].count(b"\n") + 1,
-            ) from exc
-    if not text.strip():
-        raise _FileError(_("Le fichier est vide."))
-    return text
-
-
-def _delimiter(header_line: str) -> str:
-    """Comma or semicolon, sniffed from the header line alone (its names hold neither).
-
-    Only the delimiter is kept from the sniffer: on a line without quotes it also guesses
-    ``doublequote=False``, which would misread a quoted name holding doubled quotes.
-    """
-    try:
-        return csv.Sniffer().sniff(header_line, delimiters=",;").delimiter
-    except csv.Error:
-        return ","
-
-
 def _header(cells: Sequence[str], report: ImportReport) -> dict[str, int]:
-    """Column name → index; raises a _FileError when a required column is missing."""
+    """Column name → index; raises a CsvFileError when a required column is missing."""
     columns: dict[str, int] = {}
     for index, cell in enumerate(cells):
-        name = _fold(cell).replace(" ", "_")
+        name = fold(cell).replace(" ", "_")
         if not name:
             continue
         if name in columns:
-            raise _FileError(_("La colonne « %(name)s » apparaît deux fois.") % {"name": cell}, 1)
+            raise CsvFileError(_("La colonne « %(name)s » apparaît deux fois.") % {"name": cell}, 1)
         if name not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             report.warnings.append(
                 _("Colonne inconnue ignorée : « %(name)s ».") % {"name": cell.strip()}
@@ -161,7 +95,7 @@ def _header(cells: Sequence[str], report: ImportReport) -> dict[str, int]:
         columns[name] = index
     missing = [name for name in REQUIRED_COLUMNS if name not in columns]
     if missing:
-        raise _FileError(
+        raise CsvFileError(
             _("Colonne(s) obligatoire(s) manquante(s) : %(missing)s (en-tête lu : %(header)s).")
             % {"missing": ", ".join(missing), "header": ", ".join(cells) or "—"},
             1,
@@ -198,14 +132,14 @@ class _Validator:
 
     def __init__(self) -> None:
         provinces = list(Province.objects.all())
-        self.provinces: dict[str, Province] = {_fold(p.name): p for p in provinces}
+        self.provinces: dict[str, Province] = {fold(p.name): p for p in provinces}
         for province in provinces:
-            self.provinces.setdefault(_fold(province.code), province)
+            self.provinces.setdefault(fold(province.code), province)
         self.province_names = ", ".join(p.name for p in provinces) or "—"
         types = list(ProjectType.objects.all())
-        self.types = {_fold(t.name): t for t in types}
+        self.types = {fold(t.name): t for t in types}
         self.type_names = ", ".join(t.name for t in types) or "—"
-        self.existing = {_fold(name) for name in Project.objects.values_list("name", flat=True)}
+        self.existing = {fold(name) for name in Project.objects.values_list("name", flat=True)}
         self.seen: dict[str, int] = {}
         self.url_validator = URLValidator(schemes=["http", "https"])
 
@@ -222,7 +156,7 @@ class _Validator:
         if not name:
             errors.append(_("Le nom est vide."))
         else:
-            key = _fold(name)
+            key = fold(name)
             if key in self.seen:
                 errors.append(
                     _("Le nom « %(name)s » figure déjà à la ligne %(line)s du fichier.")
@@ -241,7 +175,7 @@ class _Validator:
 
         province = None
         if cells["province"]:
-            province = self.provinces.get(_fold(cells["province"]))
+            province = self.provinces.get(fold(cells["province"]))
             if province is None:
                 errors.append(
                     _("Province inconnue : « %(value)s » (provinces connues : %(known)s).")
@@ -290,7 +224,7 @@ class _Validator:
         for label in (cells.get("types") or "").split(";"):
             if not label.strip():
                 continue
-            project_type = self.types.get(_fold(label))
+            project_type = self.types.get(fold(label))
             if project_type is None:
                 errors.append(
                     _("Type de projet inconnu : « %(value)s » (types connus : %(known)s).")
@@ -318,23 +252,6 @@ class _Validator:
         )
 
 
-def _records(text: str) -> Iterable[tuple[int, list[str]]]:
-    """(first line number, cells) of each CSV record, a quoted field may span lines."""
-    first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_delimiter(first_line))
-    previous_end = 0
-    try:
-        for cells in reader:
-            yield previous_end + 1, cells
-            previous_end = reader.line_num
-    except csv.Error as exc:
-        raise _FileError(
-            _("Fichier CSV illisible à la ligne %(line)s : %(error)s.")
-            % {"line": reader.line_num, "error": exc},
-            reader.line_num,
-        ) from exc
-
-
 def _unique_slug(name: str, taken: set[str]) -> str:
     base = slugify(name)[:190].strip("-") or "projet"
     slug, counter = base, 2
@@ -346,7 +263,7 @@ def _unique_slug(name: str, taken: set[str]) -> str:
 
 
 def _validate(text: str, report: ImportReport) -> list[_Row]:
-    records = iter(_records(text))
+    records = iter(csv_records(text))
     _line, header_cells = next(records, (1, []))
     columns = _header(header_cells, report)
     validator = _Validator()
@@ -373,7 +290,7 @@ def _validate(text: str, report: ImportReport) -> list[_Row]:
         if row is not None:
             rows.append(row)
     if report.rows == 0 and not report.errors:
-        raise _FileError(_("Le fichier ne contient aucune ligne de projet sous l'en-tête."))
+        raise CsvFileError(_("Le fichier ne contient aucune ligne de projet sous l'en-tête."))
     return rows
 
 
@@ -421,13 +338,13 @@ def project_import_csv(
     """
     report = ImportReport()
     try:
-        text = _read(file, max_bytes)
+        text = read_text(file, max_bytes)
         with transaction.atomic():
             rows = _validate(text, report)
             if report.errors:
                 return report
             report.created = _create(rows)
-    except _FileError as exc:
+    except CsvFileError as exc:
         report.errors.append(exc.issue)
     except IntegrityError:
         report.created = []

@@ -1,0 +1,94 @@
+"""Reading the CSV files that staff import: size, encoding, delimiter, records, and the
+issues reported line by line (shared by the projects and the facilitators imports)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import IO
+
+from django.utils.translation import gettext as _
+
+
+@dataclass(frozen=True)
+class ImportIssue:
+    """One reason why the file cannot be imported; line 1 is the header, None the whole file."""
+
+    line: int | None
+    message: str
+
+
+class CsvFileError(Exception):
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message)
+        self.issue = ImportIssue(line=line, message=message)
+
+
+def fold(text: str) -> str:
+    """Case-, accent- and spacing-insensitive form of a name, for matching."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return re.sub(r"[\s\-_]+", " ", stripped).strip().casefold()
+
+
+def read_text(file: IO[str] | IO[bytes] | bytes, max_bytes: int) -> str:
+    """The decoded text of the file, or a CsvFileError (too large, bad encoding, empty)."""
+    too_large = CsvFileError(
+        _("Le fichier dépasse la taille maximale de %(size)s Mo.")
+        % {"size": f"{max_bytes / (1024 * 1024):g}"}
+    )
+    raw: str | bytes = file if isinstance(file, bytes) else file.read(max_bytes + 1)
+    if isinstance(raw, str):
+        # A str holds at most as many characters as its UTF-8 form has bytes.
+        if len(raw) > max_bytes or len(raw.encode("utf-8")) > max_bytes:
+            raise too_large
+        text = raw.removeprefix("\ufeff")
+    else:
+        if len(raw) > max_bytes:
+            raise too_large
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CsvFileError(
+                _(
+                    "Le fichier n'est pas encodé en UTF-8 : enregistrez-le au format "
+                    "« CSV UTF-8 » (le premier caractère illisible est sur cette ligne)."
+                ),
+                line=raw[: exc.start].count(b"\n") + 1,
+            ) from exc
+    if not text.strip():
+        raise CsvFileError(_("Le fichier est vide."))
+    return text
+
+
+def csv_delimiter(header_line: str) -> str:
+    """Comma or semicolon, sniffed from the header line alone (its names hold neither).
+
+    Only the delimiter is kept from the sniffer: on a line without quotes it also guesses
+    ``doublequote=False``, which would misread a quoted name holding doubled quotes.
+    """
+    try:
+        return csv.Sniffer().sniff(header_line, delimiters=",;").delimiter
+    except csv.Error:
+        return ","
+
+
+def csv_records(text: str) -> Iterable[tuple[int, list[str]]]:
+    """(first line number, cells) of each CSV record, a quoted field may span lines."""
+    first_line = text.split("\n", 1)[0]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=csv_delimiter(first_line))
+    previous_end = 0
+    try:
+        for cells in reader:
+            yield previous_end + 1, cells
+            previous_end = reader.line_num
+    except csv.Error as exc:
+        raise CsvFileError(
+            _("Fichier CSV illisible à la ligne %(line)s : %(error)s.")
+            % {"line": reader.line_num, "error": exc},
+            reader.line_num,
+        ) from exc
