@@ -43,11 +43,11 @@
     var lng = wrapper && parseFloat(wrapper.dataset.centerLng);
     var zoom = wrapper && parseInt(wrapper.dataset.zoom, 10);
     if (bounds.length > 1) {
-      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 12 });
+      map.fitBounds(bounds, { padding: [30, 30], maxZoom: 12, animate: false });
     } else if (bounds.length === 1) {
-      map.setView(bounds[0], 11);
+      map.setView(bounds[0], 11, { animate: false });
     } else if (!isNaN(lat) && !isNaN(lng)) {
-      map.setView([lat, lng], isNaN(zoom) ? 9 : zoom);
+      map.setView([lat, lng], isNaN(zoom) ? 9 : zoom, { animate: false });
     }
     container.dataset.markerCount = String(markers.length);
   };
