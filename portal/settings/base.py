@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "chantiers",
     "events",
     "expertises",
+    "portal.newsletter.apps.NewsletterConfig",
 ]
 
 MIDDLEWARE = [
@@ -132,6 +133,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-ratelimit (the newsletter form) counts in the default cache: Redis when REDIS_URL is
+# set, shared by every web process; the embedded default's one process otherwise. It is not an
+# installed app: its system checks only object to those two backends, which both suit here.
+RATELIMIT_USE_CACHE = "default"
 
 # --- Redis: cache and Celery broker -----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

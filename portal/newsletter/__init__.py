@@ -1,0 +1,1 @@
+"""The inter-project newsletter: subscribers with double opt-in, issues, their deliveries."""

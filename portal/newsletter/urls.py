@@ -1,0 +1,5 @@
+"""URLs of the newsletter: subscription, confirmation, unsubscription, preferences, archive."""
+
+app_name = "newsletter"
+
+urlpatterns: list = []
