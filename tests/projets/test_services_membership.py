@@ -10,7 +10,6 @@ from django.core.exceptions import ValidationError
 from chantiers.models import Chantier, Participation
 from portal.models import OutgoingEmail, in_wallonia
 from portal.roles import staff_group_ensure
-from projets import services
 from projets.models import JoinRequest, Membership, Project
 from projets.services import (
     CHANGE_REASON_LEADER,
@@ -18,6 +17,7 @@ from projets.services import (
     join_request_approve,
     join_request_create,
     join_request_decline,
+    join_requests,
     project_page_update,
 )
 from tests.chantiers.factories import ChantierFactory, ParticipationFactory
@@ -137,7 +137,7 @@ def test_create_when_the_constraint_catches_a_concurrent_request(project, leader
 
     # As if the check ran before the other request was committed.
     with (
-        mock.patch.object(services, "join_request_refusal", return_value=None),
+        mock.patch.object(join_requests, "join_request_refusal", return_value=None),
         pytest.raises(ValidationError) as error,
     ):
         join_request_create(user=requester, project=project, message="")

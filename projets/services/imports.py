@@ -1,38 +1,24 @@
-"""Writes on projects: the staff confirmation, the all-or-nothing CSV import, the requests to
-join a project and their decision, and the leaders' edit of a project's page."""
+"""The all-or-nothing CSV import of projects, and staff's confirmation of projects."""
 
 from __future__ import annotations
 
-import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from typing import IO, Any
+from typing import IO
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from chantiers.models import Chantier, Participation
 from portal.csv_files import CsvFileError, ImportIssue, csv_records, fold, read_text
-from portal.mail import email_queue_template
 from portal.models import in_wallonia
-from projets.models import JoinRequest, Membership, Project, ProjectType
-from projets.permissions import (
-    can_decide_join_request,
-    can_edit_project,
-    is_project_staff,
-    project_staff_users,
-)
+from projets.models import Project, ProjectType
 from territoires.models import Province
-
-logger = logging.getLogger(__name__)
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 REQUIRED_COLUMNS = ("nom", "province", "porteurs", "source")
@@ -43,9 +29,6 @@ COORDINATE_STEP = Decimal("0.00001")
 def project_confirm_many(*, projects: QuerySet[Project]) -> int:
     """Mark projects as checked by the Cellule; returns how many changed."""
     return projects.filter(is_confirmed=False).update(is_confirmed=True, updated_at=timezone.now())
-
-
-# --- CSV import ---------------------------------------------------------------------------
 
 
 @dataclass
@@ -358,292 +341,3 @@ def project_import_csv(
             )
         )
     return report
-
-
-# --- Requests to join a project -----------------------------------------------------------
-
-JOIN_MESSAGE_MAX_LENGTH = 1000
-
-
-def _too_long(field_name: str, limit: int) -> ValidationError:
-    return ValidationError(
-        {
-            field_name: ValidationError(
-                _("Ce texte dépasse %(limit)s caractères : raccourcissez-le."),
-                code="max_length",
-                params={"limit": limit},
-            )
-        }
-    )
-
-
-def _espace_url(name: str) -> str:
-    return f"{settings.SITE_URL}{reverse(name)}"
-
-
-def join_request_refusal(*, user: Any, project: Project) -> str | None:
-    """Why ``join_request_create`` refuses this person for this project; None if it would not.
-
-    The same conditions as ``projets.permissions.can_request_to_join``, each with its reason.
-    """
-    if not user.is_authenticated:
-        return _("Connectez-vous pour demander à rejoindre un projet.")
-    if project.status == Project.Status.WITHDRAWN:
-        return _("Ce projet a été retiré : il n'accepte plus de demandes.")
-    if project.memberships.filter(user=user).exists():
-        return _("Vous êtes déjà porteur·euse de ce projet.")
-    if project.join_requests.pending().filter(user=user).exists():
-        return _(
-            "Votre demande pour rejoindre ce projet est déjà en attente : "
-            "vous recevrez un e-mail dès qu'elle aura reçu une réponse."
-        )
-    return None
-
-
-def _join_request_recipients(join_request: JoinRequest) -> list[Any]:
-    """The project's current leaders; when it has none yet, the Cellule Manger Demain."""
-    leaders = join_request.project.members.filter(is_active=True).exclude(pk=join_request.user_id)
-    recipients = list(leaders.order_by("email"))
-    if not recipients:
-        staff = project_staff_users().exclude(pk=join_request.user_id)
-        recipients = list(staff.order_by("email"))
-    return recipients
-
-
-@transaction.atomic
-def join_request_create(*, user: Any, project: Project, message: str = "") -> JoinRequest:
-    """Ask to become a leader of ``project``; tells its leaders (or else staff) by email."""
-    message = message.strip()
-    if len(message) > JOIN_MESSAGE_MAX_LENGTH:
-        raise _too_long("message", JOIN_MESSAGE_MAX_LENGTH)
-    refusal = join_request_refusal(user=user, project=project)
-    if refusal:
-        raise ValidationError(refusal, code="join_refused")
-    try:
-        with transaction.atomic():
-            join_request = JoinRequest.objects.create(project=project, user=user, message=message)
-    except IntegrityError:
-        # The partial unique constraint: a second request sent at the same moment.
-        raise ValidationError(
-            _("Votre demande pour rejoindre ce projet est déjà en attente."), code="pending"
-        ) from None
-    recipients = _join_request_recipients(join_request)
-    if not recipients:
-        logger.warning("Join request %s: nobody to tell (no leader, no staff).", join_request.pk)
-    for recipient in recipients:
-        email_queue_template(
-            to=recipient.email,
-            template="join_request_new",
-            context={
-                "join_request": join_request,
-                "project": project,
-                "requester": user,
-                "recipient": recipient,
-                "decide_url": _espace_url("espace_projets:join_requests"),
-            },
-            key=f"join-request-{join_request.pk}-new",
-        )
-    return join_request
-
-
-def _join_request_decide(
-    *, by: Any, join_request: JoinRequest, status: JoinRequest.Status
-) -> JoinRequest:
-    """Lock the request, check it is still pending and that ``by`` may decide it, record it."""
-    locked = (
-        JoinRequest.objects.select_for_update(of=("self",))
-        .select_related("project", "user")
-        .get(pk=join_request.pk)
-    )
-    if locked.status != JoinRequest.Status.PENDING:
-        raise ValidationError(
-            _("Cette demande a déjà reçu une réponse : elle est « %(status)s ».")
-            % {"status": locked.get_status_display()},
-            code="already_decided",
-        )
-    if not can_decide_join_request(by, locked):
-        raise ValidationError(_("Vous ne pouvez pas répondre à cette demande."), code="not_allowed")
-    locked.status = status
-    locked.decided_by = by
-    locked.decided_at = timezone.now()
-    locked.save(update_fields=["status", "decided_by", "decided_at", "updated_at"])
-    return locked
-
-
-@transaction.atomic
-def join_request_approve(*, by: Any, join_request: JoinRequest) -> JoinRequest:
-    """Make the requester a leader of the project and tell them by email."""
-    decided = _join_request_decide(
-        by=by, join_request=join_request, status=JoinRequest.Status.APPROVED
-    )
-    Membership.objects.get_or_create(project=decided.project, user=decided.user)
-    email_queue_template(
-        to=decided.user.email,
-        template="join_request_approved",
-        context={
-            "join_request": decided,
-            "project": decided.project,
-            "requester": decided.user,
-            "espace_url": _espace_url("espace:home"),
-            "edit_url": settings.SITE_URL
-            + reverse("espace_projets:project_edit", kwargs={"slug": decided.project.slug}),
-        },
-        key=f"join-request-{decided.pk}-decision",
-    )
-    return decided
-
-
-@transaction.atomic
-def join_request_decline(*, by: Any, join_request: JoinRequest, reason: str = "") -> JoinRequest:
-    """Decline the request and tell the requester by email, with the reason if one is given."""
-    reason = reason.strip()
-    if len(reason) > JOIN_MESSAGE_MAX_LENGTH:
-        raise _too_long("reason", JOIN_MESSAGE_MAX_LENGTH)
-    decided = _join_request_decide(
-        by=by, join_request=join_request, status=JoinRequest.Status.DECLINED
-    )
-    email_queue_template(
-        to=decided.user.email,
-        template="join_request_declined",
-        context={
-            "join_request": decided,
-            "project": decided.project,
-            "requester": decided.user,
-            "reason": reason,
-        },
-        key=f"join-request-{decided.pk}-decision",
-    )
-    return decided
-
-
-# --- The leaders' edit of a project's page ----------------------------------------------------
-
-DESCRIPTION_MAX_LENGTH = 5000
-# What a leader may change; name, slug, province, status and confirmation stay with staff.
-PAGE_FIELDS = (
-    "summary",
-    "description",
-    "communes",
-    "website",
-    "contact_name",
-    "contact_email",
-    "types",
-    "latitude",
-    "longitude",
-)
-CHANGE_REASON_LEADER = "Modification de la fiche par un·e porteur·euse"
-CHANGE_REASON_STAFF = "Modification de la fiche par la Cellule (Mon espace)"
-
-
-def _participations_update(project: Project, participations: Mapping[int, str | None]) -> None:
-    """Apply {chantier pk: role, or None for no participation} to the project's rows.
-
-    For a candidate chantier a leader can only state interest: an existing participation
-    (perhaps a role staff gave) is kept as it is.
-    """
-    chantiers = Chantier.objects.in_bulk(list(participations))
-    if len(chantiers) != len(participations):
-        raise ValidationError(
-            _("Un des chantiers n'existe plus : rechargez la page et recommencez."),
-            code="unknown_chantier",
-        )
-    existing = {
-        p.chantier_id: p for p in Participation.objects.select_for_update().filter(project=project)
-    }
-    to_delete = []
-    for chantier_id, role in participations.items():
-        chantier = chantiers[chantier_id]
-        current = existing.get(chantier_id)
-        if not role:
-            if current is not None:
-                to_delete.append(current.pk)
-            continue
-        if role not in Participation.Role.values:
-            raise ValidationError(
-                _("Rôle inconnu pour le chantier « %(chantier)s ».") % {"chantier": chantier},
-                code="unknown_role",
-            )
-        if chantier.is_candidate:
-            if role != Participation.Role.INTERESTED:
-                raise ValidationError(
-                    _(
-                        "« %(chantier)s » est une piste de chantier : un projet peut seulement "
-                        "s'y dire intéressé."
-                    )
-                    % {"chantier": chantier},
-                    code="candidate_role",
-                )
-            if current is not None:
-                continue
-        if current is None:
-            Participation.objects.create(project=project, chantier=chantier, role=role)
-        elif current.role != role:
-            current.role = role
-            current.save(update_fields=["role", "updated_at"])
-    if to_delete:
-        Participation.objects.filter(pk__in=to_delete).delete()
-
-
-@transaction.atomic
-def project_page_update(
-    *,
-    user: Any,
-    project: Project,
-    data: Mapping[str, Any],
-    participations: Mapping[int, str | None],
-) -> Project:
-    """Update the public page of a project and the chantiers it takes part in, all or nothing.
-
-    ``data`` holds only ``PAGE_FIELDS`` (``types``: project types); ``participations`` maps
-    chantier pks to a ``Participation.Role`` value or None. The change is recorded in the
-    project's history with who made it.
-    """
-    if not can_edit_project(user, project):
-        raise ValidationError(
-            _("Vous ne pouvez pas modifier la fiche de ce projet."), code="not_allowed"
-        )
-    others = sorted(set(data) - set(PAGE_FIELDS))
-    if others:
-        raise ValidationError(
-            _("Ces informations ne se modifient pas ici : %(fields)s.")
-            % {"fields": ", ".join(others)},
-            code="not_editable",
-        )
-    locked = Project.objects.select_for_update().get(pk=project.pk)
-    for name, value in data.items():
-        if name != "types":
-            setattr(locked, name, value)
-    if len(locked.description) > DESCRIPTION_MAX_LENGTH:
-        raise _too_long("description", DESCRIPTION_MAX_LENGTH)
-    editable = set(PAGE_FIELDS) - {"types"}
-    locked.full_clean(
-        exclude=[f.name for f in Project._meta.fields if f.name not in editable],
-        validate_unique=False,
-        validate_constraints=False,
-    )
-    if (
-        locked.has_location
-        and not in_wallonia(float(locked.latitude), float(locked.longitude))  # type: ignore[arg-type]
-        and not is_project_staff(user)
-    ):
-        raise ValidationError(
-            {
-                "latitude": ValidationError(
-                    _(
-                        "Le point (%(latitude)s, %(longitude)s) se trouve hors de Wallonie. "
-                        "Seule la Cellule Manger Demain peut placer un projet hors de Wallonie."
-                    ),
-                    code="outside_wallonia",
-                    params={"latitude": locked.latitude, "longitude": locked.longitude},
-                )
-            }
-        )
-    locked._change_reason = (  # type: ignore[attr-defined]
-        CHANGE_REASON_STAFF if is_project_staff(user) else CHANGE_REASON_LEADER
-    )
-    locked._history_user = user  # type: ignore[attr-defined]
-    locked.save()
-    if "types" in data:
-        locked.types.set(data["types"])
-    _participations_update(locked, participations)
-    return locked
