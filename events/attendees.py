@@ -21,7 +21,7 @@ from django.utils.html import escape, linebreaks
 from django.utils.translation import gettext as _
 
 from events.models import Event, Registration
-from events.registrations import registrations_of_event
+from events.selectors import registrations_of_event
 from portal.mail import email_queue
 
 logger = logging.getLogger(__name__)

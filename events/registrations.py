@@ -24,13 +24,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Case, Count, F, IntegerField, Q, Value, When
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from events.models import Event, Registration, RegistrationQuerySet
+from events.models import Event, Registration
+from events.selectors import registration_waiting_position
 from portal.mail import Attachment, email_queue_template
 from portal.templatetags.portal_tags import TIME_FORMAT, long_date
 from projets.models import Membership, Project
@@ -41,56 +42,6 @@ User = Any  # portal.models.User
 
 REMARKS_MAX_LENGTH = 1000  # Registration.remarks
 ORGANISATION_MAX_LENGTH = 200  # Registration.organisation
-
-
-# --- Selectors -------------------------------------------------------------------------------
-
-
-def registrations_of_user(*, user: User) -> RegistrationQuerySet:
-    """All of a person's registrations, cancelled ones included, each with its event, project
-    and ``waiting_position``, in one query; split with ``.upcoming()`` and ``.past()``."""
-    return (
-        Registration.objects.filter(user=user)
-        .select_related("event", "event__province", "project")
-        .with_waiting_position()
-        .order_by("event__start", "pk")
-    )
-
-
-def registrations_of_event(*, event: Event) -> RegistrationQuerySet:
-    """An event's registrations for its organisers: confirmed, then the waiting list in its
-    order, then cancelled ones; each with its person, project and ``waiting_position``."""
-    rank = Case(
-        When(status=Registration.Status.CONFIRMED, then=Value(0)),
-        When(status=Registration.Status.WAITING, then=Value(1)),
-        default=Value(2),
-        output_field=IntegerField(),
-    )
-    return (
-        Registration.objects.filter(event=event)
-        .select_related("user", "project")
-        .with_waiting_position()
-        .order_by(rank, "waiting_since", "registered_at", "pk")
-    )
-
-
-def registration_for(*, user: User, event: Event) -> Registration | None:
-    """This person's registration to this event (in any status), or None."""
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Registration.objects.filter(user=user, event=event).first()
-
-
-def registration_waiting_position(registration: Registration) -> int | None:
-    """1 for the next in line; None when the registration is not on the waiting list."""
-    if registration.status != Registration.Status.WAITING:
-        return None
-    return Registration.objects.filter(
-        Q(waiting_since__lt=registration.waiting_since)
-        | Q(waiting_since=registration.waiting_since, pk__lte=registration.pk),
-        event_id=registration.event_id,
-        status=Registration.Status.WAITING,
-    ).count()
 
 
 # --- Emails ----------------------------------------------------------------------------------

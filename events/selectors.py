@@ -1,13 +1,15 @@
-"""Reads of events for the public pages."""
+"""Reads of events: the public pages' events, and registrations for people and organisers."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from events.filters import EventFilter
-from events.models import Event, EventQuerySet
+from events.models import Event, EventQuerySet, Registration, RegistrationQuerySet
+
+User = Any  # portal.models.User
 
 
 def event_public_queryset() -> EventQuerySet:
@@ -63,3 +65,53 @@ def event_manage_sections(*, user: Any) -> dict[str, EventQuerySet]:
         "past": events.published().past().order_by("-start", "pk"),
         "cancelled": events.filter(status=Event.Status.CANCELLED).order_by("-start", "pk"),
     }
+
+
+# --- Registrations ---------------------------------------------------------------------------
+
+
+def registrations_of_user(*, user: User) -> RegistrationQuerySet:
+    """All of a person's registrations, cancelled ones included, each with its event, project
+    and ``waiting_position``, in one query; split with ``.upcoming()`` and ``.past()``."""
+    return (
+        Registration.objects.filter(user=user)
+        .select_related("event", "event__province", "project")
+        .with_waiting_position()
+        .order_by("event__start", "pk")
+    )
+
+
+def registrations_of_event(*, event: Event) -> RegistrationQuerySet:
+    """An event's registrations for its organisers: confirmed, then the waiting list in its
+    order, then cancelled ones; each with its person, project and ``waiting_position``."""
+    rank = Case(
+        When(status=Registration.Status.CONFIRMED, then=Value(0)),
+        When(status=Registration.Status.WAITING, then=Value(1)),
+        default=Value(2),
+        output_field=IntegerField(),
+    )
+    return (
+        Registration.objects.filter(event=event)
+        .select_related("user", "project")
+        .with_waiting_position()
+        .order_by(rank, "waiting_since", "registered_at", "pk")
+    )
+
+
+def registration_for(*, user: User, event: Event) -> Registration | None:
+    """This person's registration to this event (in any status), or None."""
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Registration.objects.filter(user=user, event=event).first()
+
+
+def registration_waiting_position(registration: Registration) -> int | None:
+    """1 for the next in line; None when the registration is not on the waiting list."""
+    if registration.status != Registration.Status.WAITING:
+        return None
+    return Registration.objects.filter(
+        Q(waiting_since__lt=registration.waiting_since)
+        | Q(waiting_since=registration.waiting_since, pk__lte=registration.pk),
+        event_id=registration.event_id,
+        status=Registration.Status.WAITING,
+    ).count()

@@ -17,9 +17,8 @@ from django.views.generic import TemplateView
 
 from events.forms_registration import RegistrationForm
 from events.models import Event, Registration
-from events.registrations import (
-    registration_cancel,
-    registration_create,
+from events.registrations import registration_cancel, registration_create
+from events.selectors import (
     registration_for,
     registration_waiting_position,
     registrations_of_user,

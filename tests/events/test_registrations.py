@@ -14,11 +14,13 @@ from events.models import Event, Registration
 from events.registrations import (
     registration_cancel,
     registration_create,
+    registrations_promote_waiting,
+)
+from events.selectors import (
     registration_for,
     registration_waiting_position,
     registrations_of_event,
     registrations_of_user,
-    registrations_promote_waiting,
 )
 from portal.models import OutgoingEmail
 from tests.events.factories import EventFactory, RegistrationFactory
