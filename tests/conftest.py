@@ -32,3 +32,50 @@ def _tasks_in_process(request):
     app.conf.task_always_eager = True
     yield
     app.conf.task_always_eager = previous
+
+
+# --- People and provinces most tests need -------------------------------------------------
+# Two provinces, an officer of each, and a member of the staff group: the roles whose rights
+# differ. A module that needs another shape of one defines its own fixture of the same name.
+
+
+@pytest.fixture
+def liege():
+    from tests.territoires.factories import ProvinceFactory
+
+    return ProvinceFactory(name="Liège", slug="liege", code="LG")
+
+
+@pytest.fixture
+def namur():
+    from tests.territoires.factories import ProvinceFactory
+
+    return ProvinceFactory(name="Namur", slug="namur", code="NA")
+
+
+@pytest.fixture
+def officer(liege):
+    from tests.portal.factories import UserFactory
+
+    user = UserFactory(email="liege@example.org")
+    liege.officers.add(user)
+    return user
+
+
+@pytest.fixture
+def namur_officer(namur):
+    from tests.portal.factories import UserFactory
+
+    user = UserFactory(email="namur@example.org")
+    namur.officers.add(user)
+    return user
+
+
+@pytest.fixture
+def staff():
+    from portal.roles import staff_group_ensure
+    from tests.portal.factories import UserFactory
+
+    user = UserFactory(is_staff=True, email="staff@example.org")
+    user.groups.add(staff_group_ensure())
+    return user

@@ -14,48 +14,15 @@ from openpyxl import load_workbook
 from events.attendees import attendance_mark, cell_safe, event_message_send
 from events.models import Event, Registration
 from portal.models import OutgoingEmail
-from portal.roles import staff_group_ensure
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory
 from tests.querycount import assert_constant_queries
-from tests.territoires.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
 
 # --- people and events -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def liege():
-    return ProvinceFactory(name="Liège", slug="liege", code="LG")
-
-
-@pytest.fixture
-def namur():
-    return ProvinceFactory(name="Namur", slug="namur", code="NA")
-
-
-@pytest.fixture
-def officer(liege):
-    user = UserFactory(email="liege@example.org")
-    liege.officers.add(user)
-    return user
-
-
-@pytest.fixture
-def namur_officer(namur):
-    user = UserFactory(email="namur@example.org")
-    namur.officers.add(user)
-    return user
-
-
-@pytest.fixture
-def staff():
-    user = UserFactory(is_staff=True, email="staff@example.org")
-    user.groups.add(staff_group_ensure())
-    return user
 
 
 @pytest.fixture

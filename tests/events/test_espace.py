@@ -9,7 +9,6 @@ from django.urls import NoReverseMatch, include, path, reverse
 from django.utils import timezone
 
 from events.models import Event
-from portal.roles import staff_group_ensure
 from tests.chantiers.factories import ChantierFactory
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
@@ -45,37 +44,6 @@ def espace_home(settings):
 
 
 # --- people and events -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def liege():
-    return ProvinceFactory(name="Liège", slug="liege", code="LG")
-
-
-@pytest.fixture
-def namur():
-    return ProvinceFactory(name="Namur", slug="namur", code="NA")
-
-
-@pytest.fixture
-def officer(liege):
-    user = UserFactory(email="liege@example.org")
-    liege.officers.add(user)
-    return user
-
-
-@pytest.fixture
-def namur_officer(namur):
-    user = UserFactory(email="namur@example.org")
-    namur.officers.add(user)
-    return user
-
-
-@pytest.fixture
-def staff():
-    user = UserFactory(is_staff=True, email="staff@example.org")
-    user.groups.add(staff_group_ensure())
-    return user
 
 
 @pytest.fixture

@@ -6,38 +6,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from events.forms import EventForm
-from portal.roles import staff_group_ensure
 from tests.events.factories import EventFactory
-from tests.portal.factories import UserFactory
-from tests.territoires.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
-
-
-@pytest.fixture
-def liege():
-    return ProvinceFactory(name="Liège", slug="liege", code="LG")
-
-
-@pytest.fixture
-def namur():
-    return ProvinceFactory(name="Namur", slug="namur", code="NA")
-
-
-@pytest.fixture
-def officer(liege):
-    user = UserFactory()
-    liege.officers.add(user)
-    return user
-
-
-@pytest.fixture
-def staff():
-    user = UserFactory(is_staff=True)
-    user.groups.add(staff_group_ensure())
-    return user
 
 
 def data(province, **overrides):

@@ -16,48 +16,15 @@ from events.services import (
     event_publish,
     event_update,
 )
-from portal.roles import staff_group_ensure
 from tests.chantiers.factories import ChantierFactory
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import OrganisationFactory
-from tests.territoires.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 START = datetime.datetime(2030, 6, 12, 14, 0, tzinfo=BRUSSELS)
-
-
-@pytest.fixture
-def liege():
-    return ProvinceFactory(name="Liège", slug="liege", code="LG")
-
-
-@pytest.fixture
-def namur():
-    return ProvinceFactory(name="Namur", slug="namur", code="NA")
-
-
-@pytest.fixture
-def officer(liege):
-    user = UserFactory(email="liege@example.org")
-    liege.officers.add(user)
-    return user
-
-
-@pytest.fixture
-def namur_officer(namur):
-    user = UserFactory(email="namur@example.org")
-    namur.officers.add(user)
-    return user
-
-
-@pytest.fixture
-def staff():
-    user = UserFactory(is_staff=True, email="staff@example.org")
-    user.groups.add(staff_group_ensure())
-    return user
 
 
 def data(province, **overrides):

@@ -23,7 +23,6 @@ from expertises.services import (
     offer_delete,
     offer_update,
 )
-from portal.roles import staff_group_ensure
 from tests.expertises.factories import CategoryFactory, NeedFactory, OfferFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import MembershipFactory, ProjectFactory
@@ -61,13 +60,6 @@ def leader_b(project_b):
 @pytest.fixture
 def member():
     return UserFactory(email="membre@example.org")
-
-
-@pytest.fixture
-def staff():
-    user = UserFactory(is_staff=True, email="staff@example.org")
-    user.groups.add(staff_group_ensure())
-    return user
 
 
 @pytest.fixture

@@ -16,7 +16,6 @@ from expertises.services import (
     proposal_schedule,
     proposal_support_toggle,
 )
-from portal.roles import staff_group_ensure
 from tests.chantiers.factories import ChantierFactory
 from tests.expertises.factories import WorkshopProposalFactory
 from tests.portal.factories import UserFactory
@@ -26,13 +25,6 @@ from tests.querycount import assert_constant_queries
 pytestmark = pytest.mark.django_db
 
 LIST_URL = "/expertises/ateliers-proposes/"
-
-
-@pytest.fixture
-def staff():
-    user = UserFactory(is_staff=True, email="staff@example.org")
-    user.groups.add(staff_group_ensure())
-    return user
 
 
 @pytest.fixture
