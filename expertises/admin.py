@@ -3,16 +3,13 @@ the projects' needs and offers, and the workshop proposals with their supports."
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -23,33 +20,14 @@ from expertises.imports import (
     COLUMNS,
     MAX_IMPORT_BYTES,
     REQUIRED_COLUMNS,
+    FacilitatorImportReport,
     facilitator_export_csv,
     facilitator_import_csv,
 )
 from expertises.models import Category, Facilitator, Need, Offer, Support, WorkshopProposal
 from expertises.services import facilitator_published
+from portal.admin_imports import CsvImportMixin
 from territoires.models import Province
-
-
-class FacilitatorImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Fichier CSV"),
-        help_text=_(
-            "Encodé en UTF-8, séparé par des virgules ou des points-virgules, 2 Mo au plus."
-        ),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def clean_file(self) -> Any:
-        upload = self.cleaned_data["file"]
-        # Checked from the size the upload handler measured, before anything is read.
-        if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("Le fichier dépasse la taille maximale de %(size)s Mo."),
-                code="too_large",
-                params={"size": MAX_IMPORT_BYTES // (1024 * 1024)},
-            )
-        return upload
 
 
 def _csv_response(facilitators: QuerySet[Facilitator]) -> HttpResponse:
@@ -80,7 +58,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(admin.ModelAdmin):
+class FacilitatorAdmin(CsvImportMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/expertises/facilitator/change_list.html"
     import_template = "admin/expertises/facilitator/import.html"
@@ -146,13 +124,8 @@ class FacilitatorAdmin(admin.ModelAdmin):
     # --- CSV import and export ---------------------------------------------------------------
 
     def get_urls(self) -> list[URLPattern]:
-        # Before the default URLs, whose "<path:object_id>/" would swallow these.
+        # Before the default URLs, whose "<path:object_id>/" would swallow "export/".
         return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="expertises_facilitator_import",
-            ),
             path(
                 "export/",
                 self.admin_site.admin_view(self.export_view),
@@ -166,71 +139,36 @@ class FacilitatorAdmin(admin.ModelAdmin):
             raise PermissionDenied
         return _csv_response(Facilitator.objects.order_by("name"))
 
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = FacilitatorImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                # One byte more than allowed is enough for the service to tell "too large".
-                report = facilitator_import_csv(file=upload.read(MAX_IMPORT_BYTES + 1))
-                if report.ok:
-                    return self._import_succeeded(request, report.created, report.warnings)
-                messages.error(
-                    request,
-                    ngettext(
-                        "Aucun facilitateur n'a été importé : le fichier contient %(count)d "
-                        "erreur.",
-                        "Aucun facilitateur n'a été importé : le fichier contient %(count)d "
-                        "erreurs.",
-                        len(report.errors),
-                    )
-                    % {"count": len(report.errors)},
-                )
-        else:
-            form = FacilitatorImportForm()
-        request.current_app = self.admin_site.name
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Importer des facilitateurs depuis un fichier CSV"),
-            "form": form,
-            "report": report,
+    import_title = _("Importer des facilitateurs depuis un fichier CSV")
+    import_max_bytes = MAX_IMPORT_BYTES
+
+    def import_csv(self, data: bytes) -> FacilitatorImportReport:
+        return facilitator_import_csv(file=data)
+
+    def import_context(self) -> dict[str, Any]:
+        return {
             "columns": COLUMNS,
             "required_columns": REQUIRED_COLUMNS,
             "provinces": Province.objects.values_list("name", flat=True),
             "categories": Category.objects.values_list("name", flat=True),
-            "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024),
-            "has_view_permission": self.has_view_permission(request),
         }
-        return TemplateResponse(request, self.import_template, context)
 
-    def _import_succeeded(
-        self, request: HttpRequest, created: list[Facilitator], warnings: list[str]
-    ) -> HttpResponse:
-        if created:
-            LogEntry.objects.log_actions(
-                user_id=cast(int, request.user.pk),
-                queryset=created,
-                action_flag=ADDITION,
-                change_message=str(_("Importé depuis un fichier CSV.")),
-            )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d facilitateur importé et publié.",
-                "%(count)d facilitateurs importés et publiés.",
-                len(created),
-            )
-            % {"count": len(created)},
-        )
-        for warning in warnings:
-            messages.warning(request, warning)
-        return HttpResponseRedirect(
-            reverse(f"{self.admin_site.name}:expertises_facilitator_changelist")
-        )
+    def import_failed_message(self, count: int) -> str:
+        return ngettext(
+            "Aucun facilitateur n'a été importé : le fichier contient %(count)d erreur.",
+            "Aucun facilitateur n'a été importé : le fichier contient %(count)d erreurs.",
+            count,
+        ) % {"count": count}
+
+    def import_succeeded_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d facilitateur importé et publié.",
+            "%(count)d facilitateurs importés et publiés.",
+            count,
+        ) % {"count": count}
+
+    def import_success_url(self) -> str:
+        return reverse(f"{self.admin_site.name}:expertises_facilitator_changelist")
 
 
 @admin.register(Offer)

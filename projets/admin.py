@@ -6,25 +6,25 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django.contrib import admin, messages
-from django.contrib.admin.models import ADDITION, CHANGE, LogEntry
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.template.response import TemplateResponse
-from django.urls import URLPattern, path, reverse
+from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from chantiers.models import Participation
+from portal.admin_imports import CsvImportMixin
 from portal.forms import LocatedModelForm
-from projets.forms import ProjectImportForm
 from projets.models import JoinRequest, Membership, Organisation, Project, ProjectType
 from projets.services import (
     MAX_IMPORT_BYTES,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
+    ImportReport,
     project_confirm_many,
     project_import_csv,
 )
@@ -99,7 +99,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(SimpleHistoryAdmin):
+class ProjectAdmin(CsvImportMixin, SimpleHistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/projets/project/change_list.html"
@@ -179,79 +179,37 @@ class ProjectAdmin(SimpleHistoryAdmin):
 
     # --- CSV import ----------------------------------------------------------------------
 
-    def get_urls(self) -> list[URLPattern]:
-        # Before the default URLs, whose "<path:object_id>/" would swallow "import/".
-        return [
-            path(
-                "import/",
-                self.admin_site.admin_view(self.import_view),
-                name="projets_project_import",
-            ),
-            *super().get_urls(),
-        ]
+    import_title = _("Importer des projets depuis un fichier CSV")
+    import_max_bytes = MAX_IMPORT_BYTES
 
-    def import_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_add_permission(request):
-            raise PermissionDenied
-        report = None
-        if request.method == "POST":
-            form = ProjectImportForm(request.POST, request.FILES)
-            if form.is_valid():
-                upload = form.cleaned_data["file"]
-                # One byte more than allowed is enough for the service to tell "too large".
-                report = project_import_csv(file=upload.read(MAX_IMPORT_BYTES + 1))
-                if report.ok:
-                    return self._import_succeeded(request, report.created, report.warnings)
-                messages.error(
-                    request,
-                    ngettext(
-                        "Aucun projet n'a été importé : le fichier contient %(count)d erreur.",
-                        "Aucun projet n'a été importé : le fichier contient %(count)d erreurs.",
-                        len(report.errors),
-                    )
-                    % {"count": len(report.errors)},
-                )
-        else:
-            form = ProjectImportForm()
-        request.current_app = self.admin_site.name
-        context = {
-            **self.admin_site.each_context(request),
-            "opts": self.opts,
-            "title": _("Importer des projets depuis un fichier CSV"),
-            "form": form,
-            "report": report,
+    def import_csv(self, data: bytes) -> ImportReport:
+        return project_import_csv(file=data)
+
+    def import_context(self) -> dict[str, Any]:
+        return {
             "required_columns": REQUIRED_COLUMNS,
             "optional_columns": OPTIONAL_COLUMNS,
             "provinces": Province.objects.values_list("name", flat=True),
             "project_types": ProjectType.objects.values_list("name", flat=True),
-            "max_megabytes": MAX_IMPORT_BYTES // (1024 * 1024),
-            "has_view_permission": self.has_view_permission(request),
         }
-        return TemplateResponse(request, self.import_template, context)
 
-    def _import_succeeded(
-        self, request: HttpRequest, created: list[Project], warnings: list[str]
-    ) -> HttpResponse:
-        if created:
-            LogEntry.objects.log_actions(
-                user_id=cast(int, request.user.pk),
-                queryset=created,
-                action_flag=ADDITION,
-                change_message=str(_("Importé depuis un fichier CSV.")),
-            )
-        messages.success(
-            request,
-            ngettext(
-                "%(count)d projet importé ; il reste à confirmer par la Cellule.",
-                "%(count)d projets importés ; ils restent à confirmer par la Cellule.",
-                len(created),
-            )
-            % {"count": len(created)},
-        )
-        for warning in warnings:
-            messages.warning(request, warning)
+    def import_failed_message(self, count: int) -> str:
+        return ngettext(
+            "Aucun projet n'a été importé : le fichier contient %(count)d erreur.",
+            "Aucun projet n'a été importé : le fichier contient %(count)d erreurs.",
+            count,
+        ) % {"count": count}
+
+    def import_succeeded_message(self, count: int) -> str:
+        return ngettext(
+            "%(count)d projet importé ; il reste à confirmer par la Cellule.",
+            "%(count)d projets importés ; ils restent à confirmer par la Cellule.",
+            count,
+        ) % {"count": count}
+
+    def import_success_url(self) -> str:
         changelist = reverse(f"{self.admin_site.name}:projets_project_changelist")
-        return HttpResponseRedirect(f"{changelist}?{ConfirmationFilter.parameter_name}=non")
+        return f"{changelist}?{ConfirmationFilter.parameter_name}=non"
 
 
 # --- Requests to join a project ------------------------------------------------------------------

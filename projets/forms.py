@@ -7,7 +7,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django import forms
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,33 +18,8 @@ from projets.permissions import is_project_staff
 from projets.services import (
     DESCRIPTION_MAX_LENGTH,
     JOIN_MESSAGE_MAX_LENGTH,
-    MAX_IMPORT_BYTES,
     PAGE_FIELDS,
 )
-
-
-class ProjectImportForm(forms.Form):
-    file = forms.FileField(
-        label=_("Fichier CSV"),
-        help_text=_(
-            "Encodé en UTF-8, séparé par des virgules ou des points-virgules, 2 Mo au plus."
-        ),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
-    )
-
-    def clean_file(self) -> UploadedFile:
-        upload: UploadedFile = self.cleaned_data["file"]
-        # Checked here from the size the upload handler measured, before anything is read.
-        if upload.size is not None and upload.size > MAX_IMPORT_BYTES:
-            raise forms.ValidationError(
-                _("Le fichier dépasse la taille maximale de %(size)s Mo."),
-                code="too_large",
-                params={"size": MAX_IMPORT_BYTES // (1024 * 1024)},
-            )
-        return upload
-
-
-# --- Requests to join a project -----------------------------------------------------------
 
 
 class JoinRequestForm(forms.Form):
