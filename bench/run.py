@@ -26,6 +26,7 @@ PAGES = [
     "/evenements/rencontre-territoriale-liege-2021-06-01/",
     "/expertises/",
     "/expertises/ateliers-proposes/",
+    "/actualites/",  # the seed has no news: no detail page to count
 ]
 
 

@@ -1,15 +1,20 @@
-"""Admin of the chantiers, edited in one page with their resources, steps and projects."""
+"""Admin of the chantiers, edited in one page with their resources, steps and projects; and news."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.forms import Textarea
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chantiers.models import Chantier, Participation, Resource, Step
+from chantiers.models import Chantier, News, Participation, Resource, Step
+from chantiers.services import RESERVED_SLUGS
 
 
 class ResourceInline(admin.TabularInline):
@@ -99,3 +104,78 @@ class ChantierAdmin(admin.ModelAdmin):
     @admin.display(description=_("projets"), ordering="project_count")
     def project_count(self, obj: Chantier) -> int:
         return obj.project_count  # type: ignore[attr-defined]
+
+
+class NewsPublicationFilter(admin.SimpleListFilter):
+    title = _("publication")
+    parameter_name = "publication"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            ("published", _("Publiée")),
+            ("scheduled", _("Programmée")),
+            ("draft", _("Brouillon")),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[News]) -> QuerySet[News]:
+        now = timezone.now()
+        if self.value() == "published":
+            return queryset.filter(published_at__lte=now)
+        if self.value() == "scheduled":
+            return queryset.filter(published_at__gt=now)
+        if self.value() == "draft":
+            return queryset.filter(published_at__isnull=True)
+        return queryset
+
+
+class NewsAdminForm(forms.ModelForm):
+    class Meta:
+        model = News
+        fields = (
+            "title",
+            "slug",
+            "published_at",
+            "chantier",
+            "province",
+            "summary",
+            "body",
+            "author",
+        )
+
+    def clean_slug(self) -> str:
+        slug: str = self.cleaned_data["slug"]
+        if slug in RESERVED_SLUGS:
+            raise forms.ValidationError(
+                _("« %(slug)s » est réservé aux adresses des flux : choisissez-en un autre."),
+                params={"slug": slug},
+                code="reserved",
+            )
+        return slug
+
+
+@admin.register(News)
+class NewsAdmin(admin.ModelAdmin):
+    form = NewsAdminForm
+    list_display = ("title", "published_at", "province", "chantier", "author")
+    list_select_related = ("province", "chantier", "author")
+    list_filter = (NewsPublicationFilter, "province", "chantier")
+    search_fields = ("title", "summary", "body")
+    autocomplete_fields = ("chantier", "province", "author")
+    prepopulated_fields = {"slug": ("title",)}
+    readonly_fields = ("created_at", "updated_at")
+    date_hierarchy = "published_at"
+    ordering = ("-published_at", "-created_at")
+    fieldsets = (
+        (None, {"fields": ("title", "slug", "published_at")}),
+        (_("Rattachement"), {"fields": ("chantier", "province")}),
+        (_("Contenu"), {"fields": ("summary", "body")}),
+        (
+            _("Historique"),
+            {"fields": ("author", "created_at", "updated_at"), "classes": ("collapse",)},
+        ),
+    )
+
+    def save_model(self, request: HttpRequest, obj: News, form: Any, change: bool) -> None:
+        if not change and obj.author_id is None:
+            obj.author = request.user  # type: ignore[assignment]
+        super().save_model(request, obj, form, change)

@@ -1,4 +1,4 @@
-"""Reads of chantiers, composed with what each page needs loaded."""
+"""Reads of chantiers and their news, composed with what each page needs loaded."""
 
 from __future__ import annotations
 
@@ -6,8 +6,10 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from chantiers.models import Chantier, Participation, Resource, Step
+from chantiers.filters import NewsFilter
+from chantiers.models import Chantier, News, NewsQuerySet, Participation, Resource, Step
 from events.models import Event
+from territoires.models import Province
 
 
 def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
@@ -38,3 +40,58 @@ def chantier_detail_queryset() -> QuerySet[Chantier]:
         ),
     ]
     return Chantier.objects.prefetch_related(*lookups)
+
+
+# --- News ("actualités") -----------------------------------------------------------------------
+
+# How many news items the home, chantier and province pages show before linking to the list.
+NEWS_LATEST = 3
+# How many items a feed carries.
+NEWS_FEED_ITEMS = 30
+
+
+def news_public_queryset() -> NewsQuerySet:
+    """Published news (not drafts, not scheduled ones), newest first, with their links loaded."""
+    return (
+        News.objects.published()
+        .select_related("chantier", "province")
+        .order_by("-published_at", "-pk")
+    )
+
+
+def news_filter(*, data: Any) -> NewsFilter:
+    """The FilterSet over published news; its ``qs`` ignores invalid fields (see its errors)."""
+    return NewsFilter(data=data or None, queryset=news_public_queryset())
+
+
+def news_latest(
+    *,
+    chantier: Chantier | None = None,
+    province: Province | None = None,
+    limit: int = NEWS_LATEST,
+) -> QuerySet[News]:
+    news = news_public_queryset()
+    if chantier is not None:
+        news = news.about_chantier(chantier)
+    if province is not None:
+        news = news.about_province(province)
+    return news[:limit]
+
+
+def news_feed_items(*, chantier: Chantier | None = None) -> QuerySet[News]:
+    """What a feed carries: the latest published items (only the columns a feed prints)."""
+    news = News.objects.published().order_by("-published_at", "-pk")
+    if chantier is not None:
+        news = news.about_chantier(chantier)
+    return news.only("title", "slug", "summary", "published_at", "updated_at")[:NEWS_FEED_ITEMS]
+
+
+def news_manage_sections(*, user: Any) -> dict[str, QuerySet[News]]:
+    """The sections of « Mes actualités »: drafts, then scheduled and published items."""
+    from chantiers.permissions import news_manageable_by
+
+    news = news_manageable_by(user).select_related("province", "chantier")
+    return {
+        "drafts": news.drafts().order_by("-updated_at", "-pk"),
+        "published": news.filter(published_at__isnull=False).order_by("-published_at", "-pk"),
+    }

@@ -1,5 +1,18 @@
 """URLs of the news ("actualités"): list, detail and the RSS/Atom feeds."""
 
+from django.urls import path
+
+from chantiers import feeds, views_news
+
 app_name = "news"
 
-urlpatterns: list = []
+# The feeds come before the detail: a news slug is never "rss" or "atom"
+# (chantiers.services.RESERVED_SLUGS).
+urlpatterns = [
+    path("", views_news.NewsListView.as_view(), name="news_list"),
+    path("rss/", feeds.NewsFeed(), name="feed_rss"),
+    path("atom/", feeds.NewsAtomFeed(), name="feed_atom"),
+    path("chantier/<slug:slug>/rss/", feeds.ChantierNewsFeed(), name="chantier_feed_rss"),
+    path("chantier/<slug:slug>/atom/", feeds.ChantierNewsAtomFeed(), name="chantier_feed_atom"),
+    path("<slug:slug>/", views_news.NewsDetailView.as_view(), name="news_detail"),
+]

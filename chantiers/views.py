@@ -5,8 +5,9 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
 
+from chantiers.feeds import chantier_feed_urls
 from chantiers.models import Chantier
-from chantiers.selectors import chantier_detail_queryset, chantier_list
+from chantiers.selectors import chantier_detail_queryset, chantier_list, news_latest
 from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
 
 
@@ -40,6 +41,8 @@ class ChantierDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        context["latest_news"] = news_latest(chantier=self.object)
+        context["news_feeds"] = chantier_feed_urls(self.object.slug)
         # The "Recueil d'expertises" chantier is the catalogue's: its page gives a glimpse.
         if self.object.slug == CATALOGUE_CHANTIER_SLUG:
             context["catalogue_facilitators"] = facilitator_highlights()

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.views.generic import TemplateView
 
-from chantiers.selectors import chantier_list
+from chantiers.selectors import chantier_list, news_latest
 from events.selectors import event_list_recent, event_list_upcoming
 from projets.models import Project
 from territoires.models import Province
@@ -20,6 +20,7 @@ class HomeView(TemplateView):
             candidate_count=chantier_list(candidates=True).count(),
             upcoming_events=event_list_upcoming(limit=5),
             recent_events=event_list_recent(limit=5),
+            latest_news=news_latest(),
             project_count=Project.objects.public().count(),
             provinces=Province.objects.all(),
         )

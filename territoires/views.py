@@ -5,6 +5,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView, ListView
 
+from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
 from expertises.selectors import facilitators_covering
 from portal.maps import project_markers
@@ -46,5 +47,6 @@ class ProvinceDetailView(DetailView):
             unlocated=page.paginator.count - len(markers),
             upcoming_events=events.upcoming(),
             past_events=paginate(self.request, events.past(), param="passes"),
+            latest_news=news_latest(province=province),
         )
         return context

@@ -1,8 +1,11 @@
-"""Factories for chantiers, their resources, steps and participations."""
+"""Factories for chantiers, their resources, steps, participations and news."""
+
+import datetime
 
 import factory
+from django.utils import timezone
 
-from chantiers.models import Chantier, Participation, Resource, Step
+from chantiers.models import Chantier, News, Participation, Resource, Step
 from tests.projets.factories import ProjectFactory
 
 
@@ -41,3 +44,16 @@ class ParticipationFactory(factory.django.DjangoModelFactory):
 
     chantier = factory.SubFactory(ChantierFactory)
     project = factory.SubFactory(ProjectFactory)
+
+
+class NewsFactory(factory.django.DjangoModelFactory):
+    """A published news item (an hour ago); ``published_at=None`` makes a draft."""
+
+    class Meta:
+        model = News
+
+    title = factory.Sequence(lambda n: f"Actualité {n}")
+    slug = factory.Sequence(lambda n: f"actualite-{n}")
+    summary = factory.Faker("sentence", locale="fr_FR")
+    body = factory.Faker("paragraph", locale="fr_FR")
+    published_at = factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1))

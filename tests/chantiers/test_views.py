@@ -10,6 +10,7 @@ from django.utils import timezone
 from chantiers.models import Chantier, Participation
 from tests.chantiers.factories import (
     ChantierFactory,
+    NewsFactory,
     ParticipationFactory,
     ResourceFactory,
     StepFactory,
@@ -17,6 +18,7 @@ from tests.chantiers.factories import (
 from tests.events.factories import EventFactory
 from tests.projets.factories import OrganisationFactory, ProjectTypeFactory
 from tests.querycount import assert_constant_queries
+from tests.territoires.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -110,5 +112,7 @@ def test_detail_query_count_is_constant(client):
             StepFactory(chantier=chantier)
             participation = ParticipationFactory(chantier=chantier)
             participation.project.types.set(kinds)
+            NewsFactory(chantier=chantier, province=ProvinceFactory())
+            NewsFactory(chantier=chantier, published_at=None)
 
     assert_constant_queries(client, chantier.get_absolute_url(), grow)

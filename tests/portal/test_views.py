@@ -11,7 +11,12 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chantiers.models import Chantier
-from tests.chantiers.factories import ChantierFactory, ParticipationFactory, StepFactory
+from tests.chantiers.factories import (
+    ChantierFactory,
+    NewsFactory,
+    ParticipationFactory,
+    StepFactory,
+)
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory
@@ -60,6 +65,8 @@ def test_home_query_count_is_constant(client):
             ProjectFactory()
             EventFactory(chantier=chantier, province=ProvinceFactory())
             EventFactory(start=timezone.now() - datetime.timedelta(days=3))
+            NewsFactory(chantier=chantier, province=ProvinceFactory())
+            NewsFactory(published_at=None)
 
     assert_constant_queries(client, reverse("home"), grow)
 

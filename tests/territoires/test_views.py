@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.chantiers.factories import ChantierFactory, NewsFactory
 from tests.events.factories import EventFactory
 from tests.projets.factories import ProjectFactory, ProjectTypeFactory
 from tests.querycount import assert_constant_queries
@@ -80,5 +81,7 @@ def test_detail_query_count_is_constant(client):
             ProjectFactory(province=province).types.add(kind)
             EventFactory(province=province)
             EventFactory(province=province, start=timezone.now() - datetime.timedelta(days=40))
+            NewsFactory(province=province, chantier=ChantierFactory())
+            NewsFactory(province=province, published_at=None)
 
     assert_constant_queries(client, province.get_absolute_url(), grow)

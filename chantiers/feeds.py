@@ -1,0 +1,92 @@
+"""RSS and Atom feeds of the news: site-wide, and per chantier.
+
+Each feed is one query for its items (plus one for its chantier), whatever their number. Only
+published items appear (drafts and scheduled ones wait); an unknown chantier is a 404.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.contrib.syndication.views import Feed
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed
+from django.utils.translation import gettext as _
+
+from chantiers.models import Chantier, News
+from chantiers.selectors import news_feed_items
+
+
+def chantier_feed_urls(slug: str) -> dict[str, str]:
+    """The RSS and Atom addresses of one chantier's news (for the page head and links)."""
+    return {
+        "rss": reverse("news:chantier_feed_rss", kwargs={"slug": slug}),
+        "atom": reverse("news:chantier_feed_atom", kwargs={"slug": slug}),
+    }
+
+
+class NewsFeed(Feed):
+    """``/actualites/rss/``: the latest published news of the whole portal."""
+
+    def title(self, obj: Chantier | None = None) -> str:
+        if obj is None:
+            return _("Chantiers communs – actualités")
+        return _("Chantiers communs – actualités du chantier « %(chantier)s »") % {
+            "chantier": obj.title
+        }
+
+    def link(self, obj: Chantier | None = None) -> str:
+        url = reverse("news:news_list")
+        return url if obj is None else f"{url}?chantier={obj.slug}"
+
+    def description(self, obj: Chantier | None = None) -> str:
+        if obj is None:
+            return _("Les actualités des chantiers communs et des territoires wallons.")
+        return _("Les actualités du chantier « %(chantier)s ».") % {"chantier": obj.title}
+
+    def items(self, obj: Chantier | None = None) -> QuerySet[News]:
+        return news_feed_items(chantier=obj)
+
+    def item_title(self, item: News) -> str:
+        return item.title
+
+    def item_description(self, item: News) -> str:
+        return item.summary
+
+    def item_link(self, item: News) -> str:
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item: News) -> datetime.datetime | None:
+        return item.published_at
+
+    def item_updateddate(self, item: News) -> datetime.datetime:
+        return item.updated_at
+
+
+class NewsAtomFeed(NewsFeed):
+    """``/actualites/atom/``."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Chantier | None = None) -> str:
+        return self.description(obj)
+
+
+class ChantierNewsFeed(NewsFeed):
+    """``/actualites/chantier/<slug>/rss/``: the news of one chantier."""
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Chantier:
+        return get_object_or_404(Chantier.objects.only("pk", "title", "slug"), slug=kwargs["slug"])
+
+
+class ChantierNewsAtomFeed(ChantierNewsFeed):
+    """``/actualites/chantier/<slug>/atom/``."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Chantier | None = None) -> str:
+        return self.description(obj)

@@ -1,0 +1,158 @@
+"""Writes on the news ("actualités"): create, update, publish, unpublish and delete.
+
+Each service checks the permission functions itself (a view's queryset is one guard, not the
+only one), re-reads the row under lock before changing it, and validates the item against the
+model's rules: an officer's item carries one of their provinces; staff may leave the province
+empty (all of Wallonia); the chantier is optional.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from chantiers.models import News
+from chantiers.permissions import can_manage_news, can_place_news_in, can_write_news
+from portal.slugs import unique_slug
+
+User = Any  # portal.models.User
+
+# The fields a person sets through the space's form; slug, publication and authorship are the
+# services' own business.
+EDITABLE_FIELDS = ("title", "chantier", "province", "summary", "body")
+BODY_MAX_LENGTH = 20_000
+# Paths that a slug would shadow (/actualites/rss/, /espace/actualites/nouvelle/…).
+RESERVED_SLUGS = frozenset({"rss", "atom", "chantier", "nouvelle"})
+
+_NULLABLE = {"chantier", "province"}
+
+
+def _apply(news: News, data: Mapping[str, Any]) -> None:
+    for name in EDITABLE_FIELDS:
+        if name in data:
+            value = data[name]
+            if value is None and name not in _NULLABLE:
+                value = ""
+            setattr(news, name, value)
+
+
+def _check_province(*, user: User, news: News) -> None:
+    if can_place_news_in(user, news.province):
+        return
+    if news.province is None:
+        raise ValidationError(
+            {"province": _("Choisissez la province de l'actualité.")}, code="required"
+        )
+    raise ValidationError(
+        {"province": _("Vous ne gérez pas les actualités de cette province.")}, code="forbidden"
+    )
+
+
+def _validate(news: News) -> None:
+    """The model's rules (required fields, lengths, unique slug) and the body's limit."""
+    errors: dict[str, list[ValidationError]] = {}
+    try:
+        news.full_clean()
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            errors.setdefault(field, []).extend(ValidationError(m) for m in messages)
+    if len(news.body) > BODY_MAX_LENGTH:
+        errors.setdefault("body", []).append(
+            ValidationError(
+                _("Le texte ne peut pas dépasser %(max)s caractères (actuellement %(count)s).")
+                % {"max": f"{BODY_MAX_LENGTH:n}", "count": f"{len(news.body):n}"},
+                code="max_length",
+            )
+        )
+    if errors:
+        raise ValidationError(errors)
+
+
+def news_slug_for(title: str) -> str:
+    """A unique slug from the title, never one of the list's own paths."""
+    text = title
+    if slugify(text) in RESERVED_SLUGS:
+        text = f"{text} actualite"
+    return unique_slug(News.objects.all(), text, fallback="actualite")
+
+
+def _locked(news: News) -> News:
+    """The row as it is now, locked until the transaction ends (two clicks act once)."""
+    try:
+        return News.objects.select_for_update().get(pk=news.pk)
+    except News.DoesNotExist:
+        raise ValidationError(_("Cette actualité n'existe plus."), code="gone") from None
+
+
+@transaction.atomic
+def news_create(*, user: User, data: Mapping[str, Any]) -> News:
+    """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
+    if not can_write_news(user):
+        raise PermissionDenied(_("Vous ne pouvez pas rédiger d'actualité."))
+    news = News(author=user, published_at=None)
+    _apply(news, data)
+    _check_province(user=user, news=news)
+    news.slug = news_slug_for(news.title)
+    _validate(news)
+    news.save()
+    return news
+
+
+@transaction.atomic
+def news_update(*, user: User, news: News, data: Mapping[str, Any]) -> News:
+    """Change what the form holds; the slug and the publication stay (the address does not move)."""
+    # The stored row decides, not the object passed in (a form may have changed it already).
+    news = _locked(news)
+    if not can_manage_news(user, news):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cette actualité."))
+    _apply(news, data)
+    _check_province(user=user, news=news)
+    _validate(news)
+    news.save()
+    return news
+
+
+@transaction.atomic
+def news_publish(*, user: User, news: News, at: datetime.datetime | None = None) -> News:
+    """Publish now, or at ``at`` (a time in the future schedules it)."""
+    news = _locked(news)
+    if not can_manage_news(user, news):
+        raise PermissionDenied(_("Vous ne pouvez pas publier cette actualité."))
+    now = timezone.now()
+    if news.published_at is not None and news.published_at <= now:
+        raise ValidationError(_("Cette actualité est déjà publiée."), code="already_published")
+    if at is not None and timezone.is_naive(at):
+        raise ValidationError(_("L'heure de publication doit être précise."), code="naive")
+    news.published_at = at or now
+    _validate(news)
+    news.save(update_fields=["published_at", "updated_at"])
+    return news
+
+
+@transaction.atomic
+def news_unpublish(*, user: User, news: News) -> News:
+    """Back to a draft: it leaves the public pages and the feeds at once."""
+    news = _locked(news)
+    if not can_manage_news(user, news):
+        raise PermissionDenied(_("Vous ne pouvez pas retirer cette actualité."))
+    if news.published_at is None:
+        raise ValidationError(_("Cette actualité est déjà un brouillon."), code="draft")
+    news.published_at = None
+    news.save(update_fields=["published_at", "updated_at"])
+    return news
+
+
+@transaction.atomic
+def news_delete(*, user: User, news: News) -> None:
+    """Delete for good (a published item disappears from the pages and the feeds)."""
+    news = _locked(news)
+    if not can_manage_news(user, news):
+        raise PermissionDenied(_("Vous ne pouvez pas supprimer cette actualité."))
+    news.delete()
