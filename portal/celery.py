@@ -26,4 +26,12 @@ app.conf.beat_schedule = {
     # them (an admin edit of a facilitator's categories or provinces has no hook of its own).
     # Each (need, match) email has an outbox key, so a second run queues nothing.
     "notify-need-matches": {"task": "expertises.tasks.notify_need_matches", "schedule": 3600.0},
+    # Every minute: start again the sending of a newsletter issue whose task was lost (worker
+    # killed mid-way, broker down when staff pressed "Envoyer"); an issue whose task is alive
+    # (a batch in the last two minutes) is left alone, and deliveries make a rerun skip who
+    # already has the issue.
+    "resume-newsletter-sending": {
+        "task": "portal.newsletter.tasks.resume_sending",
+        "schedule": 60.0,
+    },
 }

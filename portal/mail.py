@@ -87,6 +87,47 @@ def email_queue(
     return email
 
 
+@dataclass(frozen=True)
+class BulkMessage:
+    """One message of ``email_queue_bulk``: already rendered, with its key (without recipient)."""
+
+    to: str
+    subject: str
+    body_text: str
+    body_html: str = ""
+    key: str | None = None
+    headers: dict[str, str] | None = None
+
+
+def email_queue_bulk(*, messages: list[BulkMessage]) -> list[OutgoingEmail]:
+    """Store many messages with one INSERT (per database batch) and one wake-up after commit.
+
+    For senders that queue hundreds at once (a newsletter issue) and make sure themselves,
+    under a lock, that nothing is queued twice: a ``key`` already queued for that recipient is
+    not skipped as ``email_queue`` does, it raises IntegrityError and rolls the caller's
+    transaction back (the unique key is the last line of defence). Returns the new messages,
+    with their primary keys, in the order given.
+    """
+    if not messages:
+        return []
+    emails = OutgoingEmail.objects.bulk_create(
+        [
+            OutgoingEmail(
+                key=f"{m.key}:{m.to.lower()}" if m.key else None,
+                to=m.to,
+                subject=m.subject[:300],
+                body_text=m.body_text,
+                body_html=m.body_html,
+                headers=m.headers or {},
+                attachments=[],
+            )
+            for m in messages
+        ]
+    )
+    _wake_after_commit()
+    return emails
+
+
 class _WakeUp:
     """The after-commit wake-up of one transaction (it remembers that it has run)."""
 

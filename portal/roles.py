@@ -10,7 +10,7 @@ from django.db.models import Q
 STAFF_GROUP = "Cellule Manger Demain"
 # Every model of the portal's own apps; people's accounts can be viewed and changed (to grant
 # roles), but only superusers see superuser status, groups and individual permissions.
-STAFF_APPS = ("territoires", "projets", "chantiers", "events", "expertises")
+STAFF_APPS = ("territoires", "projets", "chantiers", "events", "expertises", "newsletter")
 STAFF_EXTRA = [
     ("portal", "view_user"),
     ("portal", "change_user"),

@@ -16,12 +16,13 @@ from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
 from portal.models import OutgoingEmail, User
+from portal.newsletter.models import Subscriber
 from portal.roles import STAFF_GROUP, staff_group_ensure
 from projets.models import JoinRequest, Membership, Project
 from territoires.models import Province
@@ -148,6 +149,22 @@ def _addresses(user: User) -> set[str]:
     return emails
 
 
+def _subscriptions(user: User) -> QuerySet[Subscriber]:
+    """The newsletter subscriptions of this person: the one linked to the account, and those
+    of its own address or of addresses it has verified (not an address merely typed in)."""
+    emails = {user.email.lower()}
+    emails.update(
+        e.lower()
+        for e in EmailAddress.objects.filter(user=user, verified=True).values_list(
+            "email", flat=True
+        )
+    )
+    query = Q(user=user)
+    for email in emails:
+        query |= Q(email__iexact=email)
+    return Subscriber.objects.filter(query)
+
+
 def _outbox_to(emails: set[str]) -> Q:
     query = Q(pk__in=[])
     for email in emails:
@@ -227,6 +244,20 @@ def user_export_data(*, user: User) -> dict[str, Any]:
             for e in Event.objects.filter(created_by=user).order_by("start")
         ],
         "changes_made": changes,
+        "newsletter_subscriptions": [
+            {
+                "email": s.email,
+                "status": s.status,
+                "status_display": str(s.get_status_display()),
+                "provinces": [p.name for p in s.provinces.all()],
+                "chantiers": [c.title for c in s.chantiers.all()],
+                "consent_at": _when(s.consent_at),
+                "consent_source": s.consent_source,
+                "confirmation_sent_at": _when(s.confirmation_sent_at),
+                "unsubscribed_at": _when(s.unsubscribed_at),
+            }
+            for s in _subscriptions(user).prefetch_related("provinces", "chantiers")
+        ],
         "emails_sent_to_you": [
             {
                 "to": m.to,
@@ -258,6 +289,7 @@ class DeletionPlan:
     changes_made: int
     decisions_made: int
     admin_actions: int
+    newsletter_subscriptions: int = 0
     blocked_reason: str = ""
 
     @property
@@ -286,6 +318,7 @@ def user_delete_plan(*, user: User) -> DeletionPlan:
         + historical_event.objects.filter(history_user=user).count(),
         decisions_made=JoinRequest.objects.filter(decided_by=user).count(),
         admin_actions=LogEntry.objects.filter(user=user).count(),
+        newsletter_subscriptions=_subscriptions(user).count(),
         blocked_reason=str(LAST_SUPERUSER) if _is_last_superuser(user) else "",
     )
 
@@ -311,7 +344,8 @@ def _delete_sessions(user: User) -> int:
 def user_delete(*, user: User) -> None:
     """Delete a person's account and what the portal holds about them.
 
-    Deleted: memberships, join requests, provinces followed, allauth email addresses, sessions,
+    Deleted: memberships, join requests, provinces followed, newsletter subscriptions (the
+    account's, and those of its verified addresses), allauth email addresses, sessions,
     the outbox messages addressed to them, their admin log entries (Django deletes them with
     the user) and the user row. Kept without any link to the person: the events they created
     (``created_by`` set to NULL) and the history of projects and events (``history_user`` set
@@ -323,6 +357,7 @@ def user_delete(*, user: User) -> None:
         raise ValidationError(LAST_SUPERUSER, code="last_superuser")
 
     emails = _addresses(user)
+    _subscriptions(user).delete()  # before the addresses that find them go
     Membership.objects.filter(user=user).delete()
     JoinRequest.objects.filter(user=user).delete()
     user.followed_provinces.clear()

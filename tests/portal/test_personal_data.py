@@ -349,3 +349,79 @@ def test_sessions_of_other_people_survive(alice, bob):
 
     assert Session.objects.count() == before  # alice had none; bob's stays
     assert bob_client.get(reverse("espace:account")).status_code == HTTPStatus.OK
+
+
+# --- The newsletter subscription --------------------------------------------------------------
+
+
+def subscriptions_of_alice_and_bob(alice):
+    """Alice's linked subscription, one of her own address unlinked (from the public form),
+    one of her unverified address (perhaps someone else's), and Bob's."""
+    from tests.chantiers.factories import ChantierFactory
+    from tests.newsletter.factories import SubscriberFactory
+
+    linked = SubscriberFactory(
+        email="alice.lettre@example.org",
+        user=alice,
+        provinces=[ProvinceFactory(name="Hainaut")],
+        chantiers=[ChantierFactory(title="Légumerie")],
+        consent_source="Mon espace",
+    )
+    own = SubscriberFactory(email="alice@example.org", consent_source="Pied de page – /")
+    unverified = SubscriberFactory(email="autre-alice@example.org")
+    of_bob = SubscriberFactory(email="bob@example.org")
+    return linked, own, unverified, of_bob
+
+
+def test_export_holds_the_newsletter_subscriptions(alice, bob):
+    linked, *_others = subscriptions_of_alice_and_bob(alice)
+
+    data = user_export_data(user=alice)
+
+    by_email = {s["email"]: s for s in data["newsletter_subscriptions"]}
+    assert set(by_email) == {"alice.lettre@example.org", "alice@example.org"}
+    exported = by_email["alice.lettre@example.org"]
+    assert exported["status"] == "confirmed"
+    assert exported["provinces"] == ["Hainaut"]
+    assert exported["chantiers"] == ["Légumerie"]
+    assert exported["consent_at"] == linked.consent_at.isoformat()
+    assert exported["consent_source"] == "Mon espace"
+    assert by_email["alice@example.org"]["consent_source"] == "Pied de page – /"
+    json.dumps(data)  # serialisable as it is
+
+
+def test_delete_page_mentions_the_newsletter(client, alice, bob):
+    subscriptions_of_alice_and_bob(alice)
+    client.force_login(alice)
+
+    text = client.get(reverse("espace:account_delete")).text
+
+    assert user_delete_plan(user=alice).newsletter_subscriptions == 2
+    assert "Vos 2 inscriptions à la lettre d'information (avec vos centres" in text
+
+
+def test_delete_page_says_nothing_of_a_newsletter_never_subscribed(client, alice):
+    client.force_login(alice)
+
+    text = client.get(reverse("espace:account_delete")).text
+
+    assert "Ce qui est supprimé" in text
+    assert "lettre d'information (avec vos centres" not in text
+
+
+def test_delete_removes_the_newsletter_subscriptions_of_the_person_only(alice, bob):
+    from portal.newsletter.models import Subscriber
+
+    subscriptions_of_alice_and_bob(alice)
+
+    user_delete(user=alice)
+
+    remaining = set(Subscriber.objects.values_list("email", flat=True))
+    assert remaining == {"autre-alice@example.org", "bob@example.org"}
+
+
+def test_the_privacy_page_mentions_the_newsletter(client):
+    text = client.get(reverse("privacy")).text
+
+    assert "Votre inscription à la lettre d'information" in text
+    assert "désinscrire en un clic" in text
