@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -271,6 +272,24 @@ def email_send_queued(*, limit: int = 200) -> int:
     finally:
         connection.close()
     return sent
+
+
+def email_send_backlog(*, budget: float | None = None) -> tuple[int, bool]:
+    """Send batch after batch until the queue is empty, a batch sends nothing (the server is
+    unreachable or refuses everything), or ``budget`` seconds have passed.
+
+    Returns (messages sent, whether some may still wait): a newsletter issue queues thousands,
+    which one batch every minute would take hours to send.
+    """
+    deadline = None if budget is None else time.monotonic() + budget
+    total = 0
+    while True:
+        sent = email_send_queued()
+        total += sent
+        if not sent or not OutgoingEmail.objects.queued().exists():
+            return total, False
+        if deadline is not None and time.monotonic() > deadline:
+            return total, True
 
 
 def _finish(pk: int, status: str, exc: Exception, *, note: str = "") -> None:

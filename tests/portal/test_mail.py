@@ -180,3 +180,47 @@ def test_one_wake_up_per_transaction_however_many_messages(django_capture_on_com
     assert len(callbacks) == 1
     assert delay.call_count == 1
     assert OutgoingEmail.objects.count() == 5
+
+
+def queue_many(count):
+    """``count`` messages queued in one transaction, without running its wake-up."""
+    with mock.patch("portal.tasks.send_queued_emails.delay"), transaction.atomic():
+        for n in range(count):
+            queue(to=f"abonne{n}@example.org")
+
+
+def test_the_sender_task_sends_the_whole_backlog_not_one_batch(mailoutbox):
+    from portal.tasks import send_queued_emails
+
+    queue_many(450)  # more than two batches of email_send_queued
+
+    assert send_queued_emails() == 450
+    assert len(mailoutbox) == 450
+    assert not OutgoingEmail.objects.queued().exists()
+
+
+def test_past_its_budget_the_sender_leaves_the_rest_to_a_fresh_run(mailoutbox):
+    from portal import tasks
+
+    queue_many(250)
+
+    with (
+        mock.patch.object(tasks, "SEND_BUDGET", 0.0),
+        mock.patch("portal.mail.wake_sender") as wake,
+    ):
+        sent = tasks.send_queued_emails()
+
+    assert sent == 200  # one batch, then the budget was spent
+    assert wake.call_count == 1
+    assert OutgoingEmail.objects.queued().count() == 50
+
+
+def test_the_backlog_stops_at_once_when_the_server_is_unreachable(mailoutbox):
+    queue_many(3)
+
+    with mock.patch.object(outbox, "get_connection") as get_connection:
+        get_connection.return_value.open.side_effect = OSError("connection refused")
+        get_connection.return_value.connection = None
+        assert outbox.email_send_backlog() == (0, False)
+
+    assert OutgoingEmail.objects.queued().count() == 3

@@ -4,12 +4,12 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from portal.mail import email_send_queued
+from portal.mail import email_send_backlog
 
 
 class Command(BaseCommand):
     help = "Envoie les e-mails en attente dans la file."
 
     def handle(self, *args: Any, **options: Any) -> None:
-        sent = email_send_queued()
+        sent, _more = email_send_backlog()
         self.stdout.write(f"E-mails envoyés : {sent}")
