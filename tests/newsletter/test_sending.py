@@ -11,6 +11,7 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
+from kombu.exceptions import OperationalError
 
 from chantiers.models import News
 from events.models import Event
@@ -145,7 +146,9 @@ def test_send_start_refuses_an_empty_issue():
 def test_a_dead_broker_does_not_fail_the_start(django_capture_on_commit_callbacks):
     issue = IssueFactory()
     with (
-        mock.patch("portal.newsletter.tasks.send_issue.delay", side_effect=ConnectionError("down")),
+        mock.patch(
+            "portal.newsletter.tasks.send_issue.delay", side_effect=OperationalError("down")
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         issue_send_start(issue=issue, by=UserFactory())

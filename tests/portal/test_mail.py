@@ -6,6 +6,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from portal import mail as outbox
 from portal.mail import Attachment, email_queue, email_requeue, email_send_queued
@@ -150,7 +151,9 @@ def test_a_refused_address_fails_at_once_and_the_rest_still_go(mailoutbox):
 
 def test_a_dead_broker_does_not_break_the_request(django_capture_on_commit_callbacks):
     with (
-        mock.patch("portal.tasks.send_queued_emails.delay", side_effect=OSError("refused")),
+        mock.patch(
+            "portal.tasks.send_queued_emails.delay", side_effect=OperationalError("refused")
+        ),
         django_capture_on_commit_callbacks(execute=True),
     ):
         email = queue()

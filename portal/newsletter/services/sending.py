@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 
 from chantiers.models import News
 from events.models import Event
-from portal.mail import BulkMessage, email_queue, email_queue_bulk
+from portal.mail import BROKER_DOWN, BulkMessage, email_queue, email_queue_bulk
 from portal.markdown import markdown_to_html, markdown_to_text
 from portal.models import OutgoingEmail
 from portal.newsletter.models import Delivery, Issue, Section, Subscriber
@@ -291,7 +291,7 @@ def _enqueue_send(issue_pk: int) -> None:
 
     try:
         send_issue.delay(issue_pk)
-    except Exception:  # the broker is down: resume_sending will start it
+    except BROKER_DOWN:  # resume_sending will start it
         logger.warning(
             "Broker unreachable; issue %s left for the periodic sweep.", issue_pk, exc_info=True
         )
