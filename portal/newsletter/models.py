@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from portal.models import OutgoingEmail, TimeStampedModel
 
@@ -122,7 +123,12 @@ class Issue(TimeStampedModel):
         SENDING = "sending", _("Envoi en cours")
         SENT = "sent", _("Envoyée")
 
-    number = models.PositiveIntegerField(_("numéro"), unique=True, null=True, blank=True)
+    number = models.PositiveIntegerField(
+        pgettext_lazy("le numéro d'ordre d'une lettre", "numéro"),
+        unique=True,
+        null=True,
+        blank=True,
+    )
     subject = models.CharField(_("objet"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     introduction = models.TextField(

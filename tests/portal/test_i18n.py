@@ -95,6 +95,9 @@ def test_committed_mo_matches_the_po(po_entries):
             for n, key in ((1, "msgstr[0]"), (2, "msgstr[1]")):
                 if compiled.ngettext(entry["msgid"], entry["msgid_plural"], n) != entry[key]:
                     stale.append(entry["msgid"])
+        elif "msgctxt" in entry:
+            if compiled.pgettext(entry["msgctxt"], entry["msgid"]) != entry["msgstr"]:
+                stale.append(entry["msgid"])
         elif compiled.gettext(entry["msgid"]) != entry["msgstr"]:
             stale.append(entry["msgid"])
     assert not stale, "django.mo is older than django.po; run `make messages`:\n" + "\n".join(stale)
