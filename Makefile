@@ -10,7 +10,7 @@ PORT ?= 8000
 APPS := portal territoires projets chantiers events
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate seed worker beat bench clean messages
+.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter clean messages
 
 help:
 	@echo "make run      install if needed, migrate, load the seed content, serve 127.0.0.1:$(PORT)"
@@ -18,7 +18,10 @@ help:
 	@echo "make lint     ruff check, ruff format --check, mypy"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make messages refresh the English catalogue (needs GNU gettext), then compile it"
-	@echo "make migrate | seed | worker | beat | bench | clean"
+	@echo "make bench    query counts of the public pages, then the newsletter sending benchmark"
+	@echo "make bench-newsletter  an issue to 10,000 subscribers through a local SMTP server,"
+	@echo "             next to a plain smtplib loop (SUBSCRIBERS=n to change the number)"
+	@echo "make migrate | seed | worker | beat | clean"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -59,9 +62,16 @@ worker: $(INSTALLED)
 beat: $(INSTALLED)
 	$(BIN)/celery -A portal beat -l info
 
+# Query counts of the public pages (bench/run.py), then bench-newsletter: messages per second
+# of a newsletter issue through a real SMTP server (aiosmtpd, in-process) on a fresh database,
+# next to a plain smtplib loop on the same server; it exits non-zero if a check fails.
+SUBSCRIBERS ?= 10000
 bench: $(INSTALLED)
-	@if [ -f bench/run.py ]; then $(BIN)/python bench/run.py; \
-	else echo "No benchmark yet (bench/run.py does not exist)."; fi
+	$(BIN)/python bench/run.py
+	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)
+
+bench-newsletter: $(INSTALLED)
+	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)
 
 # Refreshes locale/en/LC_MESSAGES/django.po from the French msgids, then compiles django.mo.
 # Only this target needs GNU gettext (msgmerge, msgfmt): the compiled django.mo is committed,

@@ -1,0 +1,98 @@
+"""bench/newsletter.py works: it sends to every subscriber through its SMTP server, compares
+with smtplib, and fails when a check fails. It asserts no timing (that is the benchmark's own
+business, run by `make bench-newsletter`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import smtplib
+import subprocess
+import sys
+from email.message import EmailMessage
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+from aiosmtpd.controller import Controller
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "bench" / "newsletter.py"
+
+
+def bench_module() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("bench_newsletter", SCRIPT)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_script_sends_to_every_subscriber_and_reports_both_paths():
+    # Its own fresh SQLite database and in-process tasks, whatever the shell says.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    result = subprocess.run(
+        [sys.executable, str(SCRIPT), "--subscribers", "50", "--batch", "20"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+        cwd=ROOT,
+    )
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "CHECK FAILED" not in result.stderr
+    rows = {line.split("|")[1].strip(): line for line in result.stdout.splitlines() if "|" in line}
+    portal = rows["portal: issue_send_start → all accepted"]
+    smtp = rows["smtplib loop (one connection)"]
+    assert portal.split("|")[2].strip() == "50"
+    assert smtp.split("|")[2].strip() == "50"
+    # 50 subscribers in batches of 20: three batches, then the empty one that marks it sent.
+    assert "| … queueing (issue_send_batch × 4, through the task) | 50 |" in result.stdout
+    assert "Ratio: the smtplib loop sends" in result.stdout
+    assert "Peak memory (ru_maxrss)" in result.stdout
+
+
+def test_the_server_counts_messages_and_their_list_unsubscribe_header():
+    bench = bench_module()
+    handler = bench.CountingHandler()
+    port = bench.free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost")
+    controller.start()
+    try:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+            for unsubscribe in (True, False):
+                message = EmailMessage()
+                message["From"] = "lettre@example.org"
+                message["To"] = "abonne@example.org"
+                message["Subject"] = "Numéro 1"
+                if unsubscribe:
+                    message["List-Unsubscribe"] = "<https://example.org/lettre/desinscription/x/>"
+                # In the body only: it must not count.
+                message.set_content("List-Unsubscribe: <https://example.org/>\n")
+                smtp.send_message(message)
+    finally:
+        controller.stop()
+
+    messages, with_unsubscribe, size, recipients = handler.snapshot()
+    assert (messages, with_unsubscribe, recipients) == (2, 1, 2)
+    assert size > 0
+
+
+@pytest.mark.django_db
+def test_the_checks_fail_when_the_server_or_the_outbox_is_short():
+    from portal.models import OutgoingEmail
+    from portal.newsletter.models import Issue
+
+    issue = Issue.objects.create(subject="Numéro 1", slug="numero-1")
+    OutgoingEmail.objects.create(to="abonne@example.org", subject="Numéro 1", body_text="…")
+
+    failures = bench_module().portal_checks(issue, 2, 1, 0)
+
+    assert failures == [
+        "the server received 1 messages, expected 2",
+        "0 of 1 messages had a List-Unsubscribe header",
+        "1 outbox rows are not SENT",
+        "0 deliveries for 0 subscribers (0 with a sent message), expected 2",
+        "the issue is draft, expected sent",
+    ]
