@@ -237,13 +237,14 @@ def email_send_queued(*, limit: int = 200) -> int:
     4xx refusal, up to MAX_ATTEMPTS) or failed (a permanent one); a conversation cut before
     the server's answer leaves the message "sending" for staff to check, never resent by itself.
     """
-    pks = list(
-        OutgoingEmail.objects.queued().order_by("created_at").values_list("pk", flat=True)[:limit]
-    )
+    # Read once with their content, which never changes once queued; each is claimed before
+    # it is sent, so a row another run took meanwhile is skipped.
+    emails = list(OutgoingEmail.objects.queued().order_by("created_at")[:limit])
     sent = 0
     connection = get_connection(fail_silently=False)
     try:
-        for pk in pks:
+        for email in emails:
+            pk = email.pk
             try:
                 _ensure_open(connection)
             except (smtplib.SMTPException, OSError) as exc:
@@ -253,7 +254,7 @@ def email_send_queued(*, limit: int = 200) -> int:
                 break
             if not _claim(pk):
                 continue  # another run took it
-            email = OutgoingEmail.objects.get(pk=pk)
+            email.attempts += 1  # as _claim counted it
             try:
                 _message(email, connection).send()
             except smtplib.SMTPResponseException as exc:  # the server answered no: not stored
