@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from expertises.models import Category, Facilitator
 
 # The CSV reading of the projects import: same encodings, separators and file-level errors.
-from portal.csv_files import CsvFileError, ImportIssue, csv_records, fold, read_text
+from portal.csv_files import CsvFileError, ImportIssue, csv_validate, fold, read_text
 from projets.models import Organisation
 from territoires.models import Province
 
@@ -317,32 +317,12 @@ def _header(cells: list[str], report: FacilitatorImportReport) -> dict[str, int]
 
 
 def _validate(text: str, report: FacilitatorImportReport) -> list[_Row]:
-    records = iter(csv_records(text))
-    _line, header_cells = next(records, (1, []))
-    columns = _header(header_cells, report)
-    validator = _Validator()
-    rows: list[_Row] = []
-    for line, raw in records:
-        if not any(cell.strip() for cell in raw):
-            continue  # Spreadsheets leave blank lines (";;;") at the end: not an error.
-        report.rows += 1
-        if len(raw) != len(header_cells):
-            report.errors.append(
-                ImportIssue(
-                    line,
-                    _(
-                        "La ligne compte %(count)s valeurs au lieu de %(expected)s "
-                        "(vérifiez le séparateur et les guillemets)."
-                    )
-                    % {"count": len(raw), "expected": len(header_cells)},
-                )
-            )
-            continue
-        cells = {column: raw[index].strip() for column, index in columns.items()}
-        row, errors = validator.row(line, cells)
-        report.errors.extend(ImportIssue(line, message) for message in errors)
-        if row is not None:
-            rows.append(row)
+    report.rows, rows = csv_validate(
+        text,
+        header=lambda cells: _header(cells, report),
+        row=_Validator().row,
+        issues=report.errors,
+    )
     if report.rows == 0 and not report.errors:
         raise CsvFileError(_("Le fichier ne contient aucune ligne de facilitateur sous l'en-tête."))
     return rows

@@ -7,11 +7,13 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import IO
+from typing import IO, TypeVar
 
 from django.utils.translation import gettext as _
+
+Row = TypeVar("Row")
 
 
 @dataclass(frozen=True)
@@ -92,3 +94,48 @@ def csv_records(text: str) -> Iterable[tuple[int, list[str]]]:
             % {"line": reader.line_num, "error": exc},
             reader.line_num,
         ) from exc
+
+
+def csv_validate(
+    text: str,
+    *,
+    header: Callable[[list[str]], dict[str, int]],
+    row: Callable[[int, dict[str, str]], tuple[Row | None, list[str]]],
+    issues: list[ImportIssue],
+) -> tuple[int, list[Row]]:
+    """Check every data record of the file: (how many records, the valid rows).
+
+    ``header`` maps the header's cells to {column: index} (or raises CsvFileError); ``row``
+    checks one record's {column: stripped value} and returns the row, or None, with its error
+    messages. Blank records (spreadsheets leave ";;;" lines at the end) are skipped; a record
+    with another number of values than the header is an issue of its own. Every issue goes to
+    ``issues`` with its line number.
+    """
+    records = iter(csv_records(text))
+    _line, header_cells = next(records, (1, []))
+    columns = header(header_cells)
+    count = 0
+    rows: list[Row] = []
+    for line, raw in records:
+        if not any(cell.strip() for cell in raw):
+            continue
+        count += 1
+        if len(raw) != len(header_cells):
+            issues.append(
+                ImportIssue(
+                    line,
+                    _(
+                        "La ligne compte %(count)s valeurs au lieu de %(expected)s "
+                        "(vérifiez le séparateur et les guillemets)."
+                    )
+                    % {"count": len(raw), "expected": len(header_cells)},
+                )
+            )
+            continue
+        valid, messages = row(
+            line, {column: raw[index].strip() for column, index in columns.items()}
+        )
+        issues.extend(ImportIssue(line, message) for message in messages)
+        if valid is not None:
+            rows.append(valid)
+    return count, rows

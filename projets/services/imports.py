@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal.csv_files import CsvFileError, ImportIssue, csv_records, fold, read_text
+from portal.csv_files import CsvFileError, ImportIssue, csv_validate, fold, read_text
 from portal.models import in_wallonia
 from projets.models import Project, ProjectType
 from territoires.models import Province
@@ -246,32 +246,12 @@ def _unique_slug(name: str, taken: set[str]) -> str:
 
 
 def _validate(text: str, report: ImportReport) -> list[_Row]:
-    records = iter(csv_records(text))
-    _line, header_cells = next(records, (1, []))
-    columns = _header(header_cells, report)
-    validator = _Validator()
-    rows: list[_Row] = []
-    for line, raw in records:
-        if not any(cell.strip() for cell in raw):
-            continue  # Spreadsheets leave blank lines (";;;") at the end: not an error.
-        report.rows += 1
-        if len(raw) != len(header_cells):
-            report.errors.append(
-                ImportIssue(
-                    line,
-                    _(
-                        "La ligne compte %(count)s valeurs au lieu de %(expected)s "
-                        "(vérifiez le séparateur et les guillemets)."
-                    )
-                    % {"count": len(raw), "expected": len(header_cells)},
-                )
-            )
-            continue
-        cells = {column: raw[index].strip() for column, index in columns.items()}
-        row, errors = validator.row(line, cells)
-        report.errors.extend(ImportIssue(line, message) for message in errors)
-        if row is not None:
-            rows.append(row)
+    report.rows, rows = csv_validate(
+        text,
+        header=lambda cells: _header(cells, report),
+        row=_Validator().row,
+        issues=report.errors,
+    )
     if report.rows == 0 and not report.errors:
         raise CsvFileError(_("Le fichier ne contient aucune ligne de projet sous l'en-tête."))
     return rows
