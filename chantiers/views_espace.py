@@ -37,6 +37,7 @@ from chantiers.services import (
 )
 from portal.markdown import markdown_to_html
 from portal.pagination import paginate, query_without
+from portal.service_errors import error_to_form, error_to_messages
 
 LIST_URL = "espace_news:news_list"
 SECTIONS = (
@@ -64,20 +65,6 @@ class ManagedNewsMixin(NewsWriterRequiredMixin):
     def get_news(self) -> News:
         queryset = news_manageable_by(self.request.user).select_related("province", "chantier")
         return get_object_or_404(queryset, slug=self.kwargs["slug"])
-
-
-def _form_error(form: NewsForm, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it names, when the form shows that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _report(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class NewsManageListView(NewsWriterRequiredMixin, TemplateView):
@@ -110,7 +97,7 @@ class NewsCreateView(NewsWriterRequiredMixin, TemplateView):
             try:
                 news = news_create(user=request.user, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -144,7 +131,7 @@ class NewsEditView(ManagedNewsMixin, TemplateView):
             try:
                 news = news_update(user=request.user, news=news, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(
                     request, _("« %(title)s » est enregistrée.") % {"title": news.title}
@@ -172,7 +159,7 @@ class NewsPublishView(ManagedNewsMixin, View):
         try:
             news = news_publish(user=request.user, news=news)
         except ValidationError as error:
-            _report(request, error)
+            error_to_messages(request, error)
             return redirect("espace_news:news_preview", slug=news.slug)
         messages.success(
             request,
@@ -190,7 +177,7 @@ class NewsUnpublishView(ManagedNewsMixin, View):
         try:
             news = news_unpublish(user=request.user, news=news)
         except ValidationError as error:
-            _report(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(
                 request,
@@ -214,7 +201,7 @@ class NewsDeleteView(ManagedNewsMixin, TemplateView):
         try:
             news_delete(user=request.user, news=news)
         except ValidationError as error:
-            _report(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(request, _("« %(title)s » est supprimée.") % {"title": title})
         return redirect(LIST_URL)

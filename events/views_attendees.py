@@ -30,6 +30,7 @@ from events.models import Event, Registration
 from events.registrations import registration_cancel
 from events.selectors import registrations_of_event
 from events.views_espace import ManagedEventMixin
+from portal.service_errors import error_to_messages
 
 
 def _attendees_url(event: Event) -> str:
@@ -138,8 +139,7 @@ class AttendeeCancelView(ManagedEventMixin, TemplateView):
         try:
             promoted = registration_cancel(registration=registration, by=request.user)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_to_messages(request, error)
             return redirect(_attendees_url(event))
         person = registration.user.get_full_name() or registration.user.email
         text = _("L'inscription de %(person)s est annulée.") % {"person": person}

@@ -33,6 +33,7 @@ from events.permissions import (
 from events.selectors import event_manage_sections
 from events.services import event_cancel, event_copy, event_create, event_publish, event_update
 from portal.pagination import paginate, query_without
+from portal.service_errors import error_to_form, error_to_messages
 
 SECTIONS = (
     # (key of event_manage_sections, page parameter of its pagination)
@@ -63,15 +64,6 @@ class ManagedEventMixin(OfficerRequiredMixin):
             "province", "chantier"
         )
         return get_object_or_404(queryset, slug=self.kwargs["slug"])
-
-
-def _form_error(form: EventForm, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it names, when the form shows that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 class EventManageListView(OfficerRequiredMixin, TemplateView):
@@ -108,7 +100,7 @@ class EventCreateView(OfficerRequiredMixin, TemplateView):
             try:
                 event = event_create(user=request.user, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -142,7 +134,7 @@ class EventEditView(ManagedEventMixin, TemplateView):
             try:
                 event = event_update(user=request.user, event=event, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(
                     request, _("« %(title)s » est enregistré.") % {"title": event.title}
@@ -159,8 +151,7 @@ class EventPublishView(ManagedEventMixin, View):
         try:
             event = event_publish(user=request.user, event=event)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_to_messages(request, error)
             if any(e.code == "place_required" for e in error.error_list):
                 # Something to fill in: straight to the form.
                 return redirect("espace_events:event_edit", slug=event.slug)
@@ -190,8 +181,7 @@ class EventCancelView(ManagedEventMixin, TemplateView):
         try:
             event = event_cancel(user=request.user, event=event)
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_to_messages(request, error)
             return redirect(event)
         messages.success(
             request,
@@ -209,8 +199,7 @@ class EventCopyView(ManagedEventMixin, View):
             copied = event_copy(user=request.user, event=event)
         except ValidationError as error:
             # Only an original that no longer passes today's rules gets here.
-            for message in error.messages:
-                messages.error(request, message)
+            error_to_messages(request, error)
             return HttpResponseRedirect(event.get_absolute_url())
         messages.success(
             request,

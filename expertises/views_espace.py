@@ -55,20 +55,8 @@ from expertises.services import (
     proposal_support_toggle,
 )
 from portal.pagination import paginate, query_without
+from portal.service_errors import error_to_form, error_to_messages
 from projets.models import Project
-
-
-def _form_error(form: BaseForm, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 def _project_url(project: Project) -> str:
@@ -134,7 +122,7 @@ class NeedCreateView(_ObjectFormView):
             try:
                 need = need_create(user=request.user, project=project, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(request, _("Le besoin est enregistré."))
                 return redirect(need)
@@ -161,7 +149,7 @@ class NeedUpdateView(_ObjectFormView):
             try:
                 need = need_update(user=request.user, need=need, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(request, _("Le besoin est modifié."))
                 return redirect(need)
@@ -187,7 +175,7 @@ class OfferCreateView(_ObjectFormView):
             try:
                 offer_create(user=request.user, project=project, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(request, _("L'offre est enregistrée ; elle est publique."))
                 return redirect(_project_url(project))
@@ -214,7 +202,7 @@ class OfferUpdateView(_ObjectFormView):
             try:
                 offer_update(user=request.user, offer=offer, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(request, _("L'offre est modifiée."))
                 return redirect(_project_url(offer.project))
@@ -242,7 +230,7 @@ class _DeleteView(LoginRequiredMixin, TemplateView):
         try:
             self.delete(obj)
         except ValidationError as error:
-            _flash_errors(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(request, _("La suppression est faite."))
         return redirect(_project_url(project))
@@ -321,7 +309,7 @@ class NeedMarkAnsweredView(LoginRequiredMixin, View):
         try:
             need_mark_answered(by=request.user, need=need)
         except ValidationError as error:
-            _flash_errors(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(request, _("Le besoin est marqué comme répondu."))
         if request.POST.get("next") == "board" and can_see_need_board(request.user):
@@ -368,7 +356,7 @@ class ProposalCreateView(LoginRequiredMixin, TemplateView):
             try:
                 proposal = proposal_create(user=request.user, data=form.cleaned_data)
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(request, _("Merci : votre proposition d'atelier est publiée."))
                 return redirect(proposal)
@@ -383,7 +371,7 @@ class ProposalSupportView(LoginRequiredMixin, View):
         try:
             supported = proposal_support_toggle(user=request.user, proposal=proposal)
         except ValidationError as error:
-            _flash_errors(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(
                 request,
@@ -430,7 +418,7 @@ class ProposalScheduleView(_ProposalManageMixin, TemplateView):
                     user=request.user, proposal=proposal, data=form.cleaned_data
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -452,7 +440,7 @@ class ProposalDeclineView(_ProposalManageMixin, View):
         try:
             proposal_decline(user=request.user, proposal=proposal)
         except ValidationError as error:
-            _flash_errors(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(request, _("La proposition est marquée « non retenue »."))
         return redirect(proposal)

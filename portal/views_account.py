@@ -19,6 +19,7 @@ from django.views.generic import FormView, TemplateView, UpdateView
 
 from portal.forms_account import AccountDeleteForm, AccountForm
 from portal.models import User
+from portal.service_errors import error_to_messages
 from portal.services import user_delete, user_delete_plan, user_export_data, user_roles
 
 
@@ -98,8 +99,7 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
             # below still needs request.user as it was.
             user_delete(user=User.objects.get(pk=request.user.pk))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_to_messages(request, error)
             return HttpResponseRedirect(reverse("espace:account_delete"))
         logout(request)
         # After logout, which flushes the session: the message goes in the new one.

@@ -13,13 +13,13 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
+from portal.service_errors import error_to_form, error_to_messages
 from projets.forms import (
     JoinRequestDeclineForm,
     JoinRequestForm,
@@ -41,20 +41,6 @@ from projets.services import (
     join_request_refusal,
     project_page_update,
 )
-
-
-def _form_error(form: BaseForm, error: ValidationError) -> None:
-    """Put a service's refusal next to the field it names, when the form shows that field."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
-def _flash_errors(request: HttpRequest, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
 
 
 class JoinRequestCreateView(LoginRequiredMixin, TemplateView):
@@ -85,7 +71,7 @@ class JoinRequestCreateView(LoginRequiredMixin, TemplateView):
                     user=request.user, project=project, message=form.cleaned_data["message"]
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(
                     request,
@@ -135,7 +121,7 @@ class JoinRequestApproveView(JoinRequestDecideMixin, View):
         try:
             decided = join_request_approve(by=request.user, join_request=join_request)
         except ValidationError as error:
-            _flash_errors(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(
                 request,
@@ -164,7 +150,7 @@ class JoinRequestDeclineView(JoinRequestDecideMixin, View):
                 by=request.user, join_request=join_request, reason=form.cleaned_data["reason"]
             )
         except ValidationError as error:
-            _flash_errors(request, error)
+            error_to_messages(request, error)
         else:
             messages.success(
                 request,
@@ -223,7 +209,7 @@ class ProjectEditView(LoginRequiredMixin, TemplateView):
                     participations=participations.roles(),
                 )
             except ValidationError as error:
-                _form_error(form, error)
+                error_to_form(form, error)
             else:
                 messages.success(
                     request,

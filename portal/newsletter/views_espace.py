@@ -20,6 +20,7 @@ from portal.newsletter.services import (
     subscriber_unsubscribe_member,
 )
 from portal.newsletter.services.subscriptions import member_email_verified
+from portal.service_errors import error_to_messages
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -52,8 +53,7 @@ class NewsletterSubscribeView(LoginRequiredMixin, View):
         try:
             subscriber = subscriber_subscribe_member(user=_member(request))
         except ValidationError as error:
-            for message in error.messages:
-                messages.error(request, message)
+            error_to_messages(request, error)
         else:
             messages.success(
                 request,
