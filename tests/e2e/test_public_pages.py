@@ -32,6 +32,8 @@ def internal_links(page: Page, base: str) -> set[str]:
             ("/admin/", "/static/", "/calendrier/", "/compte/", "/espace/")
         ):
             continue
+        if parts.path.endswith(("/rss/", "/atom/")):
+            continue  # news feeds: XML for feed readers, not pages
         found.add(parts.path + (f"?{parts.query}" if parts.query else ""))
     return found
 

@@ -63,7 +63,7 @@ def test_register_cancel_and_the_first_in_line_is_promoted(
     assert_accessible(page)
     page.get_by_label("Je viens pour le projet").select_option(label="Fournil de Statte")
     page.get_by_label("Besoins / remarques").fill("Accès PMR")
-    page.get_by_role("button", name="M'inscrire").click()
+    page.locator("main").get_by_role("button", name="M'inscrire").click()
     expect(page.locator(".messages")).to_contain_text("Votre inscription est confirmée.")
     assert_accessible(page)
     [confirmation] = emails_to(anna.email)
