@@ -3,229 +3,69 @@
 Each test runs its own throwaway ``redis-server`` (or a dead or hung port) on 127.0.0.1, points
 the test process's Celery app at it, and starts ``celery -A portal worker`` (the worker
 service's verb, production settings) against the test database and an SMTP sink
-(``tests/smtp_sink.py``). The shared Redis of the machine is never touched, beyond being
-the condition for running at all.
+(``tests/smtp_sink.py``), with the harness of ``tests/workers.py``. The shared Redis of the
+machine is never touched, beyond being the condition for running at all.
 
 Scenarios: delivery once; Redis dead, then back; Redis hung, then back; a worker killed during
 a send (with a server that had, or had not, queued the message); the reply to DATA lost after
 the server queued the message. Each records its timings (``record_property``) and prints a
-one-line summary. Two are expected failures for now, each with its reason: registering with a
-hung Redis takes ~4 s (bound 3 s), and a lost reply to DATA makes the sweep send it again.
+one-line summary.
 """
 
 from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
-import threading
 import time
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
-from urllib.parse import quote
+from typing import cast
 
-import kombu.pools
 import pytest
-import redis
 from django.conf import settings
 from django.db import transaction
 
-from events.models import Registration
+from events.models import Event, Registration
 from events.registrations import registration_create
-from portal.celery import app
 from portal.mail import email_requeue
 from portal.models import OutgoingEmail
-from portal.tasks import send_queued_emails
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
-from tests.portal.test_processes import ENTRYPOINT, ROOT, free_port, production_env, running, tail
-from tests.smtp_sink import SmtpSink, smtp_sink
+from tests.portal.test_processes import ROOT, free_port, tail
+from tests.smtp_sink import smtp_sink
+from tests.workers import (
+    ARRIVE_WITHIN,
+    broker,
+    hung_server,
+    requires_services,
+    run_task,
+    summary,
+    sweep,
+    throwaway_redis,
+    wait_for,
+    worker,
+)
 
 pytestmark = [
     pytest.mark.services,
-    pytest.mark.skipif(
-        not os.environ.get("REDIS_URL")
-        or not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="REDIS_URL ou DATABASE_URL PostgreSQL absent : ce test a besoin des deux",
-    ),
+    requires_services,
     pytest.mark.django_db(transaction=True),
 ]
 
 REGISTER_WITHIN = 3.0  # seconds: the issue's bound for registering with a dead or hung Redis
 HUNG_HARD_LIMIT = 10.0  # seconds: beyond this a hung broker holds requests, whatever the settings
-ARRIVE_WITHIN = 30.0  # seconds: the bound for an email to reach the SMTP server
-WORKER_START_WITHIN = 60.0
 
 
-# --- Servers and processes -----------------------------------------------------------------
-
-
-def wait_for(
-    condition: Callable[[], bool], *, timeout: float, what: str, log: Path | None = None
-) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.1)
-    pytest.fail(f"{what}: not within {timeout} s" + (f"\n{tail(log)}" if log else ""))
-
-
-@contextmanager
-def throwaway_redis(tmp_path: Path, port: int | None = None) -> Iterator[str]:
-    """A private redis-server on 127.0.0.1 (no persistence), stopped on exit."""
-    port = port or free_port()
-    log = tmp_path / f"redis-{port}.log"
-    args = [
-        "redis-server",
-        "--port",
-        str(port),
-        "--bind",
-        "127.0.0.1",
-        "--save",
-        "",
-        "--appendonly",
-        "no",
-        "--dir",
-        str(tmp_path),
-    ]
-    with running(args, env=dict(os.environ), log=log) as proc:
-        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
-
-        def up() -> bool:
-            if proc.poll() is not None:
-                pytest.fail(f"redis-server exited ({proc.returncode})\n{tail(log)}")
-            with suppress(redis.RedisError):
-                return bool(client.ping())
-            return False
-
-        wait_for(up, timeout=10, what="throwaway redis-server", log=log)
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0"
-
-
-@contextmanager
-def hung_server() -> Iterator[int]:
-    """A TCP server on 127.0.0.1 that accepts connections and never answers (a wedged Redis)."""
-    server = socket.socket()
-    server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    server.bind(("127.0.0.1", 0))
-    server.listen(16)
-    server.settimeout(0.1)
-    stop = threading.Event()
-    accepted: list[socket.socket] = []
-
-    def accept_forever() -> None:
-        while not stop.is_set():
-            with suppress(TimeoutError, OSError):
-                accepted.append(server.accept()[0])
-
-    thread = threading.Thread(target=accept_forever, daemon=True)
-    thread.start()
-    try:
-        yield server.getsockname()[1]
-    finally:
-        stop.set()
-        thread.join(timeout=5)
-        for conn in accepted:
-            conn.close()
-        server.close()
-
-
-def _reset_broker_pools() -> None:
-    """Drop the broker connections this process holds (kombu's pools are global and keyed by
-    connection), so the next .delay() connects to ``broker_url`` anew."""
-    kombu.pools.reset()
-    app._pool = None
-    amqp = app.__dict__.get("amqp")
-    if amqp is not None:
-        amqp._producer_pool = None
-
-
-@contextmanager
-def broker(url: str) -> Iterator[None]:
-    """Point this process's .delay() (and the wake-up after commit) at ``url``."""
-    previous = app.conf.broker_url
-    assert not app.conf.task_always_eager, "a services test must use the real broker"
-    _reset_broker_pools()
-    app.conf.broker_url = url
-    try:
-        yield
-    finally:
-        _reset_broker_pools()
-        app.conf.broker_url = previous
-
-
-def worker_database_url() -> str:
-    """The URL of pytest-django's test database, for the processes started here."""
-    db = settings.DATABASES["default"]
-    auth = quote(db["USER"] or "", safe="")
-    if db.get("PASSWORD"):
-        auth += ":" + quote(db["PASSWORD"], safe="")
-    host = db.get("HOST") or "127.0.0.1"
-    port = f":{db['PORT']}" if db.get("PORT") else ""
-    return f"postgres://{auth}@{host}{port}/{quote(db['NAME'], safe='')}"
-
-
-def service_env(tmp_path: Path, *, redis_url: str, sink: SmtpSink) -> dict[str, str]:
-    """A container's environment (production settings) on the test database, the given Redis
-    and the SMTP sink."""
-    return production_env(
-        tmp_path,
-        services=True,
-        DATABASE_URL=worker_database_url(),
-        REDIS_URL=redis_url,
-        DJANGO_EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend",
-        EMAIL_HOST="127.0.0.1",
-        EMAIL_PORT=str(sink.port),
-        HOSTNAME=f"chantiers-delivery-{uuid.uuid4().hex[:12]}",
-    )
-
-
-@contextmanager
-def worker(
-    tmp_path: Path, *, redis_url: str, sink: SmtpSink, name: str = "worker"
-) -> Iterator[tuple[subprocess.Popen, Path, dict[str, str]]]:
-    """``celery -A portal worker`` as the worker service runs it, in its own process group,
-    ready when it yields; stopped (the whole group) on exit."""
-    env = service_env(tmp_path, redis_url=redis_url, sink=sink)
-    log = tmp_path / f"{name}.log"
-    args = ["sh", str(ENTRYPOINT), "worker", "--concurrency", "1", "--without-gossip"]
-    args += ["--without-mingle", "--without-heartbeat"]
-    with running(args, env=env, log=log) as proc:
-
-        def ready() -> bool:
-            if proc.poll() is not None:
-                pytest.fail(f"{name} exited ({proc.returncode})\n{tail(log)}")
-            return " ready." in log.read_text(errors="replace")
-
-        wait_for(ready, timeout=WORKER_START_WITHIN, what=f"{name} start-up", log=log)
-        yield proc, log, env
-
-
-def sweep(log: Path, *, timeout: float = ARRIVE_WITHIN) -> str:
-    """Send the sweep task through the broker and wait until the worker has run it; returns
-    the worker's line (``… succeeded in …s: <number sent>``)."""
-    _reset_broker_pools()
-    task_id = send_queued_emails.delay().id
-    marker = f"portal.tasks.send_queued_emails[{task_id}] succeeded"
-
-    def done() -> bool:
-        return marker in log.read_text(errors="replace")
-
-    wait_for(done, timeout=timeout, what="sweep task run by the worker", log=log)
-    return next(line for line in log.read_text().splitlines() if marker in line)
+# --- Helpers -----------------------------------------------------------------------------
 
 
 def register(*, email: str) -> tuple[Registration, float]:
     """Register a new person to a new event, as the view would (one transaction, the wake-up
     after commit); returns the registration and the seconds it took, commit included."""
     user = UserFactory(email=email)
-    event = EventFactory()
+    event = cast(Event, EventFactory())
     start = time.monotonic()
     with transaction.atomic():
         registration = registration_create(user=user, event=event, organisation="Asbl Exemple")
@@ -234,15 +74,6 @@ def register(*, email: str) -> tuple[Registration, float]:
 
 def outbox_row(email: str) -> OutgoingEmail:
     return OutgoingEmail.objects.get(to=email)
-
-
-def summary(record_property, scenario: str, **timings: float | int | str) -> None:
-    for key, value in timings.items():
-        record_property(key, round(value, 2) if isinstance(value, float) else value)
-    parts = ", ".join(
-        f"{k}={v:.2f}s" if isinstance(v, float) else f"{k}={v}" for k, v in timings.items()
-    )
-    print(f"[delivery] {scenario}: {parts}")
 
 
 # --- Scenarios -----------------------------------------------------------------------------
@@ -505,8 +336,11 @@ def test_reminder_arrives_once_through_beats_task_run_twice(
     ):
         # An event in 25 hours: its "two days before" reminder is due for whoever registered
         # before that moment (the registration is dated back four days).
-        event = EventFactory(
-            start=timezone.now() + timedelta(days=1, hours=1), end=None, reminder_days_before=2
+        event = cast(
+            Event,
+            EventFactory(
+                start=timezone.now() + timedelta(days=1, hours=1), end=None, reminder_days_before=2
+            ),
         )
         with transaction.atomic():
             registration = registration_create(
@@ -518,15 +352,7 @@ def test_reminder_arrives_once_through_beats_task_run_twice(
         )
         start = time.monotonic()
         for _ in range(2):
-            _reset_broker_pools()
-            task_id = send_due_reminders.delay().id
-            marker = f"events.tasks.send_due_reminders[{task_id}] succeeded"
-            wait_for(
-                lambda m=marker: m in log.read_text(errors="replace"),
-                timeout=ARRIVE_WITHIN,
-                what="the reminder task run by the worker",
-                log=log,
-            )
+            run_task(send_due_reminders, log)
         messages = sink.wait_for(2, timeout=ARRIVE_WITHIN, to=email)
         arrived = time.monotonic() - start
         sweep(log)
