@@ -34,4 +34,10 @@ app.conf.beat_schedule = {
         "task": "portal.newsletter.tasks.resume_sending",
         "schedule": 60.0,
     },
+    # Daily: blank the content of messages sent more than 30 days ago (the rows stay as the
+    # record of what was sent); a newsletter issue alone writes thousands of them.
+    "purge-sent-email-content": {
+        "task": "portal.tasks.purge_sent_email_content",
+        "schedule": 86400.0,
+    },
 }

@@ -12,6 +12,7 @@ so a worker killed mid-batch would send some messages again.
 
 from __future__ import annotations
 
+import datetime
 import logging
 import smtplib
 import time
@@ -31,6 +32,9 @@ from portal.models import OutgoingEmail
 logger = logging.getLogger(__name__)
 
 MAX_ATTEMPTS = 5
+# The content of a sent message is kept this long (to answer "what did I receive?"), then
+# blanked by a daily task; see email_purge_content.
+CONTENT_KEPT_DAYS = 30
 # What .delay() raises when Redis is stopped, and after the socket timeout when it hangs
 # (measured with kombu 5.7). Nothing wider: with tasks in-process (no REDIS_URL) .delay() runs
 # the task itself, and its own errors must show, not pass for a broker outage.
@@ -302,6 +306,19 @@ def _finish(pk: int, status: str, exc: Exception, *, note: str = "") -> None:
     error = f"{note} {exc!r}".strip()
     OutgoingEmail.objects.filter(pk=pk).update(status=status, last_error=error[:2000])
     logger.warning("Email %s not sent (%s): now %s", pk, exc, status)
+
+
+def email_purge_content(*, now: datetime.datetime | None = None) -> int:
+    """Blank the content of messages sent more than ``CONTENT_KEPT_DAYS`` ago; returns how
+    many. The row stays (recipient, subject, dates, key) as the record of what was sent and so
+    that its key still stops a second sending; the body, which may hold personal links, goes.
+    A newsletter issue alone writes thousands of rows of some 12 KB each."""
+    before = (now or timezone.now()) - datetime.timedelta(days=CONTENT_KEPT_DAYS)
+    return (
+        OutgoingEmail.objects.filter(status=OutgoingEmail.Status.SENT, sent_at__lt=before)
+        .exclude(body_text="", body_html="", attachments=[])
+        .update(body_text="", body_html="", attachments=[])
+    )
 
 
 def email_requeue(*, pks: list[int]) -> int:

@@ -1,4 +1,5 @@
-"""Site-wide Celery tasks: the heartbeat (broker, worker and cache alive) and the outbox sender."""
+"""Site-wide Celery tasks: the heartbeat (broker, worker and cache alive), the outbox sender,
+and the daily purge of the content of old sent messages."""
 
 from celery import shared_task
 from django.core.cache import cache
@@ -39,3 +40,11 @@ def send_queued_emails() -> int:
     if more:
         wake_sender()
     return sent
+
+
+@shared_task(ignore_result=True)
+def purge_sent_email_content() -> int:
+    """Blank the content of messages sent long ago (idempotent: a second run finds none)."""
+    from portal.mail import email_purge_content
+
+    return email_purge_content()

@@ -227,3 +227,50 @@ def test_the_backlog_stops_at_once_when_the_server_is_unreachable(mailoutbox):
         assert outbox.email_send_backlog() == (0, False)
 
     assert OutgoingEmail.objects.queued().count() == 3
+
+
+def test_content_of_messages_sent_long_ago_is_blanked_the_record_stays():
+    import datetime
+
+    from django.utils import timezone
+
+    from portal.tasks import purge_sent_email_content
+
+    now = timezone.now()
+    old, recent, failed = (
+        queue(to=f"{name}@example.org", body_html="<p>Texte</p>", key=name)
+        for name in ("ancien", "recent", "echec")
+    )
+    OutgoingEmail.objects.filter(pk=old.pk).update(
+        status=OutgoingEmail.Status.SENT,
+        sent_at=now - datetime.timedelta(days=outbox.CONTENT_KEPT_DAYS + 1),
+        attachments=[{"filename": "a.ics", "content": "BEGIN", "mimetype": "text/calendar"}],
+    )
+    OutgoingEmail.objects.filter(pk=recent.pk).update(
+        status=OutgoingEmail.Status.SENT,
+        sent_at=now - datetime.timedelta(days=outbox.CONTENT_KEPT_DAYS - 1),
+    )
+    OutgoingEmail.objects.filter(pk=failed.pk).update(
+        status=OutgoingEmail.Status.FAILED, created_at=now - datetime.timedelta(days=90)
+    )
+
+    assert purge_sent_email_content() == 1
+    assert purge_sent_email_content() == 0  # a second run finds nothing
+
+    old.refresh_from_db()
+    assert (old.body_text, old.body_html, old.attachments) == ("", "", [])
+    assert (old.to, old.subject, old.key) == (
+        "ancien@example.org",
+        "Bonjour",
+        "ancien:ancien@example.org",
+    )
+    for kept in (recent, failed):
+        kept.refresh_from_db()
+        assert kept.body_text == "Texte" and kept.body_html == "<p>Texte</p>"
+    # The key still stops the same message from being queued again.
+    assert queue(to="ancien@example.org", key="ancien") is None
+    # Run every day by beat.
+    from portal.celery import app
+
+    entry = app.conf.beat_schedule["purge-sent-email-content"]
+    assert entry["task"] == purge_sent_email_content.name
