@@ -27,6 +27,8 @@ PAGES = [
     "/expertises/",
     "/expertises/ateliers-proposes/",
     "/actualites/",  # the seed has no news: no detail page to count
+    "/lettre/",  # the archive (the seed has no issue: no issue page to count)
+    "/lettre/inscription/",
 ]
 
 
