@@ -1,12 +1,15 @@
-"""django-allauth adapter: its emails go through the portal's outbox like every other email."""
+"""django-allauth adapter: its emails go through the portal's outbox like every other email;
+and the client address both rate limits count by."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.adapter import get_adapter as get_account_adapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
+from django.http import HttpRequest
 
 from portal.mail import email_queue
 
@@ -31,3 +34,9 @@ class AccountAdapter(DefaultAccountAdapter):
         else:
             text = message.body
         email_queue(to=email, subject=message.subject, body_text=text, body_html=html)
+
+
+def client_ip(request: HttpRequest) -> str:
+    """The client's address as allauth's rate limits see it (X-Forwarded-For read only as far
+    as ALLAUTH_TRUSTED_PROXY_COUNT allows), so that django-ratelimit counts the same way."""
+    return get_account_adapter(request).get_client_ip(request)

@@ -138,6 +138,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # set, shared by every web process; the embedded default's one process otherwise. It is not an
 # installed app: its system checks only object to those two backends, which both suit here.
 RATELIMIT_USE_CACHE = "default"
+# Both rate limits (allauth's and the newsletter form's) count per client address. Behind a
+# reverse proxy REMOTE_ADDR is the proxy's, so every visitor would share one counter: say how
+# many proxies of ours append to X-Forwarded-For (0 trusts the header not at all).
+ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
+RATELIMIT_IP_META_KEY = "portal.adapters.client_ip"
 
 # --- Redis: cache and Celery broker -----------------------------------------------------------
 REDIS_URL = env("REDIS_URL", default="")

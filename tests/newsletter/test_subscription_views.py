@@ -240,6 +240,27 @@ def test_one_mailbox_cannot_be_bombed_from_many_addresses():
     assert OutgoingEmail.objects.filter(to="cible@example.org").count() == 3
 
 
+def test_behind_our_proxy_each_visitor_has_a_counter_of_their_own(settings):
+    """With one trusted proxy, the address it appends to X-Forwarded-For is the visitor's;
+    what the visitor wrote before it is not trusted."""
+    settings.ALLAUTH_TRUSTED_PROXY_COUNT = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(5):
+        flooder = Client(**proxy, HTTP_X_FORWARDED_FOR=f"6.6.6.{n}, 203.0.113.7")
+        assert (
+            flooder.post(SUBSCRIBE, {"email": f"spam{n}@example.org"}).status_code
+            == HTTPStatus.FOUND
+        )
+
+    flooder = Client(**proxy, HTTP_X_FORWARDED_FOR="203.0.113.7")
+    assert (
+        flooder.post(SUBSCRIBE, {"email": "spam@example.org"}).status_code
+        == HTTPStatus.TOO_MANY_REQUESTS
+    )
+    visitor = Client(**proxy, HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert visitor.post(SUBSCRIBE, {"email": "camille@example.org"}).status_code == HTTPStatus.FOUND
+
+
 # --- Confirmation ----------------------------------------------------------------------------
 
 
