@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import IO
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -22,7 +22,14 @@ from django.utils.translation import gettext as _
 from expertises.models import Category, Facilitator
 
 # The CSV reading of the projects import: same encodings, separators and file-level errors.
-from portal.csv_files import CsvFileError, ImportIssue, csv_validate, fold, read_text
+from portal.csv_files import (
+    CsvFileError,
+    ImportIssue,
+    RowChecks,
+    csv_validate,
+    fold,
+    read_text,
+)
 from projets.models import Organisation
 from territoires.models import Province
 
@@ -112,10 +119,20 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in value.split(";") if part.strip()]
 
 
-class _Validator:
+class _Validator(RowChecks):
     """Checks rows one by one against the base and the rows seen before."""
 
+    max_lengths = MAX_LENGTHS
+    url_max_length = URL_MAX_LENGTH
+
     def __init__(self) -> None:
+        super().__init__(
+            existing_names=Facilitator.objects.values_list("name", flat=True),
+            exists_message=_(
+                "Un facilitateur nommé « %(name)s » existe déjà : l'import ne modifie "
+                "jamais une fiche existante."
+            ),
+        )
         categories = list(Category.objects.all())
         self.categories: dict[str, Category] = {}
         for category in categories:
@@ -135,49 +152,11 @@ class _Validator:
         for cost in Facilitator.Cost:
             self.costs.setdefault(fold(str(cost.label)), cost)
             self.costs.setdefault(fold(cost.value), cost)
-        self.existing = {fold(n) for n in Facilitator.objects.values_list("name", flat=True)}
-        self.seen: dict[str, int] = {}
-        self.url_validator = URLValidator(schemes=["http", "https"])
-
-    def _url(self, value: str) -> str | None:
-        url = value if "://" in value else f"https://{value}"
-        try:
-            if len(url) > URL_MAX_LENGTH:
-                raise ValidationError("too long")
-            self.url_validator(url)
-        except ValidationError:
-            return None
-        return url
 
     def row(self, line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]]:
-        errors: list[str] = []
-        for column, limit in MAX_LENGTHS.items():
-            if len(cells.get(column, "")) > limit:
-                errors.append(
-                    _("La colonne « %(column)s » dépasse %(limit)s caractères.")
-                    % {"column": column, "limit": limit}
-                )
-
+        errors = self.length_errors(cells)
         name = cells["nom"]
-        if not name:
-            errors.append(_("Le nom est vide."))
-        else:
-            key = fold(name)
-            if key in self.seen:
-                errors.append(
-                    _("Le nom « %(name)s » figure déjà à la ligne %(line)s du fichier.")
-                    % {"name": name, "line": self.seen[key]}
-                )
-            else:
-                self.seen[key] = line
-            if key in self.existing:
-                errors.append(
-                    _(
-                        "Un facilitateur nommé « %(name)s » existe déjà : l'import ne modifie "
-                        "jamais une fiche existante."
-                    )
-                    % {"name": name}
-                )
+        errors += self.name_errors(line, name)
         offer = cells["offre"]
         if not offer:
             errors.append(_("L'offre (colonne « offre ») est vide."))
@@ -233,7 +212,7 @@ class _Validator:
 
         website = ""
         if cells.get("site_web"):
-            website = self._url(cells["site_web"]) or ""
+            website = self.url(cells["site_web"]) or ""
             if not website:
                 errors.append(
                     _("Adresse du site web invalide : « %(value)s ».")
@@ -241,7 +220,7 @@ class _Validator:
                 )
         links: list[str] = []
         for value in _split(cells.get("liens", "")):
-            url = self._url(value)
+            url = self.url(value)
             if url is None:
                 errors.append(_("Lien invalide : « %(value)s ».") % {"value": value})
             else:

@@ -11,6 +11,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import IO, TypeVar
 
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
 from django.utils.translation import gettext as _
 
 Row = TypeVar("Row")
@@ -139,3 +141,55 @@ def csv_validate(
         if valid is not None:
             rows.append(valid)
     return count, rows
+
+
+class RowChecks:
+    """The checks every import makes on a row: column lengths, a name unique in the file and
+    new to the base, a web address. An import's own validator adds its columns' checks."""
+
+    # {column: the model field's max length}
+    max_lengths: dict[str, int] = {}
+    url_max_length = 200
+
+    def __init__(self, *, existing_names: Iterable[str], exists_message: str) -> None:
+        """``exists_message`` (with ``%(name)s``) tells that the base already holds the name."""
+        self.existing = {fold(name) for name in existing_names}
+        self.exists_message = exists_message
+        self.seen: dict[str, int] = {}
+        self.url_validator = URLValidator(schemes=["http", "https"])
+
+    def length_errors(self, cells: dict[str, str]) -> list[str]:
+        return [
+            _("La colonne « %(column)s » dépasse %(limit)s caractères.")
+            % {"column": column, "limit": limit}
+            for column, limit in self.max_lengths.items()
+            if len(cells.get(column, "")) > limit
+        ]
+
+    def name_errors(self, line: int, name: str) -> list[str]:
+        """Empty, twice in the file (the first line is named), or already in the base."""
+        if not name:
+            return [_("Le nom est vide.")]
+        errors = []
+        key = fold(name)
+        if key in self.seen:
+            errors.append(
+                _("Le nom « %(name)s » figure déjà à la ligne %(line)s du fichier.")
+                % {"name": name, "line": self.seen[key]}
+            )
+        else:
+            self.seen[key] = line
+        if key in self.existing:
+            errors.append(self.exists_message % {"name": name})
+        return errors
+
+    def url(self, value: str) -> str | None:
+        """The web address, "https://" added when no scheme is given; None when invalid."""
+        url = value if "://" in value else f"https://{value}"
+        try:
+            if len(url) > self.url_max_length:
+                raise ValidationError("too long")
+            self.url_validator(url)
+        except ValidationError:
+            return None
+        return url

@@ -7,15 +7,20 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
 
-from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from portal.csv_files import CsvFileError, ImportIssue, csv_validate, fold, read_text
+from portal.csv_files import (
+    CsvFileError,
+    ImportIssue,
+    RowChecks,
+    csv_validate,
+    fold,
+    read_text,
+)
 from portal.models import in_wallonia
 from projets.models import Project, ProjectType
 from territoires.models import Province
@@ -107,13 +112,20 @@ def _coordinate(value: str, *, label: str, limit: int) -> tuple[Decimal | None, 
     return number.quantize(COORDINATE_STEP, rounding=ROUND_HALF_UP), None
 
 
-class _Validator:
+class _Validator(RowChecks):
     """Checks rows one by one against the base and the rows seen before."""
 
     # The model fields' max lengths; the web site's is checked after normalisation.
     max_lengths = {"nom": 200, "porteurs": 500, "source": 300, "communes": 300}
 
     def __init__(self) -> None:
+        super().__init__(
+            existing_names=Project.objects.values_list("name", flat=True),
+            exists_message=_(
+                "Un projet nommé « %(name)s » existe déjà : l'import ne modifie jamais "
+                "un projet existant."
+            ),
+        )
         provinces = list(Province.objects.all())
         self.provinces: dict[str, Province] = {fold(p.name): p for p in provinces}
         for province in provinces:
@@ -122,39 +134,11 @@ class _Validator:
         types = list(ProjectType.objects.all())
         self.types = {fold(t.name): t for t in types}
         self.type_names = ", ".join(t.name for t in types) or "—"
-        self.existing = {fold(name) for name in Project.objects.values_list("name", flat=True)}
-        self.seen: dict[str, int] = {}
-        self.url_validator = URLValidator(schemes=["http", "https"])
 
     def row(self, line: int, cells: dict[str, str]) -> tuple[_Row | None, list[str]]:
-        errors: list[str] = []
-        for column, limit in self.max_lengths.items():
-            if len(cells.get(column, "")) > limit:
-                errors.append(
-                    _("La colonne « %(column)s » dépasse %(limit)s caractères.")
-                    % {"column": column, "limit": limit}
-                )
-
+        errors = self.length_errors(cells)
         name = cells["nom"]
-        if not name:
-            errors.append(_("Le nom est vide."))
-        else:
-            key = fold(name)
-            if key in self.seen:
-                errors.append(
-                    _("Le nom « %(name)s » figure déjà à la ligne %(line)s du fichier.")
-                    % {"name": name, "line": self.seen[key]}
-                )
-            else:
-                self.seen[key] = line
-            if key in self.existing:
-                errors.append(
-                    _(
-                        "Un projet nommé « %(name)s » existe déjà : l'import ne modifie jamais "
-                        "un projet existant."
-                    )
-                    % {"name": name}
-                )
+        errors += self.name_errors(line, name)
 
         province = None
         if cells["province"]:
@@ -189,15 +173,10 @@ class _Validator:
                 % {"latitude": latitude, "longitude": longitude}
             )
 
-        website = cells.get("site_web", "")
-        if website:
-            if "://" not in website:
-                website = f"https://{website}"
-            try:
-                if len(website) > 200:
-                    raise ValidationError("too long")
-                self.url_validator(website)
-            except ValidationError:
+        website = ""
+        if cells.get("site_web"):
+            website = self.url(cells["site_web"]) or ""
+            if not website:
                 errors.append(
                     _("Adresse du site web invalide : « %(value)s ».")
                     % {"value": cells["site_web"]}
