@@ -15,7 +15,6 @@ from typing import IO
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -24,11 +23,11 @@ from expertises.models import Category, Facilitator
 # The CSV reading of the projects import: same encodings, separators and file-level errors.
 from portal.csv_files import (
     CsvFileError,
-    ImportIssue,
+    ImportReport,
     RowChecks,
+    csv_import,
     csv_validate,
     fold,
-    read_text,
 )
 from projets.models import Organisation
 from territoires.models import Province
@@ -83,16 +82,7 @@ URL_MAX_LENGTH = 200
 DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 
 
-@dataclass
-class FacilitatorImportReport:
-    created: list[Facilitator] = field(default_factory=list)
-    errors: list[ImportIssue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
+FacilitatorImportReport = ImportReport[Facilitator]
 
 
 @dataclass
@@ -352,28 +342,7 @@ def facilitator_import_csv(
     bad line with its reason. Otherwise every row becomes a published facilitator, in one
     transaction. A name already in the base is an error: an import never updates.
     """
-    report = FacilitatorImportReport()
-    try:
-        text = read_text(file, max_bytes)
-        with transaction.atomic():
-            rows = _validate(text, report)
-            if report.errors:
-                return report
-            report.created = _create(rows)
-    except CsvFileError as exc:
-        report.errors.append(exc.issue)
-    except IntegrityError:
-        report.created = []
-        report.errors.append(
-            ImportIssue(
-                None,
-                _(
-                    "Un autre enregistrement a eu lieu pendant l'import : rien n'a été importé, "
-                    "réessayez."
-                ),
-            )
-        )
-    return report
+    return csv_import(file=file, max_bytes=max_bytes, validate=_validate, create=_create)
 
 
 def _export_row(facilitator: Facilitator) -> list[str]:

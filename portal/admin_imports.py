@@ -4,35 +4,19 @@ report when it fails, and the admin log when it succeeds."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, LogEntry
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db.models import Model
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
 
-
-class ImportResult(Protocol):
-    """What an app's ``*_import_csv`` service returns."""
-
-    @property
-    def ok(self) -> bool: ...
-
-    @property
-    def created(self) -> Sequence[Model]: ...
-
-    @property
-    def errors(self) -> Sequence[object]: ...
-
-    @property
-    def warnings(self) -> Sequence[str]: ...
+from portal.csv_files import ImportReport
 
 
 class CsvImportForm(forms.Form):
@@ -71,7 +55,7 @@ class CsvImportMixin:
     import_title: Any
     import_max_bytes: int
 
-    def import_csv(self, data: bytes) -> ImportResult:
+    def import_csv(self, data: bytes) -> ImportReport[Any]:
         raise NotImplementedError
 
     def import_context(self) -> dict[str, Any]:
@@ -128,8 +112,8 @@ class CsvImportMixin:
         }
         return TemplateResponse(request, self.import_template, context)
 
-    def _import_succeeded(self, request: HttpRequest, report: ImportResult) -> HttpResponse:
-        created = list(report.created)
+    def _import_succeeded(self, request: HttpRequest, report: ImportReport[Any]) -> HttpResponse:
+        created = report.created
         if created:
             LogEntry.objects.log_actions(
                 user_id=cast(int, request.user.pk),

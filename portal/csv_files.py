@@ -8,14 +8,16 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
-from typing import IO, TypeVar
+from dataclasses import dataclass, field
+from typing import IO, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 Row = TypeVar("Row")
+Created = TypeVar("Created")
 
 
 @dataclass(frozen=True)
@@ -24,6 +26,24 @@ class ImportIssue:
 
     line: int | None
     message: str
+
+
+@dataclass
+class ImportReport(Generic[Created]):
+    """What an import did: the rows it created, or the issues that stopped it."""
+
+    created: list[Created] = field(default_factory=list)
+    errors: list[ImportIssue] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def created_count(self) -> int:
+        return len(self.created)
 
 
 class CsvFileError(Exception):
@@ -193,3 +213,36 @@ class RowChecks:
         except ValidationError:
             return None
         return url
+
+
+def csv_import(
+    *,
+    file: IO[str] | IO[bytes] | bytes,
+    max_bytes: int,
+    validate: Callable[[str, ImportReport[Created]], list[Row]],
+    create: Callable[[list[Row]], list[Created]],
+) -> ImportReport[Created]:
+    """Import a CSV file all or nothing: ``validate`` checks every row first (reporting into
+    the report); only when no row is wrong does ``create`` make them, in one transaction."""
+    report: ImportReport[Created] = ImportReport()
+    try:
+        text = read_text(file, max_bytes)
+        with transaction.atomic():
+            rows = validate(text, report)
+            if report.errors:
+                return report
+            report.created = create(rows)
+    except CsvFileError as exc:
+        report.errors.append(exc.issue)
+    except IntegrityError:
+        report.created = []
+        report.errors.append(
+            ImportIssue(
+                None,
+                _(
+                    "Un autre enregistrement a eu lieu pendant l'import : rien n'a été importé, "
+                    "réessayez."
+                ),
+            )
+        )
+    return report

@@ -7,7 +7,6 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import IO
 
-from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.text import slugify
@@ -15,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from portal.csv_files import (
     CsvFileError,
-    ImportIssue,
+    ImportReport,
     RowChecks,
+    csv_import,
     csv_validate,
     fold,
-    read_text,
 )
 from portal.models import in_wallonia
 from projets.models import Project, ProjectType
@@ -34,22 +33,6 @@ COORDINATE_STEP = Decimal("0.00001")
 def project_confirm_many(*, projects: QuerySet[Project]) -> int:
     """Mark projects as checked by the Cellule; returns how many changed."""
     return projects.filter(is_confirmed=False).update(is_confirmed=True, updated_at=timezone.now())
-
-
-@dataclass
-class ImportReport:
-    created: list[Project] = field(default_factory=list)
-    errors: list[ImportIssue] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-    rows: int = 0
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-    @property
-    def created_count(self) -> int:
-        return len(self.created)
 
 
 @dataclass
@@ -224,7 +207,7 @@ def _unique_slug(name: str, taken: set[str]) -> str:
     return slug
 
 
-def _validate(text: str, report: ImportReport) -> list[_Row]:
+def _validate(text: str, report: ImportReport[Project]) -> list[_Row]:
     report.rows, rows = csv_validate(
         text,
         header=lambda cells: _header(cells, report),
@@ -269,7 +252,7 @@ def _create(rows: list[_Row]) -> list[Project]:
 
 def project_import_csv(
     *, file: IO[str] | IO[bytes] | bytes, max_bytes: int = MAX_IMPORT_BYTES
-) -> ImportReport:
+) -> ImportReport[Project]:
     """Import projects from a CSV file, all or nothing.
 
     Columns ``nom, province, porteurs, source`` are required; ``communes, latitude,
@@ -278,25 +261,4 @@ def project_import_csv(
     reason. Otherwise every row becomes a project, unconfirmed, in one transaction. An import
     never updates a project: a name already in the base is an error.
     """
-    report = ImportReport()
-    try:
-        text = read_text(file, max_bytes)
-        with transaction.atomic():
-            rows = _validate(text, report)
-            if report.errors:
-                return report
-            report.created = _create(rows)
-    except CsvFileError as exc:
-        report.errors.append(exc.issue)
-    except IntegrityError:
-        report.created = []
-        report.errors.append(
-            ImportIssue(
-                None,
-                _(
-                    "Un autre enregistrement a eu lieu pendant l'import : rien n'a été importé, "
-                    "réessayez."
-                ),
-            )
-        )
-    return report
+    return csv_import(file=file, max_bytes=max_bytes, validate=_validate, create=_create)
