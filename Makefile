@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Touched after a successful install; older than requirements/dev.txt means reinstall.
 INSTALLED := $(VENV)/.installed-dev
 PORT ?= 8000
-APPS := portal territoires projets chantiers events
+APPS := portal territoires chantiers projets events expertises newsletter hub
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter clean messages
@@ -15,7 +15,7 @@ APPS := portal territoires projets chantiers events
 help:
 	@echo "make run      install if needed, migrate, load the seed content, serve 127.0.0.1:$(PORT)"
 	@echo "make test     run the whole test suite (skips are listed at the end)"
-	@echo "make lint     ruff check, ruff format --check, mypy"
+	@echo "make lint     ruff check, ruff format --check, mypy, import-linter (the layers)"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make messages refresh the English catalogue (needs GNU gettext), then compile it"
 	@echo "make bench    query counts of the public pages, then the newsletter sending benchmark"
@@ -45,6 +45,7 @@ lint: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(APPS)
+	$(BIN)/lint-imports
 
 format: $(INSTALLED)
 	$(BIN)/ruff format .

@@ -201,8 +201,8 @@ def content_create(count: int) -> tuple[Any, Any]:
     """``count`` confirmed subscribers, a staff author and a draft issue with three sections."""
     from django.utils import timezone
 
+    from newsletter.models import Issue, Section, Subscriber, token_new
     from portal.models import User
-    from portal.newsletter.models import Issue, Section, Subscriber, token_new
 
     now = timezone.now()
     Subscriber.objects.bulk_create(
@@ -265,9 +265,9 @@ def portal_send(issue: Any, author: Any, batch: int) -> dict[str, float]:
     wake-ups may send part of the mail while batches are still being queued: the time spent in
     email_send_queued, whoever calls it, is counted as sending, the rest as queueing."""
     import portal.mail
+    from newsletter.models import Issue
+    from newsletter.services import sending
     from portal.models import OutgoingEmail
-    from portal.newsletter.models import Issue
-    from portal.newsletter.services import sending
 
     send_queued = Timed(portal.mail.email_send_queued)
     queue_batch = Timed(sending.issue_send_batch)
@@ -308,8 +308,8 @@ def portal_send(issue: Any, author: Any, batch: int) -> dict[str, float]:
 
 
 def portal_checks(issue: Any, count: int, received: int, unsubscribe: int) -> list[str]:
+    from newsletter.models import Delivery, Issue
     from portal.models import OutgoingEmail
-    from portal.newsletter.models import Delivery, Issue
 
     failures = []
     if received != count:

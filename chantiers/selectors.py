@@ -8,7 +8,6 @@ from django.db.models import Count, Prefetch, QuerySet
 
 from chantiers.filters import NewsFilter
 from chantiers.models import Chantier, News, NewsQuerySet, Participation, Resource, Step
-from events.models import Event
 from territoires.models import Province
 
 
@@ -22,7 +21,7 @@ def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
 
 
 def chantier_detail_queryset() -> QuerySet[Chantier]:
-    """Chantiers with their resources, timeline, participating projects and public events."""
+    """Chantiers with their resources, timeline and participating projects."""
     # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
     lookups: list[Any] = [
         Prefetch("resources", queryset=Resource.objects.select_related("provider")),
@@ -32,11 +31,6 @@ def chantier_detail_queryset() -> QuerySet[Chantier]:
             queryset=Participation.objects.select_related("project__province").order_by(
                 "-role", "project__name"
             ),
-        ),
-        Prefetch(
-            "events",
-            queryset=Event.objects.public().select_related("province").order_by("-start"),
-            to_attr="public_events",
         ),
     ]
     return Chantier.objects.prefetch_related(*lookups)

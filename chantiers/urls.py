@@ -1,4 +1,4 @@
-"""URLs of the chantiers pages."""
+"""URLs of the chantiers lists; a chantier's own page is routed by the roof (hub.urls)."""
 
 from django.urls import path
 
@@ -9,5 +9,4 @@ app_name = "chantiers"
 urlpatterns = [
     path("", views.ChantierListView.as_view(), name="chantier_list"),
     path("pistes/", views.CandidateListView.as_view(), name="candidate_list"),
-    path("<slug:slug>/", views.ChantierDetailView.as_view(), name="chantier_detail"),
 ]

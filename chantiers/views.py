@@ -8,7 +8,6 @@ from django.views.generic import DetailView, ListView
 from chantiers.feeds import chantier_feed_urls
 from chantiers.models import Chantier
 from chantiers.selectors import chantier_detail_queryset, chantier_list, news_latest
-from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
 
 
 class ChantierListView(ListView):
@@ -43,7 +42,4 @@ class ChantierDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["latest_news"] = news_latest(chantier=self.object)
         context["news_feeds"] = chantier_feed_urls(self.object.slug)
-        # The "Recueil d'expertises" chantier is the catalogue's: its page gives a glimpse.
-        if self.object.slug == CATALOGUE_CHANTIER_SLUG:
-            context["catalogue_facilitators"] = facilitator_highlights()
         return context

@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class EventsConfig(AppConfig):
     name = "events"
     verbose_name = _("Événements")
+
+    def ready(self) -> None:
+        from events import signals  # noqa: F401  (connects the deletion receivers)

@@ -10,8 +10,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
-from django.db.models.signals import post_delete, pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -483,28 +481,3 @@ class Registration(TimeStampedModel):
     def coming_for(self) -> str:
         """The project, or the other organisation, the person comes for."""
         return str(self.project) if self.project_id else self.organisation
-
-
-# Deleting rows outside the services (an account deleted, an event deleted, the admin) must
-# keep seats_taken equal to the confirmed rows, and lock in the services' order: event first.
-
-
-@receiver(pre_delete, sender=Registration)
-def _registration_deleting(
-    sender: type[Registration], instance: Registration, **kwargs: Any
-) -> None:
-    from events.registrations import registration_lock_event
-
-    registration_lock_event(event_id=instance.event_id)
-
-
-@receiver(post_delete, sender=Registration)
-def _registration_deleted(
-    sender: type[Registration], instance: Registration, **kwargs: Any
-) -> None:
-    """A confirmed row deleted frees its seat and promotes the next in line."""
-    if instance.status != Registration.Status.CONFIRMED:
-        return
-    from events.registrations import registration_seat_released
-
-    registration_seat_released(event_id=instance.event_id)

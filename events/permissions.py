@@ -3,57 +3,38 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, cast
 
 from django.db.models import Q, QuerySet
 
 from events.models import Event, EventQuerySet
 from territoires.models import Province
+from territoires.permissions import ProvincePolicy
 
-User = Any  # portal.models.User or AnonymousUser
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
-# Where the ids of the provinces a person follows are kept for the length of a request, the way
-# Django's ModelBackend keeps ``_perm_cache``: the buttons of a list ask once, not once per row.
-_PROVINCE_IDS_CACHE = "_events_province_ids_cache"
+policy: ProvincePolicy[Event] = ProvincePolicy(model=Event, staff_permission="events.change_event")
 
 
-def is_event_staff(user: User) -> bool:
+def is_event_staff(user: Visitor) -> bool:
     """The Cellule Manger Demain: staff with the right to change every event."""
-    return bool(user.is_active and user.is_staff and user.has_perm("events.change_event"))
+    return policy.is_staff(user)
 
 
-def provinces_managed_by(user: User) -> QuerySet[Province]:
-    if not user.is_authenticated:
-        return Province.objects.none()
-    if is_event_staff(user):
-        return Province.objects.all()
-    return Province.objects.followed_by(user)
+def provinces_managed_by(user: Visitor) -> QuerySet[Province]:
+    return policy.provinces_for(user)
 
 
-def followed_province_ids(user: User) -> frozenset[int]:
-    """The provinces this person follows as an officer (one query, then cached on the user)."""
-    if not user.is_authenticated:
-        return frozenset()
-    cached = getattr(user, _PROVINCE_IDS_CACHE, None)
-    if cached is None:
-        cached = frozenset(Province.objects.followed_by(user).values_list("pk", flat=True))
-        setattr(user, _PROVINCE_IDS_CACHE, cached)
-    return cached
-
-
-def events_manageable_by(user: User) -> EventQuerySet:
+def events_manageable_by(user: Visitor) -> EventQuerySet:
     """Every event of the provinces this person follows (drafts too); all of them for staff.
 
     A Wallonia-wide event (no province) is staff's alone.
     """
-    if not user.is_authenticated:
-        return Event.objects.none()
-    if is_event_staff(user):
-        return Event.objects.all()
-    return Event.objects.filter(province__officers=user)
+    return cast(EventQuerySet, policy.manageable(user))
 
 
-def events_visible_to(user: User) -> EventQuerySet:
+def events_visible_to(user: Visitor) -> EventQuerySet:
     """What a person may open: public events, and the drafts of the events they manage."""
     public = Q(status__in=[Event.Status.PUBLISHED, Event.Status.CANCELLED])
     if not user.is_authenticated:
@@ -65,41 +46,31 @@ def events_visible_to(user: User) -> EventQuerySet:
     return Event.objects.filter(public | Q(province__in=Province.objects.followed_by(user)))
 
 
-def can_create_event(user: User) -> bool:
+def can_create_event(user: Visitor) -> bool:
     """Staff (a Wallonia-wide event needs no province), or an officer of at least one province."""
-    if is_event_staff(user):
-        return True
-    return bool(followed_province_ids(user))
+    return policy.can_create(user)
 
 
-def can_place_event_in(user: User, province: Province | None) -> bool:
+def can_place_event_in(user: Visitor, province: Province | None) -> bool:
     """Whether this person may attach an event to this province (None: all of Wallonia)."""
-    if is_event_staff(user):
-        return True
-    if province is None:
-        return False
-    return province.pk in followed_province_ids(user)
+    return policy.can_place_in(user, province)
 
 
-def can_manage_event(user: User, event: Event) -> bool:
+def can_manage_event(user: Visitor, event: Event) -> bool:
     """The same rule as events_manageable_by, answered without a query per event."""
-    if is_event_staff(user):
-        return True
-    if event.province_id is None:
-        return False
-    return event.province_id in followed_province_ids(user)
+    return policy.can_manage(user, event)
 
 
-def can_edit_event(user: User, event: Event) -> bool:
+def can_edit_event(user: Visitor, event: Event) -> bool:
     # Cancelled events stay editable: a note such as « reporté au … » belongs on their page.
     return can_manage_event(user, event)
 
 
-def can_publish_event(user: User, event: Event) -> bool:
+def can_publish_event(user: Visitor, event: Event) -> bool:
     return event.status == Event.Status.DRAFT and can_manage_event(user, event)
 
 
-def can_cancel_event(user: User, event: Event) -> bool:
+def can_cancel_event(user: Visitor, event: Event) -> bool:
     return (
         event.status == Event.Status.PUBLISHED
         and not event.is_past
@@ -107,7 +78,7 @@ def can_cancel_event(user: User, event: Event) -> bool:
     )
 
 
-def can_copy_event(user: User, event: Event) -> bool:
+def can_copy_event(user: Visitor, event: Event) -> bool:
     # The copy lands in the same province, so managing the event is enough; any status will do
     # (copying a cancelled meeting is how it gets rescheduled).
     return can_manage_event(user, event)
@@ -127,7 +98,7 @@ class EventActions:
         return self.edit or self.publish or self.cancel or self.copy
 
 
-def event_actions(user: User, event: Event) -> EventActions:
+def event_actions(user: Visitor, event: Event) -> EventActions:
     return EventActions(
         edit=can_edit_event(user, event),
         publish=can_publish_event(user, event),

@@ -26,14 +26,13 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import Event, Registration
 from events.selectors import registration_waiting_position
+from portal.dates import long_date, short_time
 from portal.mail import Attachment, email_queue_template
-from portal.templatetags.portal_tags import TIME_FORMAT, long_date
 from projets.models import Membership, Project
 
 logger = logging.getLogger(__name__)
@@ -169,11 +168,7 @@ def _change_status(registration: Registration, status: str, **values: Any) -> bo
 
 def _when(moment: Any) -> str:
     """« mardi 1er juin 2021 à 14h00 », in Brussels time."""
-    local = timezone.localtime(moment)
-    return _("%(day)s à %(time)s") % {
-        "day": long_date(local),
-        "time": date_format(local, TIME_FORMAT),
-    }
+    return _("%(day)s à %(time)s") % {"day": long_date(moment), "time": short_time(moment)}
 
 
 def _already_registered(registration: Registration) -> ValidationError:

@@ -31,7 +31,7 @@ app.conf.beat_schedule = {
     # (a batch in the last two minutes) is left alone, and deliveries make a rerun skip who
     # already has the issue.
     "resume-newsletter-sending": {
-        "task": "portal.newsletter.tasks.resume_sending",
+        "task": "newsletter.tasks.resume_sending",
         "schedule": 60.0,
     },
     # Daily: blank the content of messages sent more than 30 days ago (the rows stay as the

@@ -1,4 +1,4 @@
-"""URLs of the project pages."""
+"""URL of the project list; a project's own page is routed by the roof (hub.urls)."""
 
 from django.urls import path
 
@@ -8,5 +8,4 @@ app_name = "projets"
 
 urlpatterns = [
     path("", views.ProjectListView.as_view(), name="project_list"),
-    path("<slug:slug>/", views.ProjectDetailView.as_view(), name="project_detail"),
 ]

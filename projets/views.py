@@ -5,9 +5,8 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView, TemplateView
 
-from expertises.permissions import needs_visible_to
-from portal.maps import project_marker, project_markers
 from portal.pagination import paginate, query_without
+from projets.maps import project_marker, project_markers
 from projets.models import Project
 from projets.permissions import can_edit_project, can_request_to_join
 from projets.selectors import project_detail_queryset, project_filter
@@ -46,12 +45,4 @@ class ProjectDetailView(DetailView):
         context["markers"] = project_marker(self.object)
         context["can_edit_project"] = can_edit_project(self.request.user, self.object)
         context["can_request_to_join"] = can_request_to_join(self.request.user, self.object)
-        # Offers are public; open needs are for signed-in members (expertises.permissions).
-        context["offers"] = list(self.object.offers.select_related("category"))
-        context["open_needs"] = list(
-            needs_visible_to(self.request.user)
-            .open()
-            .filter(project=self.object)
-            .select_related("category")
-        )
         return context

@@ -38,7 +38,8 @@ INSTALLED_APPS = [
     "chantiers",
     "events",
     "expertises",
-    "portal.newsletter.apps.NewsletterConfig",
+    "newsletter",
+    "hub",
 ]
 
 MIDDLEWARE = [
@@ -56,7 +57,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
 ]
 
-ROOT_URLCONF = "portal.urls"
+ROOT_URLCONF = "hub.urls"
 WSGI_APPLICATION = "portal.wsgi.application"
 
 TEMPLATES = [

@@ -81,8 +81,8 @@ def test_the_server_counts_messages_and_their_list_unsubscribe_header():
 
 @pytest.mark.django_db
 def test_the_checks_fail_when_the_server_or_the_outbox_is_short():
+    from newsletter.models import Issue
     from portal.models import OutgoingEmail
-    from portal.newsletter.models import Issue
 
     issue = Issue.objects.create(subject="Numéro 1", slug="numero-1")
     OutgoingEmail.objects.create(to="abonne@example.org", subject="Numéro 1", body_text="…")

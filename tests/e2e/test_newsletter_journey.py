@@ -18,9 +18,9 @@ from django.core import mail
 from django.core.cache import cache
 from playwright.sync_api import Page, expect
 
+from newsletter.models import Issue, Subscriber
+from newsletter.services import SOURCE_FOOTER, SOURCE_PAGE, SOURCE_RESUBSCRIBE
 from portal.models import OutgoingEmail
-from portal.newsletter.models import Issue, Subscriber
-from portal.newsletter.services import SOURCE_FOOTER, SOURCE_PAGE, SOURCE_RESUBSCRIBE
 from portal.roles import staff_group_ensure
 from tests.chantiers.factories import NewsFactory
 from tests.e2e.test_accounts_journeys import sign_in, verified_user

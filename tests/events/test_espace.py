@@ -31,7 +31,7 @@ def _home_stand_in(request):
 
 urlpatterns = [
     path("espace/", include(([path("", _home_stand_in, name="home")], "espace"))),
-    path("", include("portal.urls")),
+    path("", include("hub.urls")),
 ]
 
 

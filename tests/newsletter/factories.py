@@ -3,7 +3,7 @@
 import factory
 from django.utils import timezone
 
-from portal.newsletter.models import Issue, Section, Subscriber, token_new
+from newsletter.models import Issue, Section, Subscriber, token_new
 
 
 class IssueFactory(factory.django.DjangoModelFactory):

@@ -9,9 +9,9 @@ from django.contrib.auth.models import Permission
 from django.urls import reverse
 
 from events.models import Event
+from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.services import issue_send_batch
 from portal.models import OutgoingEmail
-from portal.newsletter.models import Delivery, Issue, Subscriber
-from portal.newsletter.services import issue_send_batch
 from tests.events.factories import EventFactory
 from tests.newsletter.factories import IssueFactory, SectionFactory, SubscriberFactory
 from tests.portal.factories import UserFactory
@@ -186,7 +186,7 @@ def test_send_post_starts_the_sending(client, staff, draft, django_capture_on_co
     SubscriberFactory.create_batch(2, status=CONFIRMED)
 
     with (
-        mock.patch("portal.newsletter.tasks.send_issue.delay") as delay,
+        mock.patch("newsletter.tasks.send_issue.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         response = client.post(url("send", draft), follow=True)

@@ -5,7 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
-from portal.newsletter.models import Issue
+from newsletter.models import Issue
 from tests.newsletter.factories import IssueFactory, SectionFactory
 from tests.querycount import assert_constant_queries
 

@@ -29,10 +29,10 @@ import pytest
 from django.db.models import QuerySet
 from django.utils import timezone
 
+from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.services.sending import BATCH_SIZE, issue_send_start
+from newsletter.tasks import STALLED_AFTER, resume_sending, send_issue
 from portal.models import OutgoingEmail, User
-from portal.newsletter.models import Delivery, Issue, Subscriber
-from portal.newsletter.services.sending import BATCH_SIZE, issue_send_start
-from portal.newsletter.tasks import STALLED_AFTER, resume_sending, send_issue
 from tests.newsletter.factories import IssueFactory, SectionFactory
 from tests.portal.factories import UserFactory
 from tests.portal.test_processes import tail

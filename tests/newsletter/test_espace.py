@@ -8,8 +8,8 @@ from allauth.account.models import EmailAddress
 from django.test import Client
 from django.urls import reverse
 
+from newsletter.models import Subscriber
 from portal.models import OutgoingEmail
-from portal.newsletter.models import Subscriber
 from tests.chantiers.factories import ChantierFactory
 from tests.newsletter.factories import SubscriberFactory
 from tests.portal.factories import UserFactory

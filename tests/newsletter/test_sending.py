@@ -15,11 +15,8 @@ from kombu.exceptions import OperationalError
 
 from chantiers.models import News
 from events.models import Event
-from portal import mail as outbox
-from portal.mail import MAX_ATTEMPTS, BulkMessage, email_queue_bulk, email_send_queued
-from portal.models import OutgoingEmail
-from portal.newsletter.models import Delivery, Issue, Section, Subscriber
-from portal.newsletter.services import (
+from newsletter.models import Delivery, Issue, Section, Subscriber
+from newsletter.services import (
     issue_fill_draft,
     issue_progress,
     issue_render,
@@ -27,6 +24,9 @@ from portal.newsletter.services import (
     issue_send_start,
     issue_send_test,
 )
+from portal import mail as outbox
+from portal.mail import MAX_ATTEMPTS, BulkMessage, email_queue_bulk, email_send_queued
+from portal.models import OutgoingEmail
 from tests.chantiers.factories import ChantierFactory
 from tests.events.factories import EventFactory
 from tests.newsletter.factories import IssueFactory, SectionFactory, SubscriberFactory
@@ -116,7 +116,7 @@ def test_send_start_numbers_freezes_and_counts(django_capture_on_commit_callback
     staff = UserFactory(is_staff=True)
 
     with (
-        mock.patch("portal.newsletter.tasks.send_issue.delay") as delay,
+        mock.patch("newsletter.tasks.send_issue.delay") as delay,
         django_capture_on_commit_callbacks(execute=True),
     ):
         count = issue_send_start(issue=issue, by=staff)
@@ -146,9 +146,7 @@ def test_send_start_refuses_an_empty_issue():
 def test_a_dead_broker_does_not_fail_the_start(django_capture_on_commit_callbacks):
     issue = IssueFactory()
     with (
-        mock.patch(
-            "portal.newsletter.tasks.send_issue.delay", side_effect=OperationalError("down")
-        ),
+        mock.patch("newsletter.tasks.send_issue.delay", side_effect=OperationalError("down")),
         django_capture_on_commit_callbacks(execute=True),
     ):
         issue_send_start(issue=issue, by=UserFactory())

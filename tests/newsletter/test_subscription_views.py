@@ -13,8 +13,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from newsletter.models import CONFIRMATION_DAYS, Subscriber
 from portal.models import OutgoingEmail
-from portal.newsletter.models import CONFIRMATION_DAYS, Subscriber
 from tests.chantiers.factories import ChantierFactory
 from tests.newsletter.factories import SubscriberFactory
 from tests.querycount import assert_constant_queries

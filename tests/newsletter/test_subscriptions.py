@@ -8,9 +8,8 @@ from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from portal.models import OutgoingEmail
-from portal.newsletter.models import CONFIRMATION_DAYS, Subscriber
-from portal.newsletter.services import (
+from newsletter.models import CONFIRMATION_DAYS, Subscriber
+from newsletter.services import (
     subscriber_confirm,
     subscriber_of_member,
     subscriber_request,
@@ -20,6 +19,7 @@ from portal.newsletter.services import (
     subscriber_unsubscribe_member,
     subscriber_update_interests,
 )
+from portal.models import OutgoingEmail
 from tests.chantiers.factories import ChantierFactory
 from tests.newsletter.factories import SubscriberFactory
 from tests.portal.factories import UserFactory

@@ -8,11 +8,11 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
+from newsletter import tasks
+from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.services import sending
 from portal.celery import app
 from portal.models import OutgoingEmail
-from portal.newsletter import tasks
-from portal.newsletter.models import Delivery, Issue, Subscriber
-from portal.newsletter.services import sending
 from tests.newsletter.factories import IssueFactory, SectionFactory, SubscriberFactory
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,7 @@ def assert_exactly_once(subscribers):
 
 def test_the_beat_schedule_runs_the_sweep():
     entry = app.conf.beat_schedule["resume-newsletter-sending"]
-    assert entry["task"] == "portal.newsletter.tasks.resume_sending"
+    assert entry["task"] == "newsletter.tasks.resume_sending"
     assert entry["task"] in app.tasks
 
 

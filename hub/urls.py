@@ -1,0 +1,55 @@
+"""Site URLs: the public pages of each app, the admin, and the French error pages."""
+
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+
+from chantiers import urls as chantiers_urls
+from hub import views
+from hub.views_account import PrivacyView
+from projets import urls as projets_urls
+
+admin.site.site_header = _("Chantiers communs – administration")
+admin.site.site_title = _("Chantiers communs")
+admin.site.index_title = _("Cellule Manger Demain")
+
+chantier_pages = [
+    path("<slug:slug>/", views.ChantierDetailView.as_view(), name="chantier_detail"),
+]
+project_pages = [
+    path("<slug:slug>/", views.ProjectDetailView.as_view(), name="project_detail"),
+]
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("confidentialite/", PrivacyView.as_view(), name="privacy"),
+    # The chantier and project pages are the roof's (they gather from other apps), under the
+    # namespaces of their apps.
+    path("chantiers/", include((chantiers_urls.urlpatterns + chantier_pages, "chantiers"))),
+    path("projets/", include((projets_urls.urlpatterns + project_pages, "projets"))),
+    path("territoires/", include("hub.urls_provinces")),
+    path("evenements/", include("events.urls")),
+    path("expertises/", include("expertises.urls")),
+    path("calendrier/", include("events.urls_calendar")),
+    path("actualites/", include("chantiers.urls_news")),
+    path("lettre/", include("newsletter.urls")),
+    path("compte/", include("allauth.urls")),
+    path("espace/", include("hub.urls_espace")),
+    path("espace/projets/", include("projets.urls_espace")),
+    path("espace/evenements/", include("events.urls_espace")),
+    path("espace/expertises/", include("expertises.urls_espace")),
+    path("espace/actualites/", include("chantiers.urls_espace")),
+    path("espace/lettre/", include("newsletter.urls_espace")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+]
+
+if settings.DEBUG:
+    from django.views import defaults
+
+    # The French error pages (templates/404.html and 500.html), viewable while developing.
+    urlpatterns += [
+        path("404/", defaults.page_not_found, {"exception": Exception()}),
+        path("500/", defaults.server_error),
+    ]

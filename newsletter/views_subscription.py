@@ -1,0 +1,225 @@
+"""Public pages of the subscription: subscribe (its page, and the footer's form), confirm,
+unsubscribe in one click (a link, or the mail provider's RFC 8058 POST), resubscribe and
+preferences behind the subscriber's token. Thin: each reads input and calls one service.
+
+A wrong, expired or used key or token shows a kind page (404) and changes nothing.
+"""
+
+from __future__ import annotations
+
+import logging
+from http import HTTPStatus
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponseNotFound,
+    HttpResponseRedirect,
+)
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import TemplateView
+from django_ratelimit.core import is_ratelimited
+
+from newsletter.forms import InterestsForm, SubscribeForm
+from newsletter.models import CONFIRMATION_DAYS, Subscriber
+from newsletter.services import (
+    SOURCE_RESUBSCRIBE,
+    email_normalise,
+    subscriber_confirm,
+    subscriber_for_confirmation,
+    subscriber_for_token,
+    subscriber_request,
+    subscriber_resubscribe,
+    subscriber_unsubscribe,
+    subscriber_update_interests,
+)
+
+logger = logging.getLogger(__name__)
+
+RATE_GROUP = "newsletter-subscribe"
+# Per address of the sender, a burst and a sustained flood; per email address, a mailbox bombed.
+RATES_PER_IP = ("5/m", "20/h")
+RATE_PER_EMAIL = "3/h"
+TOO_MANY = gettext_lazy(
+    "Trop de demandes d'inscription en peu de temps. Réessayez dans quelques minutes."
+)
+SOURCE_RESUBSCRIBE_PREFERENCES = gettext_lazy("Réinscription depuis la page des préférences")
+
+
+def _over_limit(request: HttpRequest, *, key: Any, rate: str) -> bool:
+    """Count this request against one limit. The cache is optional (Redis may be down): if it
+    cannot count, the form stays open rather than failing."""
+    try:
+        return bool(is_ratelimited(request, group=RATE_GROUP, key=key, rate=rate, increment=True))
+    except Exception:
+        logger.warning("Newsletter rate limit not counted (cache unavailable).", exc_info=True)
+        return False
+
+
+def _invalid(request: HttpRequest, error: ValidationError, *, kind: str) -> HttpResponse:
+    """The kind page of a wrong, expired or used link (nothing was changed)."""
+    return render(
+        request,
+        "newsletter/token_invalid.html",
+        {"kind": kind, "code": error.code, "reasons": error.messages},
+        status=HTTPStatus.NOT_FOUND,
+    )
+
+
+class SubscribeView(TemplateView):
+    template_name = "newsletter/subscribe.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        return self.render_to_response(self.get_context_data(form=SubscribeForm()))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = SubscribeForm(request.POST)
+        # Every rate counts every attempt (no short-circuit): a flood of junk counts too.
+        limited = [_over_limit(request, key="ip", rate=rate) for rate in RATES_PER_IP]
+        valid = form.is_valid()
+        if valid:
+            email = email_normalise(form.cleaned_data["email"])
+            limited.append(
+                _over_limit(request, key=lambda _group, _request: email, rate=RATE_PER_EMAIL)
+            )
+        if any(limited):
+            form.add_error(None, TOO_MANY)
+            context = self.get_context_data(form=form)
+            return self.render_to_response(context, status=HTTPStatus.TOO_MANY_REQUESTS)
+        if valid:
+            try:
+                subscriber_request(
+                    email=form.cleaned_data["email"],
+                    provinces=form.cleaned_data["provinces"],
+                    chantiers=form.cleaned_data["chantiers"],
+                    source=form.consent_source(),
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                # The same answer whatever the address: known, unknown, confirmed or not.
+                return HttpResponseRedirect(reverse("newsletter:subscribe_done"))
+        return self.render_to_response(self.get_context_data(form=form))
+
+
+class SubscribeDoneView(TemplateView):
+    template_name = "newsletter/subscribe_done.html"
+    extra_context = {"days": CONFIRMATION_DAYS}
+
+
+class ConfirmView(TemplateView):
+    """GET shows a button; only its POST confirms (link scanners GET, they must not confirm)."""
+
+    template_name = "newsletter/confirm.html"
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            subscriber_for_confirmation(key=kwargs["key"])
+        except ValidationError as error:
+            return _invalid(request, error, kind="confirm")
+        return self.render_to_response(self.get_context_data())
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            subscriber = subscriber_confirm(key=kwargs["key"])
+        except ValidationError as error:
+            return _invalid(request, error, kind="confirm")
+        messages.success(
+            request,
+            _("Votre inscription est confirmée : vous recevrez la prochaine lettre à %(email)s.")
+            % {"email": subscriber.email},
+        )
+        return HttpResponseRedirect(subscriber.get_preferences_url())
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UnsubscribeView(View):
+    """One click: the link of every issue (GET), or the mail provider's POST (RFC 8058), which
+    comes without cookie or CSRF token — hence csrf_exempt; it changes nothing but this."""
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            subscriber = subscriber_unsubscribe(token=kwargs["token"])
+        except ValidationError as error:
+            return _invalid(request, error, kind="token")
+        return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+
+    def head(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Link checkers probe with HEAD: answer without unsubscribing anybody.
+        exists = Subscriber.objects.filter(token=kwargs["token"]).exists()
+        return HttpResponse() if exists else HttpResponseNotFound()
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.POST.get("List-Unsubscribe") != "One-Click":
+            return HttpResponseBadRequest(
+                _("Requête de désinscription incomplète."), content_type="text/plain"
+            )
+        try:
+            subscriber_unsubscribe(token=kwargs["token"])
+        except ValidationError:
+            return HttpResponseNotFound(
+                _("Lien de désinscription inconnu."), content_type="text/plain"
+            )
+        return HttpResponse(_("Désinscription enregistrée."), content_type="text/plain")
+
+
+class ResubscribeView(View):
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        from_preferences = request.POST.get("depuis") == "preferences"
+        source = SOURCE_RESUBSCRIBE_PREFERENCES if from_preferences else SOURCE_RESUBSCRIBE
+        try:
+            subscriber = subscriber_resubscribe(token=kwargs["token"], source=str(source))
+        except ValidationError as error:
+            return _invalid(request, error, kind="token")
+        messages.success(
+            request,
+            _("Vous êtes à nouveau inscrit·e : la prochaine lettre arrivera à %(email)s.")
+            % {"email": subscriber.email},
+        )
+        return HttpResponseRedirect(subscriber.get_preferences_url())
+
+
+class PreferencesView(TemplateView):
+    template_name = "newsletter/preferences.html"
+
+    def _subscriber(self) -> Subscriber:
+        return subscriber_for_token(token=self.kwargs["token"])
+
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            subscriber = self._subscriber()
+        except ValidationError as error:
+            return _invalid(request, error, kind="token")
+        form = InterestsForm(
+            initial={
+                "provinces": list(subscriber.provinces.values_list("pk", flat=True)),
+                "chantiers": list(subscriber.chantiers.values_list("pk", flat=True)),
+            }
+        )
+        return self.render_to_response(self.get_context_data(form=form, subscriber=subscriber))
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            subscriber = self._subscriber()
+        except ValidationError as error:
+            return _invalid(request, error, kind="token")
+        form = InterestsForm(request.POST)
+        if form.is_valid():
+            subscriber_update_interests(
+                subscriber=subscriber,
+                provinces=form.cleaned_data["provinces"],
+                chantiers=form.cleaned_data["chantiers"],
+            )
+            messages.success(request, _("Vos centres d'intérêt sont enregistrés."))
+            return HttpResponseRedirect(subscriber.get_preferences_url())
+        return self.render_to_response(self.get_context_data(form=form, subscriber=subscriber))

@@ -1,0 +1,58 @@
+"""Dates and times as the portal writes them: French first, in Brussels time."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Protocol
+
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+DAY_FORMAT = "l j F Y"
+TIME_FORMAT = "H\\hi"  # 14h00, as written in Belgium
+
+
+class Timed(Protocol):
+    """Anything that takes place at a time: an event, a meeting."""
+
+    start: datetime.datetime
+    end: datetime.datetime | None
+    time_to_be_confirmed: bool
+
+
+def long_date(value: datetime.date | datetime.datetime) -> str:
+    """« mardi 1er juin 2021 »: the French ordinal for the first day of the month."""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value)
+    text = date_format(value, DAY_FORMAT)
+    if value.day == 1:
+        text = text.replace(" 1 ", " 1er ", 1)
+    return text
+
+
+def short_time(value: datetime.datetime) -> str:
+    """« 14h00 », in Brussels time."""
+    return date_format(timezone.localtime(value), TIME_FORMAT)
+
+
+def when(timed: Timed) -> str:
+    """A French sentence for when something takes place, honest about what is not known."""
+    start = timezone.localtime(timed.start)
+    day = long_date(start)
+    if timed.time_to_be_confirmed:
+        return _("%(day)s (horaire à préciser)") % {"day": day}
+    start_time = short_time(start)
+    if timed.end is None:
+        return _("%(day)s, dès %(time)s") % {"day": day, "time": start_time}
+    end = timezone.localtime(timed.end)
+    if end.date() == start.date():
+        return _("%(day)s, de %(start)s à %(end)s") % {
+            "day": day,
+            "start": start_time,
+            "end": short_time(end),
+        }
+    return _("du %(start)s au %(end)s") % {
+        "start": f"{day} {start_time}",
+        "end": f"{long_date(end)} {short_time(end)}",
+    }
