@@ -234,7 +234,7 @@ def test_the_workshop_and_the_step_statuses():
     workshop = Event.objects.get(kind=Event.Kind.WORKSHOP)
     steps = {
         (step.chantier.slug, step.order): step
-        for step in Step.objects.select_related("chantier", "event")
+        for step in Step.objects.with_current_status().select_related("chantier", "event")
     }
 
     assert workshop.start == datetime.datetime(2021, 5, 6, tzinfo=BRUSSELS)
@@ -243,16 +243,41 @@ def test_the_workshop_and_the_step_statuses():
     assert workshop.capacity is None
     assert workshop.chantier.slug == "recueil-expertises"
     assert steps["recueil-expertises", 1].event == workshop
-    assert steps["recueil-expertises", 1].status == Step.Status.DONE
-    assert steps["recueil-expertises", 2].status == Step.Status.ONGOING
-    assert steps["recueil-expertises", 3].status == Step.Status.PLANNED
-    assert steps["projets-finalite-sociale", 1].status == Step.Status.PLANNED
-    assert steps["projets-finalite-sociale", 2].status == Step.Status.ONGOING
-    assert steps["communication", 1].start_date == datetime.date(2021, 7, 1)
-    assert steps["communication", 1].end_date == datetime.date(2021, 12, 31)
+    # Stored as planned; done because its event took place (6 May 2021), not because of a date.
+    assert steps["recueil-expertises", 1].status == Step.Status.PLANNED
+    assert steps["recueil-expertises", 1].current_status == Step.Status.DONE
+    assert steps["recueil-expertises", 2].current_status == Step.Status.ONGOING
+    assert steps["recueil-expertises", 3].current_status == Step.Status.PLANNED
+    assert steps["projets-finalite-sociale", 1].current_status == Step.Status.PLANNED
+    assert steps["projets-finalite-sociale", 2].current_status == Step.Status.ONGOING
+    assert all(step.current_status == Step.Status.DONE for step in steps.values() if step.event)
+
+
+@pytest.mark.django_db
+def test_the_second_semester_is_a_semester_and_not_done():
+    """The document says "au 2e semestre" (of 2021) and nothing of its progress."""
+    seed_load()
+    step = Step.objects.with_current_status().get(chantier__slug="communication", order=1)
+
+    assert (step.start_date, step.end_date) == (datetime.date(2021, 7, 1), None)
+    assert step.date_precision == Step.Precision.SEMESTER
+    assert step.when() == "2e semestre 2021"
+    assert step.current_status == Step.Status.PLANNED
+
+
+@pytest.mark.django_db
+def test_no_seeded_step_says_its_missing_date_itself():
+    """A missing date ("à définir") is named by the pages, never in a description as well."""
+    seed_load()
+
+    undated = Step.objects.filter(start_date__isnull=True, event__isnull=True, is_continuous=False)
+
+    assert undated.exists()
+    assert not undated.exclude(description="").exists()
+    assert not Step.objects.filter(description__icontains="définir").exists()
     assert not Step.objects.filter(
         chantier__slug__in=["diagnostics", "caracterisation-offre-demande"]
-    )
+    ).exists()
 
 
 @pytest.mark.django_db
