@@ -2,6 +2,7 @@
 
 import datetime
 import itertools
+import re
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -207,3 +208,45 @@ def test_clean_refuses_impossible_times_with_a_french_message(fields, field, mes
 def test_the_database_refuses_them_too(fields):
     with pytest.raises(IntegrityError), transaction.atomic():
         StepFactory(**fields)
+
+
+# --- Staff set it in the admin ---------------------------------------------------------------
+
+
+def test_staff_set_a_steps_status_and_period_in_the_chantiers_admin_page(admin_client):
+    step = StepFactory(title="Recueillir les demandes au 2e semestre")
+    chantier = step.chantier
+    url = f"/admin/chantiers/chantier/{chantier.pk}/change/"
+    data = {
+        "title": chantier.title,
+        "slug": chantier.slug,
+        "status": chantier.status,
+        "order": chantier.order,
+        "summary": "",
+        "objective": "",
+        "description": "",
+        "steps-TOTAL_FORMS": "1",
+        "steps-INITIAL_FORMS": "1",
+        "steps-0-id": step.pk,
+        "steps-0-chantier": chantier.pk,
+        "steps-0-order": step.order,
+        "steps-0-title": step.title,
+        "steps-0-description": "",
+        "steps-0-start_date": "2021-09-15",  # any day of the period
+        "steps-0-end_date": "",
+        "steps-0-date_precision": "semester",
+        "steps-0-status": "postponed",
+        "steps-0-event": "",
+    }
+    for prefix in ("resources", "participations"):
+        data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    step.refresh_from_db()
+    assert (step.start_date, step.end_date, step.status) == (D(2021, 7, 1), None, "postponed")
+    assert step.when() == "2e semestre 2021"
+    page = admin_client.get(url).content.decode()
+    assert "Statut affiché" in page
+    assert re.search(r"field-current_status\">\s*<p>Reportée</p>", page)
