@@ -36,8 +36,9 @@ class StepInline(admin.TabularInline):
         "description",
         "start_date",
         "end_date",
+        "date_precision",
         "is_continuous",
-        "declared_status",
+        "status",
         "event",
         "current_status",
     )
@@ -50,11 +51,12 @@ class StepInline(admin.TabularInline):
         # The current status reads the dates of the step's event.
         return super().get_queryset(request).select_related("event")
 
-    @admin.display(description=_("statut actuel"))
+    @admin.display(description=_("statut affiché"))
     def current_status(self, obj: Step | None) -> str:
+        # What the pages show: the status set here, or "done" once the step's event took place.
         if obj is None or obj.pk is None:
             return "—"
-        return str(obj.status.label)
+        return str(obj.current_status.label)
 
 
 class ChantierParticipationInline(admin.TabularInline):

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
-from chantiers.filters import NewsFilter
+from chantiers.filters import NewsFilter, StepFilter
 from chantiers.models import Chantier, News, NewsQuerySet, Participation, Resource, Step
 from territoires.models import Province
 
@@ -25,7 +25,7 @@ def chantier_detail_queryset() -> QuerySet[Chantier]:
     # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
     lookups: list[Any] = [
         Prefetch("resources", queryset=Resource.objects.select_related("provider")),
-        Prefetch("steps", queryset=Step.objects.select_related("event")),
+        Prefetch("steps", queryset=step_queryset()),
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("project__province").order_by(
@@ -34,6 +34,21 @@ def chantier_detail_queryset() -> QuerySet[Chantier]:
         ),
     ]
     return Chantier.objects.prefetch_related(*lookups)
+
+
+# --- Steps (the échéancier) -------------------------------------------------------------------
+
+
+def step_queryset() -> QuerySet[Step]:
+    """Steps with the status they show (``effective_status``) and the event that carries them."""
+    return Step.objects.with_current_status().select_related("event")
+
+
+def step_filter(*, data: Any) -> StepFilter:
+    """The FilterSet of the échéancier over every chantier's steps, grouped by chantier; its
+    ``qs`` ignores invalid fields (see its errors)."""
+    steps = step_queryset().select_related("chantier").order_by("chantier", "order", "pk")
+    return StepFilter(data=data or None, queryset=steps)
 
 
 # --- News ("actualités") -----------------------------------------------------------------------

@@ -9,4 +9,5 @@ app_name = "chantiers"
 urlpatterns = [
     path("", views.ChantierListView.as_view(), name="chantier_list"),
     path("pistes/", views.CandidateListView.as_view(), name="candidate_list"),
+    path("echeancier/", views.TimelineView.as_view(), name="timeline"),
 ]

@@ -1,18 +1,34 @@
-"""Public pages of the provinces: list and detail with projects, meetings and map."""
+"""Public pages of the provinces: list and detail with projects, meetings and map, and the
+contact form of their territorial officers."""
 
+import logging
+from http import HTTPStatus
 from typing import Any
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.views.generic import DetailView, ListView
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, ListView, TemplateView
+from django_ratelimit.core import is_ratelimited
 
 from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
 from expertises.selectors import facilitators_covering
 from hub.selectors import province_list
 from portal.pagination import paginate
+from portal.service_errors import error_to_form
 from projets.maps import project_markers
 from projets.selectors import project_list_queryset
+from territoires.contact import OfficerMessage, officer_message_send
+from territoires.forms import OfficerContactForm
 from territoires.models import Province
+from territoires.selectors import officer_cards, officers_prefetch
+
+logger = logging.getLogger(__name__)
 
 # How many facilitators a province page lists before linking to the filtered catalogue.
 PROVINCE_FACILITATORS = 10
@@ -22,14 +38,28 @@ class ProvinceListView(ListView):
     template_name = "hub/province_list.html"
     context_object_name = "provinces"
 
-    def get_queryset(self) -> QuerySet[Province]:
-        return province_list()
+    def get_queryset(self) -> list[Province]:  # type: ignore[override]
+        provinces = list(province_list())
+        for province in provinces:
+            province.officer_cards = officer_cards(province)  # type: ignore[attr-defined]
+        return provinces
+
+
+def contact_form(request: HttpRequest, data: Any = None) -> OfficerContactForm:
+    """The officers' contact form, filled in advance for a signed-in person."""
+    user = request.user
+    if not user.is_authenticated:
+        return OfficerContactForm(data)
+    initial = {"name": user.get_full_name(), "email": user.email}
+    return OfficerContactForm(data, initial=initial, signed_in=True)
 
 
 class ProvinceDetailView(DetailView):
     template_name = "hub/province_detail.html"
     context_object_name = "province"
-    queryset = Province.objects.all()
+
+    def get_queryset(self) -> QuerySet[Province]:
+        return Province.objects.prefetch_related(officers_prefetch())
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -48,5 +78,88 @@ class ProvinceDetailView(DetailView):
             upcoming_events=events.upcoming(),
             past_events=paginate(self.request, events.past(), param="passes"),
             latest_news=news_latest(province=province),
+            officers=officer_cards(province),
+            contact_form=contact_form(self.request),
         )
         return context
+
+
+RATE_GROUP = "officer-contact"
+# Per address of the sender, a burst and a sustained flood; per email address, a mailbox that
+# writes again and again (as the newsletter form).
+RATES_PER_IP = ("5/m", "20/h")
+RATE_PER_EMAIL = "5/h"
+TOO_MANY = gettext_lazy(
+    "Trop de messages envoyés en peu de temps. Votre message n'est pas parti : "
+    "réessayez dans quelques minutes, il est conservé ci-dessous."
+)
+
+
+def _over_limit(request: HttpRequest, *, key: Any, rate: str) -> bool:
+    """Count this request against one limit. The cache is optional (Redis may be down): if it
+    cannot count, the form stays open rather than failing."""
+    try:
+        return bool(is_ratelimited(request, group=RATE_GROUP, key=key, rate=rate, increment=True))
+    except Exception:
+        logger.warning("Officer contact rate limit not counted (cache unavailable).", exc_info=True)
+        return False
+
+
+class ProvinceContactView(TemplateView):
+    """The officers' contact form on a page of its own: where the province page's form posts,
+    and where it comes back with its errors (or the 429 of the rate limit) and what was typed."""
+
+    template_name = "hub/province_contact.html"
+
+    def setup(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
+        super().setup(request, *args, **kwargs)
+        self.province = get_object_or_404(
+            Province.objects.prefetch_related(officers_prefetch()), slug=kwargs["slug"]
+        )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context.setdefault("form", contact_form(self.request))
+        context.update(province=self.province, officers=officer_cards(self.province))
+        return context
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        form = contact_form(request, request.POST)
+        # Every rate counts every attempt (no short-circuit): a flood of junk counts too.
+        limited = [_over_limit(request, key="ip", rate=rate) for rate in RATES_PER_IP]
+        valid = form.is_valid()
+        if valid:
+            email = form.cleaned_data["email"].lower()
+            limited.append(
+                _over_limit(request, key=lambda _group, _request: email, rate=RATE_PER_EMAIL)
+            )
+        if any(limited):
+            form.add_error(None, TOO_MANY)
+            context = self.get_context_data(form=form)
+            return self.render_to_response(context, status=HTTPStatus.TOO_MANY_REQUESTS)
+        if valid:
+            data = form.cleaned_data
+            try:
+                officer_message_send(
+                    province=self.province,
+                    message=OfficerMessage(
+                        sender_name=data["name"],
+                        sender_email=data["email"],
+                        organisation=data["organisation"],
+                        message=data["message"],
+                    ),
+                    copy_to=request.user if data.get("copy") else None,  # type: ignore[arg-type]
+                )
+            except ValidationError as error:
+                error_to_form(form, error)
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Votre message est envoyé aux chargé·es de mission de la province : "
+                        "%(province)s. Ils ou elles vous répondront par e-mail."
+                    )
+                    % {"province": self.province.name},
+                )
+                return HttpResponseRedirect(self.province.get_absolute_url())
+        return self.render_to_response(self.get_context_data(form=form))

@@ -21,7 +21,7 @@ BRUSSELS = ZoneInfo("Europe/Brussels")
 # Besides these, lost links "[texte](#)" are read as their text, the "Objectif :" and
 # "Ressources :" prefixes are dropped, and the lost-link remarks "(infos et inscriptions)" /
 # "(inscriptions)", "(en continu)" and "(à définir)" leave the step titles for the step's event,
-# its is_continuous flag and its description.
+# its is_continuous flag and its missing date (the pages say « Date à définir » for it).
 DOCUMENT_FIXES: tuple[tuple[str, str], ...] = (
     ("Ouiller", "Outiller"),
     ("2^e semestre", "2e semestre"),
@@ -70,8 +70,9 @@ class StepSeed:
     description: str = ""
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
+    date_precision: str = Step.Precision.DAY
     is_continuous: bool = False
-    declared_status: Step.Status = Step.Status.PLANNED
+    status: Step.Status = Step.Status.PLANNED
     event: str | None = None  # slug of an EventSeed
 
 
@@ -428,12 +429,10 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
                 order=2,
                 title="Recueillir les demandes pour envisager d'autres ateliers de présentation",
                 is_continuous=True,
+                status=Step.Status.ONGOING,
             ),
-            StepSeed(
-                order=3,
-                title="Réaliser un catalogue d'expertises « facilitateurs »",
-                declared_status=Step.Status.PLANNED,
-            ),
+            # The document says nothing of its progress: planned, until staff say otherwise.
+            StepSeed(order=3, title="Réaliser un catalogue d'expertises « facilitateurs »"),
         ),
     ),
     ChantierSeed(
@@ -461,13 +460,12 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
                 title=(
                     "Organisation d'un atelier thématique d'échanges entre les projets concernés"
                 ),
-                description="Date à définir.",
-                declared_status=Step.Status.PLANNED,
             ),
             StepSeed(
                 order=2,
                 title="Recueillir les demandes pour envisager d'autres actions",
                 is_continuous=True,
+                status=Step.Status.ONGOING,
             ),
         ),
     ),
@@ -506,7 +504,8 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
             ),
         ),
         steps=(
-            # The document dates from spring 2021: "au 2e semestre" is the second half of 2021.
+            # The document dates from spring 2021: "au 2e semestre" is the second half of 2021,
+            # a semester (never invented days), and the document never says it was done.
             StepSeed(
                 order=1,
                 title=(
@@ -514,7 +513,7 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
                     "2e semestre"
                 ),
                 start_date=datetime.date(2021, 7, 1),
-                end_date=datetime.date(2021, 12, 31),
+                date_precision=Step.Precision.SEMESTER,
             ),
         ),
     ),

@@ -215,8 +215,9 @@ def seed_load(*, stdout: _Writer | None = None) -> SeedReport:
                     description=s.description,
                     start_date=s.start_date,
                     end_date=s.end_date,
+                    date_precision=s.date_precision,
                     is_continuous=s.is_continuous,
-                    declared_status=s.declared_status,
+                    status=s.status,
                     event=events[s.event] if s.event else None,
                 ),
             )
