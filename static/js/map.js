@@ -98,7 +98,8 @@
   function draw(container) {
     var layers = parse(container.dataset.layers, []);
     var point = parse(container.dataset.point, null);
-    var map = L.map(container, { scrollWheelZoom: false });
+    // maxZoom: the clusters need one even when no tile layer sets it.
+    var map = L.map(container, { scrollWheelZoom: false, minZoom: 6, maxZoom: 18 });
     var groups = {};
     var pending = layers.length;
 
