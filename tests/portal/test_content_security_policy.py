@@ -10,6 +10,7 @@ attribute, no on*= handler, no nonce; the Content-Security-Policy header allows 
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import re
 from html.parser import HTMLParser
@@ -72,7 +73,7 @@ def inline_code(html: str) -> list[str]:
 def assert_strict_policy(response) -> None:
     header = response["Content-Security-Policy"]
     directives = dict(
-        (part.strip().split(" ", 1) + [""])[:2] for part in header.split(";") if part.strip()
+        [*part.strip().split(" ", 1), ""][:2] for part in header.split(";") if part.strip()
     )
     for directive in ("script-src", "style-src"):
         sources = directives[directive]
@@ -163,10 +164,8 @@ def admin_pages() -> list[str]:
         first = model._default_manager.order_by("pk").first()
         if first is not None:
             pages.append(reverse("admin:{}_{}_change".format(*info), args=[first.pk]))
-            try:
+            with contextlib.suppress(NoReverseMatch):
                 pages.append(reverse("admin:{}_{}_history".format(*info), args=[first.pk]))
-            except NoReverseMatch:
-                pass
     return pages
 
 
