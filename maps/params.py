@@ -6,8 +6,22 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django import forms
+from django.http import QueryDict
 
 from portal.maps import form_params
+
+
+def readable(query: QueryDict) -> tuple[QueryDict, bool]:
+    """The query less any value a database would refuse (a NUL character: psycopg2 raises on
+    it), and whether it was whole. What is dropped counts as an invalid filter: ignored."""
+    cleaned = QueryDict(mutable=True)
+    whole = True
+    for name, values in query.lists():
+        kept = [value for value in values if "\x00" not in value]
+        whole = whole and len(kept) == len(values) and "\x00" not in name
+        if kept and "\x00" not in name:
+            cleaned.setlist(name, kept)
+    return cleaned, whole
 
 
 def validated_params(

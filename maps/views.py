@@ -11,16 +11,16 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from events.selectors import event_filter
+from events.selectors import event_filter, event_public_queryset
 from expertises.selectors import facilitator_filter, facilitator_list_queryset
 from maps.cache import Layer, geojson_response
 from maps.forms import EVENTS, FACILITATORS, LAYERS, LAYERS_PARAM, PROJECTS, MapFilterForm
 from maps.forms import chosen_layers as layers_from
 from maps.layers import event_features, facilitator_counts, facilitator_features, project_features
-from maps.params import validated_params
-from portal.maps import MapConfig, MapLayer
+from maps.params import readable, validated_params
+from portal.maps import MapConfig, MapLayer, form_params
 from portal.pagination import paginate, query_without
-from projets.selectors import project_filter
+from projets.selectors import project_filter, project_list_queryset
 from territoires.models import Province
 
 # The events layer shows upcoming events unless asked for the past ones (a province's map).
@@ -37,8 +37,9 @@ class ProjectLayerView(View):
     """Located public projects, with the project list's filters (q, province, type, chantier)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filterset = project_filter(data=request.GET)
-        params = validated_params(filterset.form, request.GET, free_text=("q",))
+        data, whole = readable(request.GET)
+        filterset = project_filter(data=data)
+        params = validated_params(filterset.form, data, free_text=("q",)) if whole else None
         return geojson_response(
             request, layer=PROJECTS, params=params, build=lambda: project_features(filterset.qs)
         )
@@ -49,11 +50,11 @@ class EventLayerView(View):
     list's filters (kind, province, chantier)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        data = request.GET.copy()
+        data, whole = readable(request.GET)
         period = data.pop(PERIOD_PARAM, ["a-venir"])[-1]
         upcoming = PERIODS.get(period)
         filterset = event_filter(data=data)
-        params = validated_params(filterset.form, data)
+        params = validated_params(filterset.form, data) if whole else None
         if upcoming is None:
             upcoming, params = True, None
         elif params is not None and not upcoming:
@@ -71,22 +72,19 @@ class FacilitatorLayerView(View):
     filters (q, categorie, province, cout)."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        filterset = facilitator_filter(data=request.GET)
-        params = validated_params(filterset.form, request.GET, free_text=("q",))
+        data, whole = readable(request.GET)
+        filterset = facilitator_filter(data=data)
+        params = validated_params(filterset.form, data, free_text=("q",)) if whole else None
         catalogue = reverse("expertises:facilitator_list")
-        form = filterset.form
-        cleaned = getattr(form, "cleaned_data", {}) if form.is_bound and form.is_valid() else {}
-        kept = {
-            name: request.GET[name]
-            for name in ("q", "categorie", "cout")
-            if cleaned.get(name) not in (None, "")
-        }
+        valid = form_params(filterset.form)
+        kept = {name: value for name, value in valid.items() if name != "province"}
+        province = filterset.form.cleaned_data.get("province") if valid else None
 
         def link(province: Province) -> str:
             return f"{catalogue}?{urlencode({**kept, 'province': province.slug})}"
 
         def build() -> Layer:
-            rows = facilitator_counts(filterset.qs, province=cleaned.get("province"))
+            rows = facilitator_counts(filterset.qs, province=province)
             return facilitator_features(rows, link=link)
 
         return geojson_response(request, layer=FACILITATORS, params=params, build=build)
@@ -101,14 +99,15 @@ class MapView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         request = self.request
-        form = MapFilterForm(data=request.GET or None)
+        query, _whole = readable(request.GET)
+        form = MapFilterForm(data=query or None)
         province, chantier = form.value("province"), form.value("chantier")
         params = {}
         if province is not None:
             params["province"] = province.slug
         if chantier is not None:
             params["chantier"] = chantier.slug
-        shown = layers_from(request.GET)
+        shown = layers_from(query)
         urls = {
             PROJECTS: layer_url(PROJECTS, params),
             EVENTS: layer_url(EVENTS, params),
@@ -126,8 +125,14 @@ class MapView(TemplateView):
                 for name, label in LAYERS
             ],
         )
-        projects = project_filter(data=params).qs.distinct()
-        events = event_filter(data=params).qs.published().upcoming()
+        # The list: the same rows as the layers, filtered by the instances validated above.
+        projects = project_list_queryset().prefetch_related(None)
+        events = event_public_queryset().published().upcoming()
+        if province is not None:
+            projects, events = projects.filter(province=province), events.filter(province=province)
+        if chantier is not None:
+            projects = projects.filter(participations__chantier=chantier).distinct()
+            events = events.filter(chantier=chantier)
         context.update(
             form=form,
             map=the_map,
