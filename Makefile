@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Touched after a successful install; older than requirements/dev.txt means reinstall.
 INSTALLED := $(VENV)/.installed-dev
 PORT ?= 8000
-APPS := portal territoires chantiers projets events expertises newsletter hub
+APPS := portal territoires chantiers projets events expertises newsletter maps hub
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter clean messages
@@ -78,8 +78,10 @@ bench-newsletter: $(INSTALLED)
 # Only this target needs GNU gettext (msgmerge, msgfmt): the compiled django.mo is committed,
 # so `make run` and `make test` never call it. New msgids come out untranslated: translate them
 # (tests/portal/test_i18n.py lists them) and run `make messages` again before committing.
+# Our copies of third-party templates (allauth, simple-history) keep those apps' catalogues.
 messages: $(INSTALLED)
-	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=tests -e html,txt,py
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=tests \
+		--ignore=templates/account/email_change.html --ignore=templates/simple_history -e html,txt,py
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 # Removes what the tools generate; keeps .venv and the SQLite database (your data).

@@ -31,6 +31,11 @@ PAGES = [
     "/actualites/",  # the seed has no news: no detail page to count
     "/lettre/",  # the archive (the seed has no issue: no issue page to count)
     "/lettre/inscription/",
+    "/carte/",
+    # The map's layers: the second fetch is served from the cache (no query at all).
+    "/carte/projets.geojson",
+    "/carte/evenements.geojson",
+    "/carte/facilitateurs.geojson",
 ]
 
 

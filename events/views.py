@@ -3,12 +3,14 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from events.models import Event
 from events.permissions import event_actions
 from events.selectors import event_detail_queryset_for, event_filter
 from events.views_registration import registration_box
+from portal.maps import MapConfig, MapPoint
 from portal.pagination import paginate, query_without
 
 
@@ -42,4 +44,11 @@ class EventDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["actions"] = event_actions(self.request.user, self.object)
         context["registration_box"] = registration_box(self.request, self.object)
+        event = self.object
+        if event.latitude is not None and event.longitude is not None:
+            context["map"] = MapConfig(
+                id="event-map",
+                label=_("Lieu de l'événement sur la carte"),
+                point=MapPoint(event.latitude, event.longitude, event.title, event.venue),
+            )
         return context

@@ -31,6 +31,7 @@ urlpatterns = [
     path("territoires/", include("hub.urls_provinces")),
     path("evenements/", include("events.urls")),
     path("expertises/", include("expertises.urls")),
+    path("carte/", include("maps.urls")),
     path("calendrier/", include("events.urls_calendar")),
     path("actualites/", include("chantiers.urls_news")),
     path("lettre/", include("newsletter.urls")),

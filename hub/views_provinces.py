@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
@@ -19,9 +20,9 @@ from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
 from expertises.selectors import facilitators_covering
 from hub.selectors import province_list
+from portal.maps import MapConfig, MapLayer
 from portal.pagination import paginate
 from portal.service_errors import error_to_form
-from projets.maps import project_markers
 from projets.selectors import project_list_queryset
 from territoires.contact import OfficerMessage, officer_message_send
 from territoires.forms import OfficerContactForm
@@ -67,14 +68,15 @@ class ProvinceDetailView(DetailView):
         projects = project_list_queryset().filter(province=province)
         events = event_public_queryset().filter(province=province)
         page = paginate(self.request, projects)
-        markers = project_markers(projects)
+        located = projects.located().count()
         facilitators = facilitators_covering(province=province)
         context.update(
             facilitators=facilitators[:PROVINCE_FACILITATORS],
             facilitator_count=facilitators.count(),
             projects_page=page,
-            markers=markers,
-            unlocated=page.paginator.count - len(markers),
+            map=province_map(province),
+            located=located,
+            unlocated=page.paginator.count - located,
             upcoming_events=events.upcoming(),
             past_events=paginate(self.request, events.past(), param="passes"),
             latest_news=news_latest(province=province),
@@ -163,3 +165,29 @@ class ProvinceContactView(TemplateView):
                 )
                 return HttpResponseRedirect(self.province.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=form))
+
+
+def province_map(province: Province) -> MapConfig:
+    """The province's projects and meetings (upcoming, and past ones), from the map's layers."""
+    scope = f"?province={province.slug}"
+    return MapConfig(
+        id="province-map",
+        label=_("Carte de la province : %(name)s") % {"name": province.name},
+        layers=[
+            MapLayer("projets", _("Projets"), reverse("maps:projets") + scope, "project"),
+            MapLayer(
+                "evenements",
+                _("Rencontres et ateliers à venir"),
+                reverse("maps:evenements") + scope,
+                "event",
+            ),
+            MapLayer(
+                "evenements-passes",
+                _("Rencontres et ateliers passés"),
+                reverse("maps:evenements") + scope + "&periode=passes",
+                "event_past",
+            ),
+        ],
+        centre=(province.centre_latitude, province.centre_longitude),
+        zoom=province.zoom,
+    )

@@ -7,9 +7,12 @@ from typing import Any
 from django import forms
 from django.conf import settings
 from django.forms.utils import flatatt
+from django.templatetags.static import static
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
+
+from portal.maps import ICONS
 
 
 class PointPickerWidget(forms.Widget):
@@ -33,8 +36,8 @@ class PointPickerWidget(forms.Widget):
         self.longitude_input_id = longitude_input_id
 
     class Media:
-        css = {"all": ("leaflet/leaflet.css", "css/point-picker.css")}
-        js = ("leaflet/leaflet.js", "js/point-picker.js")
+        css = {"all": ("vendor/leaflet/leaflet.css", "css/point-picker.css")}
+        js = ("vendor/leaflet/leaflet.js", "js/point-picker.js")
 
     def id_for_label(self, id_: str) -> str:
         # A map is not a labelable element: it carries its own aria-label instead.
@@ -57,6 +60,9 @@ class PointPickerWidget(forms.Widget):
             "data-tiles-attribution": settings.MAP_TILES_ATTRIBUTION or "",
             "data-bounds": f"{south},{west},{north},{east}",
             "data-marker-title": str(_("Position du point (déplaçable)")),
+            # Through the static storage: Leaflet's own guess of its image path breaks once
+            # collectstatic has given the files hashed names.
+            "data-marker-icon": static(ICONS["point"]),
             **(attrs or {}),
         }
 

@@ -1,12 +1,15 @@
 """Public pages of the projects: filtered list with its map, and detail."""
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
+from portal.maps import MapConfig, MapLayer, MapPoint, form_params
 from portal.pagination import paginate, query_without
-from projets.maps import project_marker, project_markers
 from projets.models import Project
 from projets.permissions import can_edit_project, can_request_to_join
 from projets.selectors import project_detail_queryset, project_filter
@@ -20,14 +23,22 @@ class ProjectListView(TemplateView):
         filterset = project_filter(data=self.request.GET)
         projects = filterset.qs.distinct()
         page = paginate(self.request, projects)
-        markers = project_markers(projects)
+        located = projects.located().count()
+        # The markers come from the map's cached GeoJSON layer, with the same valid filters.
+        query = urlencode(form_params(filterset.form))
+        layer_url = reverse("maps:projets") + (f"?{query}" if query else "")
         context.update(
             filter=filterset,
             page_obj=page,
             projects=page.object_list,
-            markers=markers,
+            map=MapConfig(
+                id="projects-map",
+                label=_("Carte des projets"),
+                layers=[MapLayer("projets", _("Projets"), layer_url, "project")],
+            ),
+            located=located,
             total=page.paginator.count,
-            unlocated=page.paginator.count - len(markers),
+            unlocated=page.paginator.count - located,
             page_query=query_without(self.request, "page"),
         )
         return context
@@ -42,7 +53,14 @@ class ProjectDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["markers"] = project_marker(self.object)
+        project = self.object
+        if project.latitude is not None and project.longitude is not None:
+            note = _("Position approximative") if project.location_is_approximate else ""
+            context["map"] = MapConfig(
+                id="project-map",
+                label=_("Localisation du projet"),
+                point=MapPoint(project.latitude, project.longitude, project.name, note),
+            )
         context["can_edit_project"] = can_edit_project(self.request.user, self.object)
         context["can_request_to_join"] = can_request_to_join(self.request.user, self.object)
         return context

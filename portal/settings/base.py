@@ -1,9 +1,9 @@
 """Settings shared by every context; each deployment choice is read from the environment."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
-from csp.constants import NONCE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -28,7 +28,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_filters",
-    "leaflet",
     "allauth",
     "allauth.account",
     "simple_history",
@@ -39,6 +38,7 @@ INSTALLED_APPS = [
     "events",
     "expertises",
     "newsletter",
+    "maps",
     "hub",
 ]
 
@@ -71,7 +71,6 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "csp.context_processors.nonce",
                 "portal.context_processors.site",
             ],
         },
@@ -223,34 +222,27 @@ MAP_TILES_ATTRIBUTION = env(
 )
 # Wallonia's bounding box (south-west, north-east), used to frame maps and check points.
 WALLONIA_BOUNDS = ((49.45, 2.80), (50.85, 6.45))
-LEAFLET_CONFIG = {
-    "DEFAULT_CENTER": (50.45, 4.85),
-    "DEFAULT_ZOOM": 8,
-    "MIN_ZOOM": 7,
-    "MAX_ZOOM": 18,
-    "RESET_VIEW": False,
-    "NO_GLOBALS": False,
-    "TILES": [
-        (
-            _("Plan"),
-            MAP_TILES_URL,
-            # OSM tiles are refused without a Referer.
-            {"attribution": MAP_TILES_ATTRIBUTION, "referrerPolicy": "strict-origin"},
-        )
-    ]
-    if MAP_TILES_URL
-    else [],
-}
+
+
+def _tiles_origin(url: str) -> list[str]:
+    """The origin the tiles come from, for img-src ({s} subdomains become a wildcard)."""
+    parts = urlsplit(url)
+    if not parts.scheme or not parts.netloc:
+        return []
+    return [f"{parts.scheme}://{parts.netloc.replace('{s}.', '*.')}"]
+
 
 # --- Content Security Policy (django-csp 4) ---------------------------------------------------
-# No inline script and no CDN: every asset is served from our origin; the map's init script
-# from django-leaflet receives the per-request nonce.
+# No inline script, no inline style, no nonce, no CDN: every script and style sheet is a static
+# file of our origin, and pages carry no per-response value (the maps read their settings from
+# data attributes; static/js/map.js). Scripts may still set styles through the CSSOM
+# (element.style), which style-src does not govern: Leaflet positions its markers that way.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
-        "script-src": ["'self'", NONCE],
-        "style-src": ["'self'", "'unsafe-inline'"],
-        "img-src": ["'self'", "data:", *(["https:"] if MAP_TILES_URL else [])],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", *_tiles_origin(MAP_TILES_URL)],
         "connect-src": ["'self'"],
         "font-src": ["'self'"],
         "frame-ancestors": ["'none'"],

@@ -21,6 +21,7 @@ from portal.csv_files import (
     fold,
 )
 from portal.models import in_wallonia
+from portal.signals import rows_changed
 from projets.models import Project, ProjectType
 from territoires.models import Province
 
@@ -247,6 +248,8 @@ def _create(rows: list[_Row]) -> list[Project]:
         for project, row in zip(created, rows, strict=True)
         for project_type in row.types
     )
+    # bulk_create sends no post_save: tell what derives from projects (the map's layers).
+    rows_changed.send(sender=Project)
     return created
 
 

@@ -55,6 +55,11 @@
         return;
       }
       marker = L.marker(latlng, {
+        icon: L.icon({
+          iconUrl: container.dataset.markerIcon,
+          iconSize: [48, 48],
+          iconAnchor: [24, 46]
+        }),
         draggable: true,
         keyboard: true,
         title: container.dataset.markerTitle || "",

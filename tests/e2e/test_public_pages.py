@@ -60,6 +60,7 @@ def test_every_public_page_is_reachable_from_home_and_accessible(
         "/projets/",
         "/territoires/",
         "/evenements/",
+        "/carte/",
         *(c.get_absolute_url() for c in Chantier.objects.all()),
         *(p.get_absolute_url() for p in Project.objects.all()),
         *(p.get_absolute_url() for p in Province.objects.all()),
@@ -72,10 +73,13 @@ def test_project_map_shows_markers_and_popups_without_tiles(
     seeded: None, page: Page, live_server: Any
 ) -> None:
     page.goto(live_server.url + "/projets/")
-    located = Project.objects.located().count()
-    markers = page.locator("#projects-map .leaflet-marker-icon")
-    expect(markers).to_have_count(located)
+    projects_map = page.locator("#projects-map")
+    expect(projects_map).to_have_attribute("data-ready", "true")
+    expect(projects_map).to_have_attribute(
+        "data-count-projets", str(Project.objects.located().count())
+    )
 
+    page.goto(live_server.url + "/projets/?q=pain")
     page.get_by_role("button", name="Atelier de pain durable").click()
     popup = page.locator(".leaflet-popup-content")
     expect(popup.get_by_role("link", name="Atelier de pain durable")).to_be_visible()
@@ -91,9 +95,9 @@ def test_filtering_projects_narrows_the_list_and_the_map(
 
     hainaut = Project.objects.filter(province__slug="hainaut")
     expect(page.locator(".result-count")).to_have_text(f"{hainaut.count()} projets")
-    expect(page.locator("#projects-map .leaflet-marker-icon")).to_have_count(
-        hainaut.located().count()
-    )
+    projects_map = page.locator("#projects-map")
+    expect(projects_map).to_have_attribute("data-ready", "true")
+    expect(projects_map).to_have_attribute("data-count-projets", str(hainaut.located().count()))
     assert_accessible(page)
 
 
@@ -101,7 +105,9 @@ def test_province_page_frames_its_map(seeded: None, page: Page, live_server: Any
     page.goto(live_server.url + "/territoires/liege/")
 
     located = Project.objects.filter(province__slug="liege").located().count()
-    expect(page.locator("#province-map .leaflet-marker-icon")).to_have_count(located)
+    province_map = page.locator("#province-map")
+    expect(province_map).to_have_attribute("data-ready", "true")
+    expect(province_map).to_have_attribute("data-count-projets", str(located))
 
 
 def test_unknown_page_is_a_french_accessible_404(

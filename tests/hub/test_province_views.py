@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from tests.chantiers.factories import ChantierFactory, NewsFactory
 from tests.events.factories import EventFactory
+from tests.maps.helpers import layer_names
 from tests.projets.factories import ProjectFactory, ProjectTypeFactory
 from tests.querycount import assert_constant_queries
 from tests.territoires.factories import ProvinceFactory
@@ -52,8 +53,7 @@ def test_detail_shows_its_projects_meetings_and_map_only(client):
     assert "Projet liégeois" in html and "Projet namurois" not in html
     assert "Rencontre de Liège" in html and "Rencontre passée" in html
     assert "Brouillon" not in html and "Rencontre de Namur" not in html
-    assert [m["name"] for m in response.context["markers"]] == ["Projet liégeois"]
-    assert 'id="province-map-markers"' in html
+    assert layer_names(client, response, "province-map", "projets") == ["Projet liégeois"]
 
 
 def test_unknown_province_is_404(client):

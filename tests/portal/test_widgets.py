@@ -88,11 +88,11 @@ def test_widget_has_no_inline_script_and_hides_the_map_until_the_script_runs():
     assert wrapper == ("div", {"class": "point-picker", "hidden": None})
 
 
-def test_widget_media_loads_the_bundled_leaflet_and_the_picker_script():
+def test_widget_media_loads_the_vendored_leaflet_and_the_picker_script():
     media = PointPickerWidget().media
 
-    assert list(media._js) == ["leaflet/leaflet.js", "js/point-picker.js"]
-    assert list(media._css["all"]) == ["leaflet/leaflet.css", "css/point-picker.css"]
+    assert list(media._js) == ["vendor/leaflet/leaflet.js", "js/point-picker.js"]
+    assert list(media._css["all"]) == ["vendor/leaflet/leaflet.css", "css/point-picker.css"]
     for path in [*media._js, *media._css["all"]]:
         assert finders.find(path), path
 
@@ -198,7 +198,7 @@ def test_admin_pages_carry_the_picker_and_no_inline_script(admin_client, url):
     assert page.inline_scripts == []
     assert all("src" in attrs for attrs in scripts), scripts
     sources = [attrs["src"] for attrs in scripts]
-    assert "/static/leaflet/leaflet.js" in sources
+    assert "/static/vendor/leaflet/leaflet.js" in sources
     assert "/static/js/point-picker.js" in sources
     picker = picker_attrs(response.content.decode())
     assert picker["data-latitude-input"] == "id_latitude"

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from projets.models import Project
 from tests.chantiers.factories import ChantierFactory, ParticipationFactory
+from tests.maps.helpers import layer_names, map_attrs
 from tests.projets.factories import OrganisationFactory, ProjectFactory, ProjectTypeFactory
 from tests.querycount import assert_constant_queries
 from tests.territoires.factories import ProvinceFactory
@@ -22,11 +23,8 @@ def names(response):
     return [p.name for p in response.context["projects"]]
 
 
-def markers(response):
-    html = response.content.decode()
-    start = html.index('id="projects-map-markers"')
-    payload = html[html.index(">", start) + 1 : html.index("</script>", start)]
-    return json.loads(payload)
+def marker_names(client, response):
+    return sorted(layer_names(client, response, "projects-map", "projets"))
 
 
 @pytest.fixture
@@ -76,9 +74,9 @@ def test_filters(client, catalogue, query, expected):
 def test_map_uses_the_same_filtered_queryset(client, catalogue):
     response = client.get(LIST, {"province": "liege"})
 
-    assert [m["name"] for m in markers(response)] == ["Atelier de pain durable"]
+    assert marker_names(client, response) == ["Atelier de pain durable"]
     everything = client.get(LIST)
-    assert sorted(m["name"] for m in markers(everything)) == [
+    assert marker_names(client, everything) == [
         "Atelier de pain durable",
         "Conseil de politique alimentaire",
     ]
@@ -136,7 +134,12 @@ def test_detail_shows_the_project(client, catalogue):
     assert "Logistique" in html
     assert "Collège des producteurs" in html
     assert "pas encore été confirmée" in html
-    assert 'id="project-map-markers"' in html
+    point = json.loads(map_attrs(response, "project-map")["data-point"])
+    assert (point["name"], point["lat"], point["lng"]) == (
+        "Atelier de pain durable",
+        float(project.latitude),
+        float(project.longitude),
+    )
 
 
 def test_confirmed_project_has_no_warning(client):

@@ -1,0 +1,125 @@
+"""Cached GeoJSON responses, keyed by validated parameters and a version of the map's data.
+
+A layer is built once per (layer, validated filters, language, data version) and served from
+the configured cache until the data changes: every write to what the map shows bumps the
+version (``maps.invalidation``), so no entry is ever read again after a change. A layer that
+changes with time alone (upcoming events become past) is stored only until the first of its
+events would move. Requests whose parameters are not all known and valid (free text, unknown
+names, wrong values) are answered without touching the cache, so garbage cannot fill it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import uuid
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
+from django.utils.http import quote_etag
+
+VERSION_KEY = "maps:data-version"
+# Raise when the shape of the features changes, so that a deployment never serves old entries.
+FORMAT = 1
+# Longest life of an entry, in case a write ever bypasses the invalidation (a raw SQL fix).
+MAX_AGE = 3600
+CONTENT_TYPE = "application/geo+json"
+
+
+@dataclass(frozen=True)
+class Layer:
+    """What a layer's builder returns: its features, and when they stop being true by time."""
+
+    features: list[dict[str, Any]]
+    expires_at: datetime | None = None
+
+
+def _new_version() -> str:
+    return f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+
+
+def data_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Lost (evicted, or a fresh cache): any new value is as good, none can be stale.
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY) or _new_version()
+    return str(version)
+
+
+def version_bump() -> None:
+    """A new version: no entry cached before is read again."""
+    cache.set(VERSION_KEY, _new_version(), None)
+
+
+def data_changed() -> None:
+    """The map's data changed: bump now (readers inside this transaction see it) and again
+    after commit (a reader that cached the old rows under the first bump is left behind)."""
+    version_bump()
+    transaction.on_commit(version_bump, robust=True)
+
+
+def cache_key(layer: str, params: Mapping[str, str]) -> str:
+    """Only validated values reach here; the key is hashed so that its length is bounded too."""
+    parts = "&".join(f"{name}={value}" for name, value in sorted(params.items()) if value)
+    raw = f"{FORMAT}|{layer}|{data_version()}|{translation.get_language()}|{parts}"
+    return "maps:layer:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _body(layer: Layer) -> bytes:
+    collection = {"type": "FeatureCollection", "features": layer.features}
+    return json.dumps(collection, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _timeout(layer: Layer) -> int:
+    if layer.expires_at is None:
+        return MAX_AGE
+    seconds = int((layer.expires_at - timezone.now()).total_seconds())
+    return max(0, min(MAX_AGE, seconds))
+
+
+def geojson_response(
+    request: HttpRequest,
+    *,
+    layer: str,
+    params: Mapping[str, str] | None,
+    build: Callable[[], Layer],
+) -> HttpResponse:
+    """The layer as GeoJSON, from the cache when ``params`` (validated) allow it; ``None``
+    means "not cacheable". Browsers revalidate each time and get a 304 while it is the same."""
+    body: bytes | None = None
+    if params is not None:
+        key = cache_key(layer, params)
+        body = cache.get(key)
+        if body is None:
+            built = build()
+            body = _body(built)
+            timeout = _timeout(built)
+            if timeout > 0:
+                cache.set(key, body, timeout)
+    else:
+        body = _body(build())
+    etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])
+    response: HttpResponse
+    if etag in _if_none_match(request):
+        response = HttpResponseNotModified()
+    else:
+        response = HttpResponse(body, content_type=CONTENT_TYPE)
+    response["ETag"] = etag
+    # Stored by browsers but checked each time: an edit shows on the next load.
+    response["Cache-Control"] = "no-cache"
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    return response
+
+
+def _if_none_match(request: HttpRequest) -> set[str]:
+    header = request.headers.get("If-None-Match", "")
+    return {part.strip().removeprefix("W/") for part in header.split(",") if part.strip()}

@@ -1,0 +1,14 @@
+"""URLs of the map: the page and its GeoJSON layers."""
+
+from django.urls import path
+
+from maps import views
+
+app_name = "maps"
+
+urlpatterns = [
+    path("", views.MapView.as_view(), name="map"),
+    path("projets.geojson", views.ProjectLayerView.as_view(), name="projets"),
+    path("evenements.geojson", views.EventLayerView.as_view(), name="evenements"),
+    path("facilitateurs.geojson", views.FacilitatorLayerView.as_view(), name="facilitateurs"),
+]

@@ -1,0 +1,252 @@
+"""The layers' cache: keys from valid parameters only, invalidated by every write, HTTP
+revalidation with ETags, and a life bounded by the events' own dates."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from http import HTTPStatus
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from maps import cache as map_cache
+from maps.cache import Layer
+from projets.services import project_import_csv
+from tests.chantiers.factories import ChantierFactory, ParticipationFactory
+from tests.events.factories import EventFactory
+from tests.expertises.factories import FacilitatorFactory
+from tests.maps.helpers import feature_names, features
+from tests.projets.factories import ProjectFactory
+
+pytestmark = pytest.mark.django_db
+
+PROJECTS = reverse("maps:projets")
+EVENTS = reverse("maps:evenements")
+FACILITATORS = reverse("maps:facilitateurs")
+
+
+class StoredKeys(list):
+    def __init__(self) -> None:
+        super().__init__()
+        self.timeouts: list[int | None] = []
+
+
+@pytest.fixture
+def stored(monkeypatch):
+    """The keys the layers write to the cache, in order (their timeouts in ``keys.timeouts``)."""
+    keys = StoredKeys()
+    original = map_cache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("maps:layer:"):
+            keys.append(key)
+            keys.timeouts.append(timeout)
+        return original(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(map_cache.cache, "set", spy)
+    return keys
+
+
+def test_a_second_request_is_served_from_the_cache_without_a_query(client, liege):
+    ProjectFactory(name="Pain durable", province=liege)
+    first = client.get(PROJECTS)
+
+    with CaptureQueriesContext(connection) as queries:
+        second = client.get(PROJECTS)
+
+    assert second.content == first.content
+    assert len(queries) == 0
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "province=liege",
+        "province=liege&chantier=cpa",
+        "chantier=cpa&province=liege&type=",
+    ],
+)
+def test_valid_parameters_form_a_key(client, liege, stored, query):
+    ChantierFactory(slug="cpa")
+
+    client.get(f"{PROJECTS}?{query}")
+
+    assert len(stored) == 1
+
+
+def test_the_same_filters_in_another_order_share_a_key(client, liege, stored):
+    ChantierFactory(slug="cpa")
+
+    client.get(f"{PROJECTS}?province=liege&chantier=cpa")
+    client.get(f"{PROJECTS}?chantier=cpa&province=liege")
+
+    assert len(stored) == 1
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "province=atlantide",  # no such province
+        "province=" + "x" * 5000,
+        "utm_source=lettre",  # unknown parameter
+        "q=pain",  # free text
+        "province=li%00ege",
+        "periode=demain",
+    ],
+)
+def test_anything_else_is_served_but_never_stored(client, liege, stored, query):
+    ProjectFactory(province=liege)
+
+    for url in (PROJECTS, EVENTS, FACILITATORS):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == HTTPStatus.OK
+        assert response["Content-Type"] == "application/geo+json"
+
+    assert stored == []
+
+
+def test_language_is_part_of_the_key(client, liege, stored):
+    ProjectFactory(province=liege, location_is_approximate=True)
+
+    french = features(client, PROJECTS)
+    english = client.get(PROJECTS, HTTP_ACCEPT_LANGUAGE="en").json()["features"]
+
+    assert len(set(stored)) == 2
+    assert french[0]["properties"]["note"] == "Position approximative"
+    assert english[0]["properties"]["note"] == "Approximate location"
+
+
+def test_etag_gives_a_304_until_the_data_changes(client, liege):
+    project = ProjectFactory(name="Avant", province=liege)
+    first = client.get(PROJECTS)
+
+    again = client.get(PROJECTS, HTTP_IF_NONE_MATCH=first["ETag"])
+    project.name = "Après"
+    project.save()
+    changed = client.get(PROJECTS, HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert again.status_code == HTTPStatus.NOT_MODIFIED
+    assert again.content == b""
+    assert changed.status_code == HTTPStatus.OK
+    assert "Après" in changed.content.decode()
+    assert first["Cache-Control"] == "no-cache"
+    assert {"Accept-Language", "Cookie"} <= {v.strip() for v in first["Vary"].split(",")}
+
+
+# --- Every write the map shows, whatever the door, shows on the next request ----------------
+
+
+def test_a_project_saved_deleted_or_moved_shows_at_once(client, liege, namur):
+    project = ProjectFactory(name="Pain durable", province=liege)
+    assert feature_names(client, f"{PROJECTS}?province=liege") == ["Pain durable"]
+
+    project.province = namur
+    project.save()
+    assert feature_names(client, f"{PROJECTS}?province=liege") == []
+    project.delete()
+    assert feature_names(client, f"{PROJECTS}?province=namur") == []
+
+
+def test_a_new_participation_and_a_renamed_province_show_at_once(client, liege):
+    cpa = ChantierFactory(slug="cpa")
+    project = ProjectFactory(name="Pain durable", province=liege)
+    assert feature_names(client, f"{PROJECTS}?chantier=cpa") == []
+
+    ParticipationFactory(project=project, chantier=cpa)
+    assert feature_names(client, f"{PROJECTS}?chantier=cpa") == ["Pain durable"]
+    liege.name = "Province de Liège"
+    liege.save()
+    assert features(client, PROJECTS)[0]["properties"]["lines"] == ["Province de Liège"]
+
+
+def test_an_event_published_or_cancelled_shows_at_once(client, liege):
+    event = EventFactory(
+        title="Rencontre", province=liege, status="draft", latitude=50, longitude=5
+    )
+    assert feature_names(client, EVENTS) == []
+
+    event.status = "published"
+    event.save()
+    assert feature_names(client, EVENTS) == ["Rencontre"]
+    event.status = "cancelled"
+    event.save()
+    assert feature_names(client, EVENTS) == []
+
+
+def test_a_facilitators_provinces_changed_show_at_once(client, liege, namur):
+    facilitator = FacilitatorFactory(provinces=[liege])
+    assert feature_names(client, FACILITATORS) == ["Liège"]
+
+    facilitator.provinces.add(namur)
+    assert feature_names(client, FACILITATORS) == ["Liège", "Namur"]
+    facilitator.provinces.clear()
+    assert feature_names(client, FACILITATORS) == []
+
+
+def test_projects_imported_in_bulk_show_at_once(client, liege):
+    assert feature_names(client, PROJECTS) == []
+    csv = (
+        "nom,province,porteurs,source,latitude,longitude\n"
+        "Halle paysanne,Liège,Asbl Halle,presse,50.6,5.5\n"
+    )
+
+    report = project_import_csv(file=csv.encode())
+
+    assert not report.errors
+    assert feature_names(client, PROJECTS) == ["Halle paysanne"]
+
+
+def test_the_version_moves_again_after_commit(django_capture_on_commit_callbacks):
+    before = map_cache.data_version()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        map_cache.data_changed()
+        during = map_cache.data_version()
+
+    assert before != during != map_cache.data_version()
+    assert len(callbacks) == 1
+
+
+def test_a_lost_version_is_replaced(client, liege):
+    ProjectFactory(name="Pain durable", province=liege)
+    client.get(PROJECTS)
+
+    cache.delete(map_cache.VERSION_KEY)
+
+    assert feature_names(client, PROJECTS) == ["Pain durable"]
+    assert cache.get(map_cache.VERSION_KEY)
+
+
+# --- A layer that changes with time alone ----------------------------------------------------
+
+
+def test_an_entry_lives_until_its_first_event_moves_and_never_past_an_hour():
+    now = timezone.now()
+    soon = Layer(features=[], expires_at=now + datetime.timedelta(minutes=10))
+    later = Layer(features=[], expires_at=now + datetime.timedelta(days=3))
+    gone = Layer(features=[], expires_at=now - datetime.timedelta(minutes=1))
+
+    assert 590 <= map_cache._timeout(soon) <= 600
+    assert map_cache._timeout(later) == map_cache.MAX_AGE
+    assert map_cache._timeout(Layer(features=[])) == map_cache.MAX_AGE
+    assert map_cache._timeout(gone) == 0
+
+
+def test_an_entry_with_an_event_ending_soon_lives_until_then(client, liege, stored):
+    EventFactory(
+        title="Bientôt finie",
+        province=liege,
+        start=timezone.now() - datetime.timedelta(hours=1),
+        end=timezone.now() + datetime.timedelta(minutes=30),
+        latitude=Decimal("50.6"),
+        longitude=Decimal("5.5"),
+    )
+
+    assert feature_names(client, EVENTS) == ["Bientôt finie"]
+    assert len(stored.timeouts) == 1
+    assert 1700 < stored.timeouts[0] <= 1800
