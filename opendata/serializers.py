@@ -70,6 +70,15 @@ class ProjectSerializer(serializers.ModelSerializer):
         label=_("partenaires"),
         help_text=_("Noms des organisations partenaires."),
     )
+    status = serializers.ChoiceField(
+        choices=[
+            (Project.Status.ONGOING, Project.Status.ONGOING.label),
+            (Project.Status.COMPLETED, Project.Status.COMPLETED.label),
+        ],
+        read_only=True,
+        label=_("statut"),
+        help_text=_("Les projets retirés ne sont pas publiés."),
+    )
     chantiers = ProjectParticipationSerializer(
         source="participations",
         many=True,
@@ -190,6 +199,15 @@ class EventSerializer(serializers.ModelSerializer):
         allow_null=True,
         label=_("organisateur"),
         help_text=_("Nom de l'organisation qui organise l'événement."),
+    )
+    status = serializers.ChoiceField(
+        choices=[
+            (Event.Status.PUBLISHED, Event.Status.PUBLISHED.label),
+            (Event.Status.CANCELLED, Event.Status.CANCELLED.label),
+        ],
+        read_only=True,
+        label=_("statut"),
+        help_text=_("Les brouillons ne sont pas publiés ; un événement annulé le reste."),
     )
     is_online = serializers.BooleanField(
         read_only=True, label=_("en ligne"), help_text=_("Vrai quand l'événement a lieu en ligne.")
