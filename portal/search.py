@@ -60,8 +60,10 @@ class Folded(Func):
         super().__init__(Coalesce(expression, Value("")), **extra)
 
     def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
-        # unaccent first: lower() under a "C" collation leaves É as it is.
-        return self.as_sql(compiler, connection, template="lower(unaccent(%(expressions)s))")
+        # unaccent first: lower() under a "C" collation leaves É as it is. Angle brackets
+        # become spaces: the text search parser would take « <b>…</b> » for tags and skip it.
+        template = "translate(lower(unaccent(%(expressions)s)), '<>', '  ')"
+        return self.as_sql(compiler, connection, template=template)
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
         return self.as_sql(compiler, connection, template="portal_fold(%(expressions)s)")

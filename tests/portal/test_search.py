@@ -92,3 +92,10 @@ def test_a_nul_byte_separates_words_like_a_space(projects):
 @pytest.mark.django_db
 def test_a_blank_query_leaves_the_rows_as_they_are(projects):
     assert text_search(Project.objects.all(), "   ", fields=FIELDS).count() == 4
+
+
+@pytest.mark.django_db
+def test_text_that_looks_like_html_is_searched_as_text():
+    ProjectFactory(name="<b>Halle</b> de <script>Liège</script>", summary="")
+
+    assert found("liege halle") == ["<b>Halle</b> de <script>Liège</script>"]
