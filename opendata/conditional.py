@@ -6,15 +6,15 @@ import datetime
 import hashlib
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.cache import get_conditional_response
 from django.utils.http import http_date, quote_etag
 
 
 def conditional_response(
-    request: HttpRequest, response: HttpResponseBase, *, last_modified: datetime.datetime
-) -> HttpResponseBase:
+    request: HttpRequest, response: HttpResponse, *, last_modified: datetime.datetime
+) -> HttpResponse:
     """Stamp a rendered 200 with its validators and answer 304 when the client's are current.
 
     The ETag is a digest of the body itself, so it changes whenever the answer does, whatever
@@ -33,6 +33,7 @@ def conditional_response(
         seconds = None
     else:
         response["Last-Modified"] = http_date(seconds)
-    return get_conditional_response(
+    answer = get_conditional_response(
         request, etag=response["ETag"], last_modified=seconds, response=response
     )
+    return answer if answer is not None else response

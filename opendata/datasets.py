@@ -261,10 +261,9 @@ def dataset_last_modified(
             if latest is not None:
                 moments.append(latest)
     if dataset.published_at:
-        latest = (
-            dataset.model._default_manager.filter(**{f"{dataset.published_at}__lte": now})
-            .aggregate(latest=Max(dataset.published_at))["latest"]
-        )
+        latest = dataset.model._default_manager.filter(
+            **{f"{dataset.published_at}__lte": now}
+        ).aggregate(latest=Max(dataset.published_at))["latest"]
         if latest is not None:
             moments.append(latest)
     types = ContentType.objects.get_for_models(*dataset.sources)

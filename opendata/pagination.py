@@ -23,7 +23,7 @@ def _positive_int(request: Request, name: str, *, maximum: int | None = None) ->
         value = 0
     if value < 1 or (maximum is not None and value > maximum):
         if maximum is None:
-            message = _("Un nombre entier positif est attendu.")
+            message = str(_("Un nombre entier positif est attendu."))
         else:
             message = _("Un nombre entier entre 1 et %(maximum)s est attendu.") % {
                 "maximum": maximum
@@ -38,7 +38,7 @@ class StrictPageNumberPagination(PageNumberPagination):
 
     def get_page_size(self, request: Request) -> int:
         size = _positive_int(request, self.page_size_query_param, maximum=self.max_page_size)
-        return size or settings.REST_FRAMEWORK["PAGE_SIZE"]
+        return size or settings.PAGINATE_BY
 
     def paginate_queryset(
         self, queryset: QuerySet[Any], request: Request, view: Any = None

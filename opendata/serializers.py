@@ -54,7 +54,9 @@ class ProjectParticipationSerializer(serializers.ModelSerializer):
 
 
 class ProjectSerializer(serializers.ModelSerializer):
-    province = _slugs(allow_null=True, help_text=_("Slug de la province ; vide : toute la Wallonie."))
+    province = _slugs(
+        allow_null=True, help_text=_("Slug de la province ; vide : toute la Wallonie.")
+    )
     types = _slugs(many=True, help_text=_("Slugs des types de projet."))
     promoters = serializers.ListField(
         child=serializers.CharField(),
@@ -63,7 +65,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         label=_("porteurs"),
         help_text=_("Les organisations qui portent le projet."),
     )
-    partners = serializers.SlugRelatedField(
+    partners: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="name",
         many=True,
         read_only=True,
@@ -135,7 +137,7 @@ class StepSerializer(serializers.ModelSerializer):
 
 class ResourceSerializer(serializers.ModelSerializer):
     chantier = _slugs(help_text=_("Slug du chantier."))
-    provider = serializers.SlugRelatedField(
+    provider: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="name",
         read_only=True,
         allow_null=True,
@@ -145,11 +147,20 @@ class ResourceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Resource
-        fields = ["id", "chantier", "title", "description", "provider", "url", "order", "updated_at"]
+        fields = [
+            "id",
+            "chantier",
+            "title",
+            "description",
+            "provider",
+            "url",
+            "order",
+            "updated_at",
+        ]
 
 
 class ChantierProjectSerializer(serializers.ModelSerializer):
-    project = serializers.PrimaryKeyRelatedField(
+    project: serializers.PrimaryKeyRelatedField = serializers.PrimaryKeyRelatedField(
         read_only=True, label=_("projet"), help_text=_("Id du projet.")
     )
 
@@ -192,8 +203,10 @@ class ChantierSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     chantier = _slugs(allow_null=True, help_text=_("Slug du chantier."))
-    province = _slugs(allow_null=True, help_text=_("Slug de la province ; vide : toute la Wallonie."))
-    organiser = serializers.SlugRelatedField(
+    province = _slugs(
+        allow_null=True, help_text=_("Slug de la province ; vide : toute la Wallonie.")
+    )
+    organiser: serializers.SlugRelatedField = serializers.SlugRelatedField(
         slug_field="name",
         read_only=True,
         allow_null=True,
@@ -287,7 +300,9 @@ class FacilitatorSerializer(serializers.ModelSerializer):
 
 class NewsSerializer(serializers.ModelSerializer):
     chantier = _slugs(allow_null=True, help_text=_("Slug du chantier."))
-    province = _slugs(allow_null=True, help_text=_("Slug de la province ; vide : toute la Wallonie."))
+    province = _slugs(
+        allow_null=True, help_text=_("Slug de la province ; vide : toute la Wallonie.")
+    )
     url = PageUrlField()
 
     class Meta:

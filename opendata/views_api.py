@@ -23,9 +23,7 @@ class DatasetAPIMixin:
 
     dataset: Dataset
 
-    def finalize_response(
-        self, request: Request, response: Any, *args: Any, **kwargs: Any
-    ) -> Any:
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
         if isinstance(response, Response) and response.status_code >= 400:
             # A 400 or 429 of a CSV download is said in JSON, not as a CSV file.
             request.accepted_renderer = JSONRenderer()
@@ -60,9 +58,7 @@ def _viewset(slug: str) -> type[DatasetViewSet]:
     dataset = DATASETS[slug]
     name = f"{slug.capitalize()}ViewSet"
     docs = {
-        "list": extend_schema(
-            summary=dataset.title, description=dataset.description, tags=[slug]
-        ),
+        "list": extend_schema(summary=dataset.title, description=dataset.description, tags=[slug]),
         "retrieve": extend_schema(summary=dataset.title, tags=[slug]),
     }
     attrs: dict[str, Any] = {

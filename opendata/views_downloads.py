@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 from typing import Any
 
 from django.http import Http404
@@ -11,6 +12,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import BaseParser
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -25,13 +27,17 @@ from opendata.views_api import DatasetAPIMixin
 class FixedFormat(BaseContentNegotiation):
     """A download's address says its format: whatever the client accepts, that is the answer."""
 
-    def select_parser(self, request: Request, parsers: list[Any]) -> Any:
-        return parsers[0] if parsers else None
+    def select_parser(self, request: Request, parsers: Iterable[BaseParser]) -> Any:
+        return next(iter(parsers), None)
 
     def select_renderer(
-        self, request: Request, renderers: list[BaseRenderer], format_suffix: str | None = None
+        self,
+        request: Request,
+        renderers: Iterable[BaseRenderer],
+        format_suffix: str | None = None,
     ) -> tuple[BaseRenderer, str]:
-        return renderers[0], renderers[0].media_type
+        renderer = next(iter(renderers))
+        return renderer, renderer.media_type
 
 
 class JSONLDRenderer(JSONRenderer):
@@ -59,7 +65,9 @@ class DownloadView(OpenDataView):
     format_name = "json"
 
     def get_renderers(self) -> list[BaseRenderer]:
-        return [{"csv": CSVRenderer, "geojson": GeoJSONRenderer}.get(self.format_name, JSONRenderer)()]
+        return [
+            {"csv": CSVRenderer, "geojson": GeoJSONRenderer}.get(self.format_name, JSONRenderer)()
+        ]
 
     def get(self, request: Request, slug: str) -> Response:
         dataset = self.dataset
@@ -99,6 +107,7 @@ class CatalogueView(DatasetAPIMixin, GenericAPIView):
     content_negotiation_class = FixedFormat
     renderer_classes = [JSONLDRenderer]
     pagination_class = None
+
     def get(self, request: Request) -> Response:
         self.moments = {slug: dataset_last_modified(d) for slug, d in DATASETS.items()}
         with override("fr"):

@@ -76,9 +76,7 @@ def test_a_chantier_holds_its_steps_resources_and_public_projects_only(client):
     row = client.get(api("chantiers", chantier.pk)).json()
 
     assert [step["event"] for step in row["steps"]] == [None]
-    assert [p["project"] for p in row["projects"]] == [
-        Project.objects.get(name="Visible").pk
-    ]
+    assert [p["project"] for p in row["projects"]] == [Project.objects.get(name="Visible").pk]
 
 
 @pytest.mark.parametrize(

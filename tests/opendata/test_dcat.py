@@ -56,9 +56,7 @@ def test_each_download_of_the_catalogue_answers(client, graph):
 
 
 def test_titles_are_in_french(graph):
-    titles = {
-        graph.value(d, DCT.title) for d in graph.subjects(RDF.type, DCAT.Dataset)
-    }
+    titles = {graph.value(d, DCT.title) for d in graph.subjects(RDF.type, DCAT.Dataset)}
     assert Literal("Projets", lang="fr") in titles
 
 
@@ -66,9 +64,7 @@ def test_the_api_is_described_as_a_data_service(graph):
     services = list(graph.subjects(RDF.type, DCAT.DataService))
 
     assert len(services) == 1
-    assert str(graph.value(services[0], DCAT.endpointDescription)).endswith(
-        "/api/v1/openapi.json"
-    )
+    assert str(graph.value(services[0], DCAT.endpointDescription)).endswith("/api/v1/openapi.json")
     assert len(list(graph.objects(services[0], DCAT.servesDataset))) == len(DATASETS)
 
 

@@ -51,7 +51,9 @@ def test_the_public_rows_next_to_them_are_there(client, hidden):
     assert [s["event"] for s in chantier["steps"]] == [None]
 
 
-@pytest.mark.parametrize("slug", ["projets", "evenements", "actualites", "facilitateurs", "lettres"])
+@pytest.mark.parametrize(
+    "slug", ["projets", "evenements", "actualites", "facilitateurs", "lettres"]
+)
 def test_hidden_rows_are_404s(client, hidden, slug):
     for pk in hidden[slug]:
         response = client.get(reverse(f"api:{slug}-detail", kwargs={"pk": pk}))

@@ -11,7 +11,11 @@ pytestmark = pytest.mark.django_db
 
 ADDRESSES = [
     *(reverse(f"api:{slug}-list") + "?page_size=100" for slug in DATASETS),
-    *(reverse(f"opendata:download_{fmt}", kwargs={"slug": slug}) for slug in DATASETS for fmt in ("csv", "json")),
+    *(
+        reverse(f"opendata:download_{fmt}", kwargs={"slug": slug})
+        for slug in DATASETS
+        for fmt in ("csv", "json")
+    ),
     *(
         reverse("opendata:download_geojson", kwargs={"slug": slug})
         for slug, dataset in DATASETS.items()

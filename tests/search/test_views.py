@@ -81,7 +81,10 @@ def test_the_excerpt_shows_the_text_where_a_word_was_found(client):
     ProjectFactory(
         name="Halle",
         summary="",
-        description="Début. " + "Texte sans rapport. " * 30 + "Une coopérative à Herve. " + "Fin. " * 30,
+        description="Début. "
+        + "Texte sans rapport. " * 30
+        + "Une coopérative à Herve. "
+        + "Fin. " * 30,
     )
 
     response = client.get(URL, {"q": "herve"})
@@ -129,9 +132,7 @@ def test_hidden_rows_are_never_found(client):
     ProjectFactory(name="Halle retirée", status=Project.Status.WITHDRAWN)
     EventFactory(title="Halle en brouillon", status=Event.Status.DRAFT)
     NewsFactory(title="Halle brouillon", published_at=None)
-    NewsFactory(
-        title="Halle programmée", published_at=timezone.now() + datetime.timedelta(days=1)
-    )
+    NewsFactory(title="Halle programmée", published_at=timezone.now() + datetime.timedelta(days=1))
     FacilitatorFactory(name="Halle non publiée", is_published=False)
     IssueFactory(subject="Halle lettre brouillon", status=Issue.Status.DRAFT)
 
@@ -215,8 +216,18 @@ def grow(n):
     "url",
     [
         f"{URL}?q=halle",
-        *(f"{URL}?q=halle&type={kind}" for kind in
-          ["chantiers", "etapes", "projets", "evenements", "actualites", "facilitateurs", "lettres"]),
+        *(
+            f"{URL}?q=halle&type={kind}"
+            for kind in [
+                "chantiers",
+                "etapes",
+                "projets",
+                "evenements",
+                "actualites",
+                "facilitateurs",
+                "lettres",
+            ]
+        ),
     ],
 )
 def test_constant_queries(client, url):
