@@ -29,6 +29,15 @@ PAGES = [
     "/actualites/",  # the seed has no news: no detail page to count
     "/lettre/",  # the archive (the seed has no issue: no issue page to count)
     "/lettre/inscription/",
+    "/recherche/?q=liege",
+    "/recherche/?q=atelier&type=etapes",
+    "/donnees/",
+    "/donnees/catalogue.jsonld",
+    "/donnees/projets.csv",
+    "/donnees/chantiers.json",
+    "/donnees/evenements.geojson",
+    "/api/v1/projets/?province=liege",
+    "/api/v1/chantiers/",
 ]
 
 

@@ -246,20 +246,27 @@ def _has_updated_at(model: type[Model]) -> bool:
 
 
 def dataset_last_modified(
-    dataset: Dataset, *, now: datetime.datetime | None = None
+    dataset: Dataset,
+    *,
+    now: datetime.datetime | None = None,
+    seen: dict[type[Model], datetime.datetime | None] | None = None,
 ) -> datetime.datetime:
     """When the dataset last changed: the latest ``updated_at`` of every row of its sources
     (whatever their status, so that withdrawing one counts); for sources without that column
     (types, categories) the admin's log, where their changes are made; an admin deletion among
     any of them; a scheduled publication that has come; for datasets that follow the date,
-    the last midnight. One query per source with timestamps, one for the log."""
+    the last midnight. One query per source with timestamps (``seen`` keeps them across
+    datasets), one for the log."""
     now = now or timezone.now()
+    seen = {} if seen is None else seen
     moments: list[datetime.datetime] = []
     for model in dataset.sources:
-        if _has_updated_at(model):
-            latest = model._default_manager.aggregate(latest=Max("updated_at"))["latest"]
-            if latest is not None:
-                moments.append(latest)
+        if not _has_updated_at(model):
+            continue
+        if model not in seen:
+            seen[model] = model._default_manager.aggregate(latest=Max("updated_at"))["latest"]
+        if seen[model] is not None:
+            moments.append(seen[model])  # type: ignore[arg-type]
     if dataset.published_at:
         latest = dataset.model._default_manager.filter(
             **{f"{dataset.published_at}__lte": now}

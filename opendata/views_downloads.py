@@ -109,7 +109,8 @@ class CatalogueView(DatasetAPIMixin, GenericAPIView):
     pagination_class = None
 
     def get(self, request: Request) -> Response:
-        self.moments = {slug: dataset_last_modified(d) for slug, d in DATASETS.items()}
+        seen: dict[Any, Any] = {}
+        self.moments = {slug: dataset_last_modified(d, seen=seen) for slug, d in DATASETS.items()}
         with override("fr"):
             return Response(catalogue(modified=self.moments))
 
