@@ -36,6 +36,15 @@ PAGES = [
     "/carte/projets.geojson",
     "/carte/evenements.geojson",
     "/carte/facilitateurs.geojson",
+    "/recherche/?q=liege",
+    "/recherche/?q=atelier&type=etapes",
+    "/donnees/",
+    "/donnees/catalogue.jsonld",
+    "/donnees/projets.csv",
+    "/donnees/chantiers.json",
+    "/donnees/evenements.geojson",
+    "/api/v1/projets/?province=liege",
+    "/api/v1/chantiers/",
 ]
 
 

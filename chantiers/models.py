@@ -79,6 +79,8 @@ class Resource(models.Model):
         _("adresse web"), blank=True, help_text=_("Facultative : les liens d'origine sont perdus.")
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+    # When the row last changed: the open data's last-modified dates rest on it.
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     class Meta:
         verbose_name = _("ressource")
@@ -204,6 +206,8 @@ class Step(models.Model):
         related_name="steps",
         help_text=_("L'atelier ou la rencontre qui réalise cette étape."),
     )
+    # When the row last changed: the open data's last-modified dates rest on it.
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = StepQuerySet.as_manager()
 

@@ -9,16 +9,23 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
+    # Two AppConfig subclasses live here: without ``default`` Django would use a bare
+    # AppConfig for "portal" and this ready() would never run.
+    default = True
     name = "portal"
     verbose_name = _("Portail")
 
     def ready(self) -> None:
+        from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
         from portal.roles import staff_group_ensure
+        from portal.search import sqlite_functions_register
 
         # After the other apps' post_migrate has created their permissions.
         post_migrate.connect(staff_group_ensure, dispatch_uid="portal.staff_group")
+        # The search's folding function, on SQLite (PostgreSQL has unaccent).
+        connection_created.connect(sqlite_functions_register, dispatch_uid="portal.search")
 
 
 class PortalAdminConfig(SimpleAdminConfig):

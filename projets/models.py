@@ -6,12 +6,12 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from portal.models import LocatedModel, TimeStampedModel
+from portal.search import text_search
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -69,6 +69,16 @@ class Organisation(TimeStampedModel):
         return self.acronym or self.name
 
 
+# What a project search looks into, with each text's weight in the rank.
+PROJECT_SEARCH_FIELDS = (
+    ("name", "A"),
+    ("summary", "B"),
+    ("promoters", "B"),
+    ("communes", "B"),
+    ("description", "C"),
+)
+
+
 class ProjectQuerySet(models.QuerySet["Project"]):
     def public(self) -> ProjectQuerySet:
         """Projects shown on the public pages (every status but withdrawn ones)."""
@@ -81,15 +91,8 @@ class ProjectQuerySet(models.QuerySet["Project"]):
         return self.filter(province=province)
 
     def search(self, text: str) -> ProjectQuerySet:
-        text = text.strip()
-        if not text:
-            return self
-        return self.filter(
-            Q(name__icontains=text)
-            | Q(summary__icontains=text)
-            | Q(promoters__icontains=text)
-            | Q(communes__icontains=text)
-        )
+        """Accents and case folded (« Liege » finds Liège), best first (portal.search)."""
+        return text_search(self, text, fields=PROJECT_SEARCH_FIELDS, then=("name", "pk"))  # type: ignore[return-value]
 
 
 class Project(LocatedModel, TimeStampedModel):

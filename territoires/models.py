@@ -37,6 +37,9 @@ class Province(models.Model):
         help_text=_("Les personnes qui suivent cette province pour la Cellule Manger Demain."),
     )
 
+    # When the row last changed: the open data's last-modified dates rest on it.
+    updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
     objects = ProvinceQuerySet.as_manager()
 
     class Meta:

@@ -31,6 +31,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "simple_history",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
     "portal",
     "territoires",
     "projets",
@@ -40,11 +44,15 @@ INSTALLED_APPS = [
     "newsletter",
     "maps",
     "hub",
+    "opendata",
+    "search",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before CommonMiddleware, so that its headers reach every answer of the open data.
+    "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -253,6 +261,58 @@ CONTENT_SECURITY_POLICY = {
 }
 
 PAGINATE_BY = 20
+
+# --- Open data and the read-only API (opendata) -----------------------------------------------
+# The licence stated on every dataset, in the DCAT-AP catalogue and in a Link header.
+OPEN_DATA_LICENSE_URL = env(
+    "OPEN_DATA_LICENSE_URL", default="https://creativecommons.org/licenses/by/4.0/"
+)
+OPEN_DATA_LICENSE_NAME = env("OPEN_DATA_LICENSE_NAME", default="CC BY 4.0")
+OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", default="Cellule Manger Demain")
+# Requests per visitor (by address) to the API and the downloads, counted in the cache.
+API_RATE_LIMIT = env("API_RATE_LIMIT", default="120/minute")
+API_MAX_PAGE_SIZE = 100
+REST_FRAMEWORK = {
+    # Public data only, read-only, for anyone: no session, hence no CSRF and no per-person data.
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "UNAUTHENTICATED_USER": None,
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "opendata.pagination.StrictPageNumberPagination",
+    "PAGE_SIZE": PAGINATE_BY,
+    "DEFAULT_THROTTLE_CLASSES": ["opendata.throttling.VisitorRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"opendata": API_RATE_LIMIT},
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "COERCE_DECIMAL_TO_STRING": False,
+    "UNICODE_JSON": True,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Chantiers communs – API des données ouvertes",
+    "DESCRIPTION": (
+        "Read-only access to the public data of the Chantiers communs portal (Cellule Manger "
+        "Demain, Wallonia): provinces, projects, chantiers with their steps and resources, "
+        "events, facilitators, news and newsletter issues. No key needed; rate-limited per "
+        "address; every answer carries ETag and Last-Modified. Licence: " + OPEN_DATA_LICENSE_NAME
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": OPEN_DATA_LICENSE_NAME, "url": OPEN_DATA_LICENSE_URL},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": False,
+    "ENUM_NAME_OVERRIDES": {},
+}
+# CORS: any site may read the open data and the API from a browser (GET only, no cookies).
+CORS_URLS_REGEX = r"^/(api|donnees)/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_CREDENTIALS = False
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_HEADERS = ["accept", "accept-language", "if-none-match", "if-modified-since"]
+CORS_EXPOSE_HEADERS = ["ETag", "Last-Modified", "Link", "Retry-After"]
 
 LOGGING = {
     "version": 1,

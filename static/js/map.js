@@ -37,10 +37,11 @@
 
   function popup(properties) {
     var box = document.createElement("div");
-    var link = document.createElement("a");
-    link.href = properties.url;
-    link.textContent = properties.name;
-    box.appendChild(link);
+    // A single place (the event's own page) has no page to link to: its name, not a link.
+    var title = document.createElement(properties.url ? "a" : "strong");
+    if (properties.url) title.href = properties.url;
+    title.textContent = properties.name;
+    box.appendChild(title);
     (properties.lines || []).forEach(function (line) {
       if (!line) return;
       var node = document.createElement("div");
@@ -99,7 +100,14 @@
     var layers = parse(container.dataset.layers, []);
     var point = parse(container.dataset.point, null);
     // maxZoom: the clusters need one even when no tile layer sets it.
-    var map = L.map(container, { scrollWheelZoom: false, minZoom: 6, maxZoom: 18 });
+    // No fading popups or markers: what opens is there at once (no motion to sit through, and
+    // nothing half-transparent when it is read or checked).
+    var map = L.map(container, {
+      scrollWheelZoom: false,
+      minZoom: 6,
+      maxZoom: 18,
+      fadeAnimation: false
+    });
     var groups = {};
     var pending = layers.length;
 

@@ -29,11 +29,13 @@ def internal_links(page: Page, base: str) -> set[str]:
         url = urljoin(page.url, href)
         parts = urlsplit(url)
         if f"{parts.scheme}://{parts.netloc}" != base or parts.path.startswith(
-            ("/admin/", "/static/", "/calendrier/", "/compte/", "/espace/")
+            ("/admin/", "/static/", "/calendrier/", "/compte/", "/espace/", "/api/")
         ):
             continue
         if parts.path.endswith(("/rss/", "/atom/")):
             continue  # news feeds: XML for feed readers, not pages
+        if parts.path.endswith((".csv", ".json", ".geojson", ".jsonld")):
+            continue  # open data files (tests/opendata), not pages
         found.add(parts.path + (f"?{parts.query}" if parts.query else ""))
     return found
 

@@ -127,10 +127,10 @@ def test_an_anonymous_sender_gets_no_copy_even_if_asked(client, liege, anne):
     ("changes", "error"),
     [
         ({"message": ""}, "Ce champ est obligatoire."),
-        ({"email": "pas-une-adresse"}, "Saisissez une adresse de courriel valide."),
+        ({"email": "pas-une-adresse"}, "Saisissez une adresse e-mail valide."),
         (
             {"email": "a@example.org\r\nBcc: victime@example.org"},
-            "Saisissez une adresse de courriel valide.",
+            "Saisissez une adresse e-mail valide.",
         ),
         ({"message": "x" * 5001}, "Assurez-vous que cette valeur comporte au plus 5000 caractères"),
         ({"message": "Bonjour\x00"}, "Le caractère nul n’est pas autorisé."),

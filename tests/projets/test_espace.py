@@ -561,7 +561,8 @@ def test_bad_input_keeps_what_was_typed_and_explains_in_french(client, world, ch
     assert errors["description"] == [
         "Assurez-vous que cette valeur comporte au plus 5000 caractères (actuellement 5001)."
     ]
-    assert errors["contact_email"] == ["Saisissez une adresse de courriel valide."]
+    # Django REST framework's French catalogue words Django's message as the site does.
+    assert errors["contact_email"] == ["Saisissez une adresse e-mail valide."]
     assert errors["website"] == ["Saisissez une URL valide."]
     html = response.content.decode()
     assert "La fiche n'est pas enregistrée" in html

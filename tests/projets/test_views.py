@@ -189,3 +189,20 @@ def test_detail_query_count_is_constant(client):
             ParticipationFactory(project=project)
 
     assert_constant_queries(client, project.get_absolute_url(), grow)
+
+
+@pytest.mark.parametrize("q", ["Liege", "liège", "LIÈGE"])
+def test_search_folds_accents_and_case(client, q):
+    ProjectFactory(name="Halle paysanne", summary="", communes="Liège")
+    ProjectFactory(name="Ceinture alimentaire", summary="", communes="Namur")
+
+    assert names(client.get(LIST, {"q": q})) == ["Halle paysanne"]
+
+
+@pytest.mark.parametrize("q", ["\x00", "x" * 10_000])
+def test_search_accepts_any_string(client, q):
+    ProjectFactory(name="Halle paysanne")
+
+    response = client.get(LIST, {"q": q})
+
+    assert response.status_code == HTTPStatus.OK
