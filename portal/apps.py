@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
+    # This module holds more than one AppConfig subclass: without ``default``, Django would
+    # fall back to a bare AppConfig for "portal" and ready() would never run (no staff group).
+    default = True
     name = "portal"
     verbose_name = _("Portail")
 
