@@ -16,24 +16,31 @@ messages, history, the admin's log), then:
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import quote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import router, transaction
 from django.db.models import Model
-from django.forms import BaseForm
+from django.forms import BaseForm, BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from portal.models import User
 from portal.service_errors import error_to_form
 
 REFUSALS = (ValidationError, PermissionDenied)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Where the refusal of a first pass waits for the form of the second one.
 _REFUSAL_ATTR = "_portal_service_refusal"
+
+
+def acting_user(request: HttpRequest) -> User:
+    """Who acts in the admin: always a signed-in staff member (the admin site checks it)."""
+    return cast(User, request.user)
 
 
 def refusal_error(error: Exception) -> ValidationError:
@@ -155,10 +162,29 @@ class ServiceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         return deleted, counts, perms_needed, [*protected, *blockers]
 
 
+@dataclass
+class InlineChanges:
+    """What an inline formset asks for, not yet written: rows to add (unsaved instances) and
+    rows to remove (as stored). A row changed in place is both: its old version removed, its
+    new one added, so that each goes through the service that grants or withdraws."""
+
+    added: list[Any] = field(default_factory=list)
+    removed: list[Any] = field(default_factory=list)
+
+
+def inline_changes(formset: BaseModelFormSet) -> InlineChanges:  # type: ignore[type-arg]
+    formset.save(commit=False)
+    changes = InlineChanges(added=list(formset.new_objects), removed=list(formset.deleted_objects))
+    for obj, _fields in formset.changed_objects:
+        changes.removed.append(type(obj)._default_manager.get(pk=obj.pk))
+        changes.added.append(obj)
+    return changes
+
+
 def adopt(obj: Model, saved: Model) -> None:
     """Make the admin's object the row a service saved (its pk when it created it, its values),
     so that the admin's log, message and redirect speak of what was saved."""
-    for field in saved._meta.concrete_fields:
-        setattr(obj, field.attname, getattr(saved, field.attname))
+    for concrete in saved._meta.concrete_fields:
+        setattr(obj, concrete.attname, getattr(saved, concrete.attname))
     obj._state.adding = False
     obj._state.db = saved._state.db

@@ -48,8 +48,8 @@ def change_form_data(response):
             for name in subform.fields:
                 if name != "id" and name in subform.initial:
                     data[f"{subform.prefix}-{name}"] = _value(subform.initial[name])
-            if subform.fk.name in subform.fields:
-                data[f"{subform.prefix}-{subform.fk.name}"] = response.context["original"].pk
+            if formset.fk.name in subform.fields:
+                data[f"{subform.prefix}-{formset.fk.name}"] = response.context["original"].pk
     return data
 
 
