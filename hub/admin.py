@@ -23,10 +23,11 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hub.personal_data import LAST_SUPERUSER, user_delete
 from portal.accounts import user_email_change
 from portal.admin_services import ServiceAdmin, acting_user, inline_changes
 from portal.models import User
-from portal.roles import STAFF_GROUP, user_staff_grant, user_staff_revoke
+from portal.roles import STAFF_GROUP, is_last_superuser, user_staff_grant, user_staff_revoke
 from projets.models import Membership
 from projets.services import membership_add, membership_remove
 from territoires.models import Province
@@ -199,6 +200,18 @@ class UserAdmin(ServiceAdmin, BaseUserAdmin):
             user_staff_grant(by=by, user=person)
         elif stored.is_staff and not changes["is_staff"]:
             user_staff_revoke(by=by, user=person)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        # As when people delete their own account: their subscriptions, addresses, outbox and
+        # sessions go too, and the last superuser stays.
+        user_delete(user=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("pk"):
+            user_delete(user=user)
+
+    def deletion_blockers(self, request: HttpRequest, obj: User) -> list[str]:
+        return [str(LAST_SUPERUSER)] if is_last_superuser(obj) else []
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         person, by = form.instance, acting_user(request)

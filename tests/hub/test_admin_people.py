@@ -331,3 +331,41 @@ def test_an_address_of_another_account_is_a_form_error(client, superuser, person
     assert "déjà celle d'un autre compte" in form_errors(response)
     person.refresh_from_db()
     assert person.email == "camille@example.org"
+
+
+# --- Deleting an account ------------------------------------------------------------------------
+
+
+def test_an_account_deleted_in_the_admin_goes_as_from_the_persons_own_page(
+    client, superuser, person
+):
+    from events.models import Registration
+    from newsletter.models import Subscriber
+    from tests.events.factories import EventFactory, RegistrationFactory
+    from tests.newsletter.factories import SubscriberFactory
+
+    event = EventFactory(capacity=1)
+    RegistrationFactory(event=event, user=person)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITING)
+    # Subscribed before having an account: found by the verified address, not by a link.
+    SubscriberFactory(email=person.email)
+
+    response = client.post(reverse("admin:portal_user_delete", args=[person.pk]), {"post": "yes"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert not User.objects.filter(pk=person.pk).exists()
+    assert not Subscriber.objects.filter(email=person.email).exists()
+    assert not EmailAddress.objects.filter(email=person.email).exists()
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    assert OutgoingEmail.objects.filter(to=waiting.user.email, key__contains="promoted").exists()
+
+
+def test_the_last_superuser_cannot_be_deleted_from_the_admin(client, superuser):
+    url = reverse("admin:portal_user_delete", args=[superuser.pk])
+
+    page = client.get(url)
+    client.post(url, {"post": "yes"})
+
+    assert page.context["protected"]
+    assert User.objects.filter(pk=superuser.pk).exists()
