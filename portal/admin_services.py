@@ -27,7 +27,6 @@ from django.db.models import Model
 from django.forms import BaseForm, BaseModelFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext as _
 
 from portal.models import User
 from portal.service_errors import error_to_form
@@ -44,10 +43,16 @@ def acting_user(request: HttpRequest) -> User:
 
 
 def refusal_error(error: Exception) -> ValidationError:
-    """A service's refusal as a ValidationError (a PermissionDenied carries its message)."""
+    """A service's refusal as a ValidationError (a service's PermissionDenied has a message).
+
+    Django's own PermissionDenied, without a message (the person lacks the admin permission),
+    is raised again: that is a 403, not a refusal to show on a form.
+    """
     if isinstance(error, ValidationError):
         return error
-    return ValidationError(str(error) or _("Vous ne pouvez pas faire cette modification."))
+    if not error.args:
+        raise error
+    return ValidationError(str(error))
 
 
 class _RefusedForm(BaseForm):

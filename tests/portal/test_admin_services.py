@@ -10,7 +10,7 @@ from http import HTTPStatus
 import pytest
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.urls import path, reverse
+from django.urls import include, path, reverse
 
 from portal.admin_services import ServiceAdmin
 from portal.mail import email_queue
@@ -61,7 +61,8 @@ class RefusingAdmin(ServiceAdmin):
 
 site = admin.AdminSite(name="refusals")
 site.register(ProjectType, RefusingAdmin)
-urlpatterns = [path("refus/", site.urls)]
+# The site's own URLs too: its error pages link to them.
+urlpatterns = [path("refus/", site.urls), path("", include("hub.urls"))]
 
 
 @pytest.fixture
@@ -190,3 +191,23 @@ def test_a_refused_editable_column_undoes_every_row(as_superuser, kind):
     orders = dict(ProjectType.objects.values_list("pk", "order"))
     assert orders == {kind.pk: 1, refused.pk: 5}
     assert not OutgoingEmail.objects.exists()
+
+
+def test_django_s_own_permission_refusal_stays_a_403(client, kind):
+    """Someone who may only view: the admin's bare PermissionDenied is not shown as a refusal."""
+    from django.contrib.auth.models import Permission
+
+    from tests.portal.factories import UserFactory
+
+    viewer = UserFactory(is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_projecttype"))
+    client.force_login(viewer)
+
+    deleted = client.post(
+        reverse("refusals:projets_projecttype_delete", args=[kind.pk]), {"post": "yes"}
+    )
+    changed = post_name(client, kind, "Autre")
+
+    assert deleted.status_code == HTTPStatus.FORBIDDEN
+    assert changed.status_code == HTTPStatus.FORBIDDEN
+    assert ProjectType.objects.get(pk=kind.pk).name == "Logistique"
