@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from chantiers.models import Chantier, Resource, Step
 from events.models import Event
@@ -21,6 +22,13 @@ from territoires.models import Province
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SEED_DIR = Path(content.__file__).parent
 MODELS = (Province, ProjectType, Organisation, Chantier, Resource, Step, Event, Project)
+
+
+@pytest.fixture(autouse=True)
+def _in_french():
+    """The seed and its report are French: whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 # A fragment must be a whole piece of a line: it starts the line or a sentence, after a label
