@@ -1,4 +1,5 @@
-"""Admin of the chantiers, edited in one page with their resources, steps and projects; and news."""
+"""Admin of the chantiers, edited in one page with their resources, steps and projects; and news,
+written and published through the services the officers' space uses (``chantiers.services``)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import Chantier, News, Participation, Resource, Step
-from chantiers.services import RESERVED_SLUGS
+from chantiers.services import RESERVED_SLUGS, news_delete, news_save
+from portal.admin_services import ServiceAdmin, acting_user, adopt
 
 
 class ResourceInline(admin.TabularInline):
@@ -156,7 +158,7 @@ class NewsAdminForm(forms.ModelForm):
 
 
 @admin.register(News)
-class NewsAdmin(admin.ModelAdmin):
+class NewsAdmin(ServiceAdmin):
     form = NewsAdminForm
     list_display = ("title", "published_at", "province", "chantier", "author")
     list_select_related = ("province", "chantier", "author")
@@ -178,6 +180,14 @@ class NewsAdmin(admin.ModelAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: News, form: Any, change: bool) -> None:
-        if not change and obj.author_id is None:
-            obj.author = request.user  # type: ignore[assignment]
-        super().save_model(request, obj, form, change)
+        saved = news_save(
+            user=acting_user(request), news=obj if change else None, data=form.cleaned_data
+        )
+        adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: News) -> None:
+        news_delete(user=acting_user(request), news=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[News]) -> None:
+        for news in queryset:
+            news_delete(user=acting_user(request), news=news)

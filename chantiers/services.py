@@ -19,7 +19,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from chantiers.models import News
-from chantiers.permissions import can_manage_news, can_place_news_in, can_write_news
+from chantiers.permissions import (
+    can_manage_news,
+    can_place_news_in,
+    can_write_news,
+    is_news_staff,
+)
 from portal.slugs import unique_slug
 
 User = Any  # portal.models.User
@@ -27,6 +32,8 @@ User = Any  # portal.models.User
 # The fields a person sets through the space's form; slug, publication and authorship are the
 # services' own business.
 EDITABLE_FIELDS = ("title", "chantier", "province", "summary", "body")
+# Set by staff only (the admin's form): the public address and who signs.
+STAFF_FIELDS = ("slug", "author")
 BODY_MAX_LENGTH = 20_000
 # Paths that a slug would shadow (/actualites/rss/, /espace/actualites/nouvelle/…).
 RESERVED_SLUGS = frozenset({"rss", "atom", "chantier", "nouvelle"})
@@ -41,6 +48,18 @@ def _apply(news: News, data: Mapping[str, Any]) -> None:
             if value is None and name not in _NULLABLE:
                 value = ""
             setattr(news, name, value)
+
+
+def _apply_staff_fields(news: News, data: Mapping[str, Any], *, user: User) -> None:
+    given = [name for name in STAFF_FIELDS if name in data]
+    if not given:
+        return
+    if not is_news_staff(user):
+        raise PermissionDenied(
+            _("Seule la Cellule Manger Demain modifie l'adresse ou l'auteur·rice.")
+        )
+    for name in given:
+        setattr(news, name, data[name])
 
 
 def _check_province(*, user: User, news: News) -> None:
@@ -98,8 +117,10 @@ def news_create(*, user: User, data: Mapping[str, Any]) -> News:
         raise PermissionDenied(_("Vous ne pouvez pas rédiger d'actualité."))
     news = News(author=user, published_at=None)
     _apply(news, data)
+    _apply_staff_fields(news, data, user=user)
+    news.author = news.author or user
     _check_province(user=user, news=news)
-    news.slug = news_slug_for(news.title)
+    news.slug = news.slug or news_slug_for(news.title)
     _validate(news)
     news.save()
     return news
@@ -113,6 +134,7 @@ def news_update(*, user: User, news: News, data: Mapping[str, Any]) -> News:
     if not can_manage_news(user, news):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette actualité."))
     _apply(news, data)
+    _apply_staff_fields(news, data, user=user)
     _check_province(user=user, news=news)
     _validate(news)
     news.save()
@@ -156,3 +178,27 @@ def news_delete(*, user: User, news: News) -> None:
     if not can_manage_news(user, news):
         raise PermissionDenied(_("Vous ne pouvez pas supprimer cette actualité."))
     news.delete()
+
+
+@transaction.atomic
+def news_save(*, user: User, news: News | None, data: Mapping[str, Any]) -> News:
+    """Create or change an item and bring its publication to ``data["published_at"]``, as one
+    change, for a form that holds the publication with the other fields (the admin's).
+
+    No date: a draft (``news_unpublish``); a date: published then, now or later
+    (``news_publish``); a published item given another date is withdrawn and published again.
+    """
+    if news is None:
+        news = news_create(user=user, data=data)
+    else:
+        news = news_update(user=user, news=news, data=data)
+    if "published_at" not in data:
+        return news
+    at = data["published_at"]
+    if at == news.published_at:
+        return news
+    if news.published_at is not None and (at is None or news.is_published):
+        news = news_unpublish(user=user, news=news)
+    if at is not None:
+        news = news_publish(user=user, news=news, at=at)
+    return news

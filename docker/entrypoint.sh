@@ -2,7 +2,8 @@
 # Entry point of the image: one verb per docker-compose service, so that the tests in
 # tests/portal/test_processes.py run exactly the commands the containers run.
 #
-#   web                 apply migrations, load the seed data (idempotent), then serve
+#   web                 apply migrations, load the seed data into a database never seeded
+#                       (a no-op on every later start: load_seed --initial), then serve
 #   serve               serve only: gunicorn portal.wsgi on $WEB_BIND (default 0.0.0.0:8000)
 #   worker [ARGS]       celery -A portal worker (extra ARGS go to celery)
 #   beat [ARGS]         celery -A portal beat, schedule file in /tmp (extra ARGS go to celery)
@@ -22,7 +23,8 @@ verb="${1:-serve}"
 case "$verb" in
     web)
         python manage.py migrate --noinput
-        python manage.py load_seed
+        # Only the first start of a new database loads the seed: staff own the content after.
+        python manage.py load_seed --initial
         # gunicorn reads WEB_CONCURRENCY for its number of workers.
         exec gunicorn portal.wsgi --bind "$WEB_BIND" --access-logfile -
         ;;

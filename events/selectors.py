@@ -98,6 +98,12 @@ def registrations_of_event(*, event: Event) -> RegistrationQuerySet:
     )
 
 
+def registrations_active(*, event: Event) -> RegistrationQuerySet:
+    """The registrations that still hold a seat or a place in line (confirmed, waiting): those
+    an event cannot be deleted with."""
+    return Registration.objects.filter(event=event).active().select_related("user")
+
+
 def registration_for(*, user: User, event: Event) -> Registration | None:
     """This person's registration to this event (in any status), or None."""
     if not getattr(user, "is_authenticated", False):

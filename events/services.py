@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from events.models import Event
 from events.notifications import (
@@ -34,6 +35,7 @@ from events.permissions import (
     is_event_staff,
 )
 from events.registrations import registrations_promote_waiting
+from events.selectors import registrations_active
 from portal.models import in_wallonia
 from portal.slugs import unique_slug
 
@@ -65,6 +67,8 @@ EDITABLE_FIELDS = (
 )
 # What a copy takes over from its original (the organiser is not in the form, but is kept).
 COPIED_FIELDS = (*EDITABLE_FIELDS, "organiser")
+# Set by staff only (the admin's form): the public address and who organises.
+STAFF_FIELDS = ("slug", "organiser")
 DESCRIPTION_MAX_LENGTH = 10_000
 COPY_SUFFIX = " (copie)"
 TITLE_MAX_LENGTH = 200  # Event.title
@@ -93,6 +97,18 @@ def _apply(event: Event, data: Mapping[str, Any]) -> None:
             if value is None and name not in _NULLABLE:
                 value = ""
             setattr(event, name, value)
+
+
+def _apply_staff_fields(event: Event, data: Mapping[str, Any], *, user: User) -> None:
+    given = [name for name in STAFF_FIELDS if name in data]
+    if not given:
+        return
+    if not is_event_staff(user):
+        raise PermissionDenied(
+            _("Seule la Cellule Manger Demain modifie l'adresse ou l'organisateur.")
+        )
+    for name in given:
+        setattr(event, name, data[name])
 
 
 def _has_place(event: Event) -> bool:
@@ -173,8 +189,9 @@ def event_create(*, user: User, data: Mapping[str, Any]) -> Event:
         raise PermissionDenied(_("Vous ne pouvez pas créer d'événement."))
     event = Event(status=Event.Status.DRAFT, created_by=user)
     _apply(event, data)
+    _apply_staff_fields(event, data, user=user)
     _check_province(user=user, event=event)
-    event.slug = _slug_for(event)
+    event.slug = event.slug or _slug_for(event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
     _record(event, user=user, reason=_("Création"))
     event.save()
@@ -190,6 +207,7 @@ def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
         raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
     before = snapshot(event)
     _apply(event, data)
+    _apply_staff_fields(event, data, user=user)
     _check_province(user=user, event=event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
     _record(event, user=user, reason=_("Modification"))
@@ -274,3 +292,83 @@ def event_copy(*, user: User, event: Event) -> Event:
     _record(copy, user=user, reason=_("Copie de « %(title)s »") % {"title": event.title})
     copy.save()
     return copy
+
+
+@transaction.atomic
+def event_unpublish(*, user: User, event: Event) -> Event:
+    """Back to a draft, while nobody is registered (registrants would lose it without a word:
+    cancelling tells them)."""
+    event = _locked(event)
+    if not can_manage_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
+    if event.status == Event.Status.DRAFT:
+        raise ValidationError(_("Cet événement est déjà un brouillon."), code="draft")
+    if event.status == Event.Status.CANCELLED:
+        raise ValidationError(
+            _("Un événement annulé le reste : copiez-le pour le reprogrammer."), code="cancelled"
+        )
+    if registrations_active(event=event).exists():
+        raise ValidationError(
+            _(
+                "Des personnes sont inscrites : annulez l'événement plutôt que de le repasser "
+                "en brouillon, elles en seront averties."
+            ),
+            code="has_registrations",
+        )
+    event.status = Event.Status.DRAFT
+    _record(event, user=user, reason=_("Retour en brouillon"))
+    event.save()
+    return event
+
+
+@transaction.atomic
+def event_delete(*, user: User, event: Event) -> None:
+    """Delete for good an event nobody is registered to.
+
+    With confirmed or waiting registrations it is refused: they hold an invitation in their
+    calendar, which only a cancellation (``event_cancel``, with its notice) takes back, and
+    the registrations are the record of who came.
+    """
+    event = _locked(event)
+    if not can_manage_event(user, event):
+        raise PermissionDenied(_("Vous ne pouvez pas supprimer cet événement."))
+    count = registrations_active(event=event).count()
+    if count:
+        raise ValidationError(
+            ngettext(
+                "« %(title)s » a %(count)d inscription : annulez-le plutôt (la personne en "
+                "sera avertie) ; il restera dans l'historique.",
+                "« %(title)s » a %(count)d inscriptions : annulez-le plutôt (les personnes en "
+                "seront averties) ; il restera dans l'historique.",
+                count,
+            )
+            % {"title": event.title, "count": count},
+            code="has_registrations",
+        )
+    event.delete()
+
+
+@transaction.atomic
+def event_save(*, user: User, event: Event | None, data: Mapping[str, Any]) -> Event:
+    """Create or change an event and bring it to ``data["status"]``, as one change.
+
+    For a form that holds the status with the other fields (the admin's). Each step is the
+    service above, with its checks and its emails: a new time or place is told to registrants
+    with a raised SEQUENCE, a cancellation with METHOD:CANCEL, more seats promote those waiting.
+    A cancellation comes before the other changes, so that registrants hear of it alone.
+    """
+    status = data.get("status")
+    if event is None:
+        event = event_create(user=user, data=data)
+    else:
+        if status == Event.Status.CANCELLED and _locked(event).status != Event.Status.CANCELLED:
+            event = event_cancel(user=user, event=event)
+        event = event_update(user=user, event=event, data=data)
+    if status and status != event.status:
+        if status == Event.Status.PUBLISHED:
+            event = event_publish(user=user, event=event)
+        elif status == Event.Status.CANCELLED:
+            event = event_cancel(user=user, event=event)
+        elif status == Event.Status.DRAFT:
+            event = event_unpublish(user=user, event=event)
+    return event

@@ -1,5 +1,9 @@
 """Admin of the expertise catalogue: categories, facilitators (with CSV import and export),
-the projects' needs and offers, and the workshop proposals with their supports."""
+the projects' needs and offers, and the workshop proposals with their supports.
+
+Needs, offers and proposals change through ``expertises.services``, as from the leaders' space:
+an offer saved here tells the leaders of the open needs it fits; a need is answered, and a
+proposal scheduled or set aside, by the list's actions (their status is read only here)."""
 
 from __future__ import annotations
 
@@ -15,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from expertises.admin_actions import mark_needs_answered, schedule_proposal
+from expertises.admin_actions import decline_proposals, mark_needs_answered, schedule_proposal
 from expertises.imports import (
     COLUMNS,
     MAX_IMPORT_BYTES,
@@ -25,8 +29,17 @@ from expertises.imports import (
     facilitator_import_csv,
 )
 from expertises.models import Category, Facilitator, Need, Offer, Support, WorkshopProposal
-from expertises.services import facilitator_published
+from expertises.services import (
+    facilitator_published,
+    need_create,
+    need_delete,
+    need_update,
+    offer_create,
+    offer_delete,
+    offer_update,
+)
 from portal.admin_imports import CsvImportMixin
+from portal.admin_services import ServiceAdmin, acting_user, adopt
 from territoires.models import Province
 
 
@@ -58,7 +71,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(CsvImportMixin, admin.ModelAdmin):
+class FacilitatorAdmin(CsvImportMixin, ServiceAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/expertises/facilitator/change_list.html"
     import_template = "admin/expertises/facilitator/import.html"
@@ -172,17 +185,36 @@ class FacilitatorAdmin(CsvImportMixin, admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(ServiceAdmin):
     list_display = ("project", "category", "updated_at")
     list_select_related = ("project", "category")
     list_filter = ("category",)
     search_fields = ("project__name", "description")
     autocomplete_fields = ("project",)
     ordering = ("category__order", "project__name")
+    fields = ("project", "category", "description")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("project",) if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: Offer, form: Any, change: bool) -> None:
+        by, data = acting_user(request), form.cleaned_data
+        if change:
+            saved = offer_update(user=by, offer=obj, data=data)
+        else:
+            saved = offer_create(user=by, project=data["project"], data=data)
+        adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: Offer) -> None:
+        offer_delete(user=acting_user(request), offer=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Offer]) -> None:
+        for offer in queryset.select_related("project"):
+            offer_delete(user=acting_user(request), offer=offer)
 
 
 @admin.register(Need)
-class NeedAdmin(admin.ModelAdmin):
+class NeedAdmin(ServiceAdmin):
     """Read-mostly: leaders write their needs from their space."""
 
     list_display = ("project", "category", "province", "urgency", "status", "created_at")
@@ -191,9 +223,48 @@ class NeedAdmin(admin.ModelAdmin):
     search_fields = ("project__name", "description")
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
-    readonly_fields = ("created_by", "created_at", "updated_at", "answered_at", "answered_by")
+    fields = (
+        "project",
+        "category",
+        "province",
+        "description",
+        "urgency",
+        "status",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "answered_at",
+        "answered_by",
+    )
+    readonly_fields = (
+        "status",
+        "created_by",
+        "created_at",
+        "updated_at",
+        "answered_at",
+        "answered_by",
+    )
     autocomplete_fields = ("project",)
     actions = (mark_needs_answered,)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return (*fields, "project") if obj is not None else fields
+
+    def save_model(self, request: HttpRequest, obj: Need, form: Any, change: bool) -> None:
+        by, data = acting_user(request), form.cleaned_data
+        if change:
+            saved = need_update(user=by, need=obj, data=data)
+        else:
+            saved = need_create(user=by, project=data["project"], data=data)
+        adopt(obj, saved)
+
+    def delete_model(self, request: HttpRequest, obj: Need) -> None:
+        need_delete(user=acting_user(request), need=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Need]) -> None:
+        for need in queryset:
+            need_delete(user=acting_user(request), need=need)
 
 
 class SupportInline(admin.TabularInline):
@@ -205,15 +276,17 @@ class SupportInline(admin.TabularInline):
 
 
 @admin.register(WorkshopProposal)
-class WorkshopProposalAdmin(admin.ModelAdmin):
-    actions = (schedule_proposal,)
+class WorkshopProposalAdmin(ServiceAdmin):
+    """Scheduled (with the notice to supporters) or set aside by the list's actions only."""
+
+    actions = (schedule_proposal, decline_proposals)
     list_display = ("title", "chantier", "status", "support_count", "created_at")
     list_select_related = ("chantier",)
     list_filter = ("status",)
     search_fields = ("title", "description")
     ordering = ("-created_at",)
-    readonly_fields = ("proposed_by", "created_at", "updated_at")
-    autocomplete_fields = ("chantier", "event")
+    readonly_fields = ("status", "event", "proposed_by", "created_at", "updated_at")
+    autocomplete_fields = ("chantier",)
     inlines = (SupportInline,)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[WorkshopProposal]:

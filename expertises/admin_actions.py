@@ -1,8 +1,8 @@
 """Admin actions on needs and proposals, for ``expertises.admin`` to import.
 
-    from expertises.admin_actions import mark_needs_answered, schedule_proposal
+    from expertises.admin_actions import decline_proposals, mark_needs_answered, schedule_proposal
     NeedAdmin.actions = [mark_needs_answered]
-    WorkshopProposalAdmin.actions = [schedule_proposal]
+    WorkshopProposalAdmin.actions = [schedule_proposal, decline_proposals]
 
 And after saving a facilitator with its categories and provinces (``save_related``), call
 ``expertises.services.facilitator_published(facilitator=form.instance)`` so that the leaders
@@ -19,10 +19,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from expertises.models import Need, WorkshopProposal
-from expertises.services import need_mark_answered
+from expertises.services import need_mark_answered, proposal_decline
 
 
 @admin.action(description=gettext_lazy("Marquer comme répondu"))
@@ -51,3 +51,21 @@ def schedule_proposal(
         )
         return None
     return redirect("espace_expertises:proposal_schedule", pk=queryset.get().pk)
+
+
+@admin.action(description=gettext_lazy("Écarter les propositions sélectionnées"))
+def decline_proposals(
+    modeladmin: Any, request: HttpRequest, queryset: QuerySet[WorkshopProposal]
+) -> None:
+    """All or nothing: a proposal already handled refuses the whole action (see ServiceAdmin)."""
+    proposals = list(queryset.order_by("pk"))
+    for proposal in proposals:
+        proposal_decline(user=request.user, proposal=proposal)
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "%(count)d proposition écartée.", "%(count)d propositions écartées.", len(proposals)
+        )
+        % {"count": len(proposals)},
+        messages.SUCCESS,
+    )

@@ -1,10 +1,12 @@
 """Admin of people's accounts (identified by their email address) and of their roles.
 
 Roles are granted here by staff: projects led (memberships) and provinces followed, as inlines
-of a person's page. The staff role itself (admin access through the group of the Cellule), the
-superuser status, groups and individual permissions are a superuser's business alone: other
-staff neither see nor change them, nor change the account of another staff member.
-This page gathers roles from several apps, hence its place in the roof.
+of a person's page, each row through its service (``projets.services.membership_add``…, which
+tell the person). The staff role itself (admin access through the group of the Cellule), the
+superuser status, groups, individual permissions, the password and the sign-in address are a
+superuser's business alone: other staff neither see nor change them (an address changed by
+staff would let them receive the person's password reset link), nor change the account of
+another staff member. This page gathers roles from several apps, hence its place in the roof.
 """
 
 from __future__ import annotations
@@ -21,10 +23,15 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from hub.personal_data import LAST_SUPERUSER, user_delete
+from portal.accounts import user_email_change
+from portal.admin_services import ServiceAdmin, acting_user, inline_changes
 from portal.models import User
-from portal.roles import STAFF_GROUP, user_staff_grant, user_staff_revoke
+from portal.roles import STAFF_GROUP, is_last_superuser, user_staff_grant, user_staff_revoke
 from projets.models import Membership
+from projets.services import membership_add, membership_remove
 from territoires.models import Province
+from territoires.services import province_officer_add, province_officer_remove
 
 # Fields a non-superuser never sees on a person's page (the password: its reset link would let
 # staff take over an account; people reset their own through the site).
@@ -99,7 +106,7 @@ class FollowedProvinceInline(_RoleInline):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(ServiceAdmin, BaseUserAdmin):
     form = UserChangeForm
     add_form = UserCreationForm
     inlines = (MembershipInline, FollowedProvinceInline)
@@ -164,7 +171,64 @@ class UserAdmin(BaseUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if not request.user.is_superuser:
             fields.append("is_staff")  # only a superuser grants the staff role
+            if obj is not None:
+                fields.append("email")  # the key to the account (see the module's docstring)
         return fields
+
+    # --- Writes, each through its service -----------------------------------------------------
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        stored = User.objects.get(pk=obj.pk)
+        # The address and the staff role are left to their services, a superuser's only, called
+        # once the groups of the form are saved (the role's group would be undone otherwise).
+        form.role_changes = {"email": obj.email, "is_staff": obj.is_staff, "stored": stored}
+        obj.email, obj.is_staff = stored.email, stored.is_staff
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        changes = getattr(form, "role_changes", None)
+        if changes is None:
+            return
+        by, person, stored = acting_user(request), form.instance, changes["stored"]
+        if changes["email"] != stored.email:
+            user_email_change(by=by, user=person, email=changes["email"])
+        if changes["is_staff"] and not stored.is_staff:
+            user_staff_grant(by=by, user=person)
+        elif stored.is_staff and not changes["is_staff"]:
+            user_staff_revoke(by=by, user=person)
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        # As when people delete their own account: their subscriptions, addresses, outbox and
+        # sessions go too, and the last superuser stays.
+        user_delete(user=obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        for user in queryset.order_by("pk"):
+            user_delete(user=user)
+
+    def deletion_blockers(self, request: HttpRequest, obj: User) -> list[str]:
+        return [str(LAST_SUPERUSER)] if is_last_superuser(obj) else []
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        person, by = form.instance, acting_user(request)
+        if formset.model is Membership:
+            changes = inline_changes(formset)
+            for membership in changes.removed:
+                membership_remove(by=by, membership=membership)
+            for membership in changes.added:
+                membership_add(by=by, project=membership.project, user=person)
+        elif formset.model is Province.officers.through:
+            changes = inline_changes(formset)
+            for row in changes.removed:
+                province_officer_remove(by=by, province=row.province, user=person)
+            for row in changes.added:
+                province_officer_add(by=by, province=row.province, user=person)
+        else:
+            super().save_formset(request, form, formset, change)
 
     def get_list_filter(self, request: HttpRequest) -> Any:
         filters = super().get_list_filter(request)

@@ -25,7 +25,8 @@ from newsletter.services.sending import (
     progress_aggregates,
     recipients,
 )
-from newsletter.services.subscriptions import subscriber_unsubscribe
+from newsletter.services.subscriptions import subscriber_unsubscribe, subscriber_update_interests
+from portal.admin_services import ServiceAdmin
 from portal.models import OutgoingEmail
 
 # The failed addresses listed on an issue's page, at most (the count says how many in all).
@@ -74,7 +75,7 @@ class SectionInline(admin.StackedInline):
 
 
 @admin.register(Issue)
-class IssueAdmin(admin.ModelAdmin):
+class IssueAdmin(ServiceAdmin):
     change_form_template = "admin/newsletter/issue/change_form.html"
     send_template = "admin/newsletter/issue/send_confirm.html"
     list_display = ("number", "subject", "status", "progress_label", "sent_at")
@@ -282,7 +283,7 @@ class IssueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(ServiceAdmin):
     """Subscriptions are made and confirmed by their owners (double opt-in): staff read them,
     and may unsubscribe someone who asks; the consent is a record, never edited."""
 
@@ -320,6 +321,17 @@ class SubscriberAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # a subscription needs its owner's consent, given through the site
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The interests through the service the subscriber's own preferences page uses.
+        data = form.cleaned_data
+        if "provinces" in data and "chantiers" in data:
+            subscriber_update_interests(
+                subscriber=form.instance,
+                provinces=data.pop("provinces"),
+                chantiers=data.pop("chantiers"),
+            )
+        super().save_related(request, form, formsets, change)
 
     @admin.action(description=_("Désinscrire"), permissions=["change"])
     def unsubscribe(self, request: HttpRequest, queryset: QuerySet[Subscriber]) -> None:

@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class PortalConfig(AppConfig):
-    # Two AppConfig subclasses live here: without ``default`` Django would use a bare
-    # AppConfig for "portal" and this ready() would never run.
+    # This module holds more than one AppConfig subclass: without ``default``, Django would
+    # fall back to a bare AppConfig for "portal" and ready() would never run (no staff group).
     default = True
     name = "portal"
     verbose_name = _("Portail")

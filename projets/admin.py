@@ -18,6 +18,7 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from chantiers.models import Participation
 from portal.admin_imports import CsvImportMixin
+from portal.admin_services import ServiceAdmin, acting_user, inline_changes
 from portal.forms import LocatedModelForm
 from projets.models import JoinRequest, Membership, Organisation, Project, ProjectType
 from projets.services import (
@@ -25,6 +26,8 @@ from projets.services import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     ImportReport,
+    membership_add,
+    membership_remove,
     project_confirm_many,
     project_import_csv,
 )
@@ -99,7 +102,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(CsvImportMixin, SimpleHistoryAdmin):
+class ProjectAdmin(CsvImportMixin, ServiceAdmin, SimpleHistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/projets/project/change_list.html"
@@ -150,6 +153,18 @@ class ProjectAdmin(CsvImportMixin, SimpleHistoryAdmin):
     def get_inlines(self, request: HttpRequest, obj: Project | None) -> Any:
         # Leaders are added once the page exists (from here, or by approving a request).
         return self.inlines if obj is not None else (ProjectParticipationInline,)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Membership:
+            super().save_formset(request, form, formset, change)
+            return
+        # Leaders through their service, which tells each new one by email.
+        by, project = acting_user(request), form.instance
+        changes = inline_changes(formset)
+        for membership in changes.removed:
+            membership_remove(by=by, membership=membership)
+        for membership in changes.added:
+            membership_add(by=by, project=project, user=membership.user)
 
     @admin.display(description=_("localisé"), boolean=True)
     def has_location(self, obj: Project) -> bool:
@@ -216,7 +231,7 @@ class ProjectAdmin(CsvImportMixin, SimpleHistoryAdmin):
 
 
 @admin.register(JoinRequest)
-class JoinRequestAdmin(admin.ModelAdmin):
+class JoinRequestAdmin(ServiceAdmin):
     """Staff decide here as leaders do in their space: through the same services, so the person
     is told by email and the membership is created in the same way."""
 

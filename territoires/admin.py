@@ -1,17 +1,22 @@
-"""Admin of the provinces and of who follows them for the Cellule."""
+"""Admin of the provinces and of who follows them for the Cellule (each officer added or
+removed through ``territoires.services``, which tells a new one by email)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_services import ServiceAdmin, acting_user
 from territoires.models import Province
+from territoires.services import province_officers_set
 
 
 @admin.register(Province)
-class ProvinceAdmin(admin.ModelAdmin):
+class ProvinceAdmin(ServiceAdmin):
     list_display = ("name", "code", "order", "officer_list", "project_count")
     list_display_links = ("name",)
     list_editable = ("order",)
@@ -32,6 +37,13 @@ class ProvinceAdmin(admin.ModelAdmin):
             },
         ),
     )
+
+    def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
+        # The officers are not written by the form's save_m2m but by their service.
+        officers = form.cleaned_data.pop("officers", None)
+        super().save_related(request, form, formsets, change)
+        if officers is not None:
+            province_officers_set(by=acting_user(request), province=form.instance, users=officers)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Province]:
         return (

@@ -1,4 +1,5 @@
-"""Create-only loader of the seed content: whatever is missing is created, nothing is updated."""
+"""Create-only loader of the seed content: what was never loaded is created, nothing is
+updated, and nothing staff deleted comes back."""
 
 from __future__ import annotations
 
@@ -6,20 +7,24 @@ import csv
 from dataclasses import dataclass, fields
 from decimal import Decimal
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import Protocol, TypeVar, cast
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import ngettext_lazy
 
 from chantiers.models import Chantier, Resource, Step
 from events.models import Event
-from hub.seed import content
+from hub.models import SeedRecord
+from hub.seed import content, identity
+from hub.seed.identity import Identity, Ref
 from projets.models import Organisation, Project, ProjectType
 from territoires.models import Province
 
 SEED_DIR = Path(__file__).resolve().parent
-PROJECTS_CSV = SEED_DIR / "projets-publics.csv"
+PROJECTS_CSV = identity.PROJECTS_CSV
 LOCATIONS_CSV = SEED_DIR / "projets-localisation.csv"
 
 M = TypeVar("M", bound=models.Model)
@@ -91,31 +96,92 @@ class _Writer(Protocol):
     def write(self, text: str, /) -> object: ...
 
 
+class _Seeds:
+    """The seed records, read once: the row of each key, found or created, and remembered."""
+
+    def __init__(self) -> None:
+        self.records = {r.key: r for r in SeedRecord.objects.select_related("content_type")}
+
+    def has_any(self) -> bool:
+        return bool(self.records)
+
+    def was_loaded(self, key: str) -> bool:
+        return key in self.records
+
+    def row(self, key: str) -> models.Model | None:
+        """The row of an already loaded piece; None if never loaded, or deleted by staff."""
+        record = self.records.get(key)
+        if record is None:
+            return None
+        model = record.content_type.model_class()
+        assert model is not None
+        return model._default_manager.filter(pk=record.object_id).first()
+
+    def find(self, identity: Identity) -> models.Model | None:
+        """A row that matches the piece's natural lookups (loaded before records existed)."""
+        model = apps.get_model(identity.model)
+        for lookup in identity.lookups:
+            resolved: dict[str, object] = {}
+            for name, value in lookup.items():
+                if isinstance(value, Ref):
+                    parent = self.row(value.key)
+                    if parent is None:
+                        break
+                    value = parent
+                resolved[name] = value
+            else:
+                existing = model._default_manager.filter(**resolved).first()
+                if existing is not None:
+                    return existing
+        return None
+
+    def remember(self, key: str, row: models.Model) -> None:
+        self.records[key] = SeedRecord.objects.create(
+            key=key, content_type=ContentType.objects.get_for_model(row), object_id=row.pk
+        )
+
+
 @transaction.atomic
-def seed_load(*, stdout: _Writer | None = None) -> SeedReport:
-    """Create the seed rows that are missing, looked up by natural key; never update a row.
+def seed_load(*, stdout: _Writer | None = None, initial: bool = False) -> SeedReport:
+    """Create the pieces of the seed never loaded into this database; never update a row.
 
-    Provinces, project types and organisations are looked up by slug (or by their other unique
-    field, so that a slug changed by staff does not make the load fail), chantiers by slug (or
-    title), resources by (chantier, title), steps by (chantier, order), events and projects by
-    slug. An existing row is left exactly as it is, so a second run changes nothing and never
-    overwrites what staff edited. The accepted trade-off: a seed row that staff deleted is
-    created again by the next run.
+    Each piece has a stable key (``hub.seed.identity``), recorded with its row
+    (``hub.models.SeedRecord``) when it is created or found. A piece already recorded is left
+    exactly as it is, renamed or not, and stays deleted if staff deleted its row; a piece not
+    recorded yet adopts a matching row (one loaded before records existed) or is created. So a
+    second run changes nothing, whatever staff changed or deleted in between.
 
-    With ``stdout``, each created row is reported on its own line.
+    With ``initial``, nothing happens unless nothing was ever loaded: what a container runs at
+    each start. With ``stdout``, each created row is reported on its own line.
     """
     report = SeedReport()
+    seeds = _Seeds()
+    if initial and seeds.has_any():
+        return report
 
-    def note(kind: str, obj: models.Model) -> None:
-        setattr(report, kind, getattr(report, kind) + 1)
-        if stdout is not None:
-            stdout.write(f"+ {obj._meta.verbose_name} : {obj}\n")
+    def load(kind: str, piece: Identity, new: M) -> M | None:
+        """The piece's row: recorded (None if staff deleted it), adopted, or ``new`` saved."""
+        if seeds.was_loaded(piece.key):
+            return cast(M | None, seeds.row(piece.key))
+        row = cast(M | None, seeds.find(piece))
+        if row is None:
+            row = new
+            # SQLite ignores max_length and choices: validating here lets the SQLite suite
+            # catch what PostgreSQL would refuse.
+            row.full_clean()
+            row.save()
+            setattr(report, kind, getattr(report, kind) + 1)
+            if stdout is not None:
+                stdout.write(f"+ {row._meta.verbose_name} : {row}\n")
+        seeds.remember(piece.key, row)
+        return row
 
-    provinces: dict[str, Province] = {}
+    provinces: dict[str, Province | None] = {}
     for p in content.PROVINCES:
-        province, created = _get_or_create_only(
-            lookups=[{"slug": p.slug}, {"name": p.name}, {"code": p.code}],
-            new=Province(
+        provinces[p.slug] = load(
+            "provinces",
+            identity.province(p),
+            Province(
                 name=p.name,
                 slug=p.slug,
                 code=p.code,
@@ -125,33 +191,28 @@ def seed_load(*, stdout: _Writer | None = None) -> SeedReport:
                 order=p.order,
             ),
         )
-        provinces[p.slug] = province
-        if created:
-            note("provinces", province)
 
     for t in content.PROJECT_TYPES:
-        project_type, created = _get_or_create_only(
-            lookups=[{"slug": t.slug}, {"name": t.name}],
-            new=ProjectType(name=t.name, slug=t.slug, order=t.order),
+        load(
+            "project_types",
+            identity.project_type(t),
+            ProjectType(name=t.name, slug=t.slug, order=t.order),
         )
-        if created:
-            note("project_types", project_type)
 
-    organisations: dict[str, Organisation] = {}
+    organisations: dict[str, Organisation | None] = {}
     for o in content.ORGANISATIONS:
-        organisation, created = _get_or_create_only(
-            lookups=[{"slug": o.slug}, {"name": o.name}],
-            new=Organisation(name=o.name, acronym=o.acronym, slug=o.slug, kind=o.kind),
+        organisations[o.slug] = load(
+            "organisations",
+            identity.organisation(o),
+            Organisation(name=o.name, acronym=o.acronym, slug=o.slug, kind=o.kind),
         )
-        organisations[o.slug] = organisation
-        if created:
-            note("organisations", organisation)
 
-    chantiers: dict[str, Chantier] = {}
+    chantiers: dict[str, Chantier | None] = {}
     for c in content.CHANTIERS:
-        chantier, created = _get_or_create_only(
-            lookups=[{"slug": c.slug}, {"title": c.title}],
-            new=Chantier(
+        chantier = load(
+            "chantiers",
+            identity.chantier(c),
+            Chantier(
                 title=c.title,
                 slug=c.slug,
                 summary=c.summary,
@@ -162,33 +223,33 @@ def seed_load(*, stdout: _Writer | None = None) -> SeedReport:
             ),
         )
         chantiers[c.slug] = chantier
-        if created:
-            note("chantiers", chantier)
+        if chantier is None:
+            continue  # staff deleted the chantier: its resources and steps went with it
         for r in c.resources:
-            resource, created = _get_or_create_only(
-                lookups=[{"chantier": chantier, "title": r.title}],
-                new=Resource(
+            load(
+                "resources",
+                identity.resource(c, r),
+                Resource(
                     chantier=chantier,
                     title=r.title,
                     description=r.description,
-                    provider=organisations[r.provider] if r.provider else None,
+                    provider=organisations.get(r.provider) if r.provider else None,
                     url=r.url,
                     order=r.order,
                 ),
             )
-            if created:
-                note("resources", resource)
 
-    events: dict[str, Event] = {}
+    events: dict[str, Event | None] = {}
     for e in content.EVENTS:
-        event, created = _get_or_create_only(
-            lookups=[{"slug": e.slug}],
-            new=Event(
+        events[e.slug] = load(
+            "events",
+            identity.event(e),
+            Event(
                 title=e.title,
                 slug=e.slug,
                 kind=e.kind,
-                chantier=chantiers[e.chantier],
-                province=provinces[e.province] if e.province else None,
+                chantier=chantiers.get(e.chantier),
+                province=provinces.get(e.province) if e.province else None,
                 start=e.start,
                 end=e.end,
                 time_to_be_confirmed=e.time_to_be_confirmed,
@@ -196,20 +257,20 @@ def seed_load(*, stdout: _Writer | None = None) -> SeedReport:
                 description=e.description,
                 capacity=e.capacity,
                 status=e.status,
-                organiser=organisations[e.organiser],
+                organiser=organisations.get(e.organiser),
             ),
         )
-        events[e.slug] = event
-        if created:
-            note("events", event)
 
     for c in content.CHANTIERS:
-        chantier = chantiers[c.slug]
+        parent = chantiers[c.slug]
+        if parent is None:
+            continue
         for s in c.steps:
-            step, created = _get_or_create_only(
-                lookups=[{"chantier": chantier, "order": s.order}],
-                new=Step(
-                    chantier=chantier,
+            load(
+                "steps",
+                identity.step(c, s),
+                Step(
+                    chantier=parent,
                     order=s.order,
                     title=s.title,
                     description=s.description,
@@ -218,24 +279,23 @@ def seed_load(*, stdout: _Writer | None = None) -> SeedReport:
                     date_precision=s.date_precision,
                     is_continuous=s.is_continuous,
                     status=s.status,
-                    event=events[s.event] if s.event else None,
+                    event=events.get(s.event) if s.event else None,
                 ),
             )
-            if created:
-                note("steps", step)
 
     locations = _read_locations()
-    for row in _read_csv(PROJECTS_CSV):
-        name = row["nom"].strip()
+    for line in _read_csv(PROJECTS_CSV):
+        name = line["nom"].strip()
         location = locations.get(name)
-        project, created = _get_or_create_only(
-            lookups=[{"slug": slugify(name)}],
-            new=Project(
+        load(
+            "projects",
+            identity.project(name),
+            Project(
                 name=name,
                 slug=slugify(name),
-                province=_province_named(provinces, row["province"]),
-                promoters=row["porteurs"].strip(),
-                source=row["source"].strip(),
+                province=_province_named(provinces, line["province"]),
+                promoters=line["porteurs"].strip(),
+                source=line["source"].strip(),
                 status=Project.Status.ONGOING,
                 is_confirmed=False,
                 communes=location.communes if location else "",
@@ -244,23 +304,8 @@ def seed_load(*, stdout: _Writer | None = None) -> SeedReport:
                 location_is_approximate=location is not None,
             ),
         )
-        if created:
-            note("projects", project)
 
     return report
-
-
-def _get_or_create_only(*, lookups: list[dict[str, object]], new: M) -> tuple[M, bool]:
-    """The first row matching one of the lookups (in order), or else `new`, validated and saved."""
-    for lookup in lookups:
-        existing = type(new)._default_manager.filter(**lookup).first()
-        if existing is not None:
-            return existing, False
-    # SQLite ignores max_length and choices: validating here lets the SQLite suite catch what
-    # PostgreSQL would refuse.
-    new.full_clean()
-    new.save()
-    return new, True
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -287,7 +332,7 @@ def _read_locations() -> dict[str, _Location]:
     }
 
 
-def _province_named(provinces: dict[str, Province], name: str) -> Province | None:
+def _province_named(provinces: dict[str, Province | None], name: str) -> Province | None:
     """The seed province of that name; an empty name means Wallonia as a whole."""
     name = name.strip()
     if not name:

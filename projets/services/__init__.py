@@ -16,6 +16,7 @@ from projets.services.join_requests import (
     join_request_decline,
     join_request_refusal,
 )
+from projets.services.memberships import membership_add, membership_remove
 from projets.services.pages import (
     CHANGE_REASON_LEADER,
     CHANGE_REASON_STAFF,
@@ -38,6 +39,8 @@ __all__ = [
     "join_request_create",
     "join_request_decline",
     "join_request_refusal",
+    "membership_add",
+    "membership_remove",
     "project_confirm_many",
     "project_import_csv",
     "project_page_update",

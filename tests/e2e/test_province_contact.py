@@ -64,7 +64,7 @@ def test_a_visitor_writes_to_the_officers_of_their_province(
 
     form.get_by_label("Votre adresse e-mail").fill("camille@example.org")
     form.get_by_role("button", name="Envoyer le message").click()
-    expect(page.get_by_role("status")).to_contain_text(
+    expect(page.get_by_role("status").filter(has=page.locator(".messages"))).to_contain_text(
         "Votre message est envoyé aux chargé·es de mission de la province : Liège."
     )
     assert_accessible(page)

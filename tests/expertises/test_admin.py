@@ -130,3 +130,104 @@ def test_saving_a_facilitator_in_the_admin_tells_the_needs_it_now_matches(
             reverse("admin:expertises_facilitator_change", args=[facilitator.pk]), data
         )
     assert len(mailoutbox) == 1
+
+
+# --- Writes through the services (issue 10) ----------------------------------------------------
+
+
+@pytest.fixture
+def as_staff(client, staff):
+    client.force_login(staff)
+    return client
+
+
+def test_an_offer_added_in_the_admin_tells_the_needs_it_matches(as_staff):
+    from portal.models import OutgoingEmail
+    from tests.expertises.factories import NeedFactory
+    from tests.projets.factories import MembershipFactory
+
+    category = CategoryFactory(name="Chambre froide partagée")
+    need = NeedFactory(category=category, province=None)
+    leader = MembershipFactory(project=need.project).user
+    offering = ProjectFactory(name="Halle de Bastogne")
+
+    response = as_staff.post(
+        reverse("admin:expertises_offer_add"),
+        {"project": offering.pk, "category": category.pk, "description": "Une chambre froide."},
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    offer = Offer.objects.get(project=offering)
+    [email] = OutgoingEmail.objects.all()
+    assert email.to == leader.email
+    assert email.key.startswith(f"need-{need.pk}-offer-{offer.pk}")
+
+
+def test_an_offer_moved_to_another_category_tells_the_needs_of_that_one(as_staff):
+    from portal.models import OutgoingEmail
+    from tests.admin_forms import change_form_data
+    from tests.expertises.factories import NeedFactory, OfferFactory
+    from tests.projets.factories import MembershipFactory
+
+    offer = OfferFactory(category=CategoryFactory(name="Transformation"))
+    need = NeedFactory(category=CategoryFactory(name="Financement"), province=None)
+    leader = MembershipFactory(project=need.project).user
+    url = reverse("admin:expertises_offer_change", args=[offer.pk])
+    data = change_form_data(as_staff.get(url))
+    data["category"] = need.category_id
+
+    assert as_staff.post(url, data).status_code == HTTPStatus.FOUND
+
+    assert [e.to for e in OutgoingEmail.objects.all()] == [leader.email]
+
+
+def test_a_need_added_in_the_admin_is_created_by_the_service(as_staff, staff):
+    project = ProjectFactory(province=ProvinceFactory(name="Namur"))
+    category = CategoryFactory()
+
+    response = as_staff.post(
+        reverse("admin:expertises_need_add"),
+        {
+            "project": project.pk,
+            "category": category.pk,
+            "description": "Un local.",
+            "urgency": Need.Urgency.MEDIUM,
+        },
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    need = Need.objects.get(project=project)
+    assert need.created_by == staff  # set by the service, not a field of the form
+
+
+def test_a_needs_status_is_changed_by_the_action_only(as_staff, rows):
+    need = rows["need"]
+    page = as_staff.get(reverse("admin:expertises_need_change", args=[need.pk]))
+
+    assert "status" not in page.context["adminform"].form.fields
+    as_staff.post(
+        reverse("admin:expertises_need_changelist"),
+        {"action": "mark_needs_answered", "_selected_action": [need.pk]},
+    )
+    need.refresh_from_db()
+    assert need.status == Need.Status.ANSWERED
+    assert need.answered_by is not None
+
+
+def test_proposals_are_set_aside_by_the_action_all_or_nothing(as_staff, rows):
+    open_one = rows["workshopproposal"]
+    handled = WorkshopProposal.objects.create(
+        title="Déjà traitée", status=WorkshopProposal.Status.DECLINED
+    )
+    url = reverse("admin:expertises_workshopproposal_changelist")
+
+    refused = as_staff.post(
+        url, {"action": "decline_proposals", "_selected_action": [open_one.pk, handled.pk]}
+    )
+    assert refused.status_code == HTTPStatus.FOUND
+    open_one.refresh_from_db()
+    assert open_one.status == WorkshopProposal.Status.OPEN
+
+    as_staff.post(url, {"action": "decline_proposals", "_selected_action": [open_one.pk]})
+    open_one.refresh_from_db()
+    assert open_one.status == WorkshopProposal.Status.DECLINED

@@ -15,6 +15,7 @@ from events.models import Event
 from portal.models import OutgoingEmail, User
 from portal.roles import STAFF_GROUP, staff_group_ensure
 from projets.models import JoinRequest, Membership
+from tests.admin_forms import change_form_data
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory
@@ -49,44 +50,6 @@ def superuser(client):
     admin = UserFactory(email="super@example.org", is_staff=True, is_superuser=True)
     client.force_login(admin)
     return admin
-
-
-def change_form_data(response):
-    """The POST a browser would send back from an admin change page, inlines included."""
-    form = response.context["adminform"].form
-    data = {}
-    for name, field in form.fields.items():
-        value = form.initial.get(name, field.initial)
-        if value is None:
-            continue
-        if isinstance(value, bool):
-            if value:
-                data[name] = "on"
-        elif isinstance(value, list | tuple):
-            data[name] = [getattr(v, "pk", v) for v in value]
-        elif isinstance(value, datetime.datetime):
-            local = timezone.localtime(value)
-            data[f"{name}_0"], data[f"{name}_1"] = (
-                local.strftime("%d/%m/%Y"),
-                local.strftime("%H:%M:%S"),
-            )
-        else:
-            data[name] = getattr(value, "pk", value)
-    for inline in response.context["inline_admin_formsets"]:
-        formset = inline.formset
-        management = formset.management_form
-        for name in ("TOTAL_FORMS", "INITIAL_FORMS", "MIN_NUM_FORMS", "MAX_NUM_FORMS"):
-            data[f"{formset.prefix}-{name}"] = management[name].value()
-        for subform in formset.initial_forms:
-            data[f"{subform.prefix}-id"] = subform.instance.pk
-            for name in subform.fields:
-                if name != "id" and name in subform.initial:
-                    data[f"{subform.prefix}-{name}"] = getattr(
-                        subform.initial[name], "pk", subform.initial[name]
-                    )
-            if subform.fk.name in subform.fields:
-                data[f"{subform.prefix}-{subform.fk.name}"] = response.context["original"].pk
-    return data
 
 
 # --- What a non-superuser sees -----------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from importlib import import_module
 from io import StringIO
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +22,13 @@ from territoires.models import Province
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SEED_DIR = Path(content.__file__).parent
 MODELS = (Province, ProjectType, Organisation, Chantier, Resource, Step, Event, Project)
+
+
+@pytest.fixture(autouse=True)
+def _in_french():
+    """The seed and its report are French: whatever language an earlier test left active."""
+    with translation.override("fr"):
+        yield
 
 
 # A fragment must be a whole piece of a line: it starts the line or a sentence, after a label
@@ -127,16 +135,103 @@ def test_staff_edits_survive_a_reload():
     assert Event.objects.get(slug=content.WORKSHOP_SLUG).venue == "Namur"
 
 
+def _staff_edits_of_the_measured_case():
+    """What staff did before the measured duplicates: renamed a resource, changed an event's
+    slug and a project's slug, deleted a step."""
+    Resource.objects.filter(title="Projet FRUGAL").update(title="FRUGAL (projet de recherche)")
+    Event.objects.filter(slug=content.WORKSHOP_SLUG).update(slug="atelier-micro-credits")
+    Project.objects.filter(slug="atelier-de-pain-durable").update(slug="pain-durable")
+    Step.objects.filter(chantier__slug="recueil-expertises").order_by("order").last().delete()
+
+
 @pytest.mark.django_db
-def test_a_row_staff_deleted_is_created_again():
+def test_after_renames_and_a_deletion_a_load_changes_nothing():
     seed_load()
-    Resource.objects.get(title="Projet FRUGAL").delete()
+    _staff_edits_of_the_measured_case()
+    before = _snapshot()
 
     report = seed_load()
 
-    assert report.resources == 1
-    assert report.total == 1
-    assert Resource.objects.filter(title="Projet FRUGAL").exists()
+    assert report.total == 0
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_a_row_staff_deleted_stays_deleted():
+    seed_load()
+    Resource.objects.get(title="Projet FRUGAL").delete()
+    Chantier.objects.get(slug="marches-publics").delete()  # its resources and steps go with it
+
+    report = seed_load()
+
+    assert report.total == 0
+    assert not Resource.objects.filter(title="Projet FRUGAL").exists()
+    assert not Chantier.objects.filter(slug="marches-publics").exists()
+
+
+@pytest.mark.django_db
+def test_a_database_seeded_before_records_is_recognised_after_the_migration():
+    """The data migration back-fills the records of rows loaded by the former loader."""
+    from django.apps import apps
+
+    from hub.models import SeedRecord
+
+    backfill = import_module("hub.migrations.0002_backfill_seed_records").backfill
+    seed_load()
+    SeedRecord.objects.all().delete()  # as before this release
+
+    backfill(apps, None)
+
+    assert SeedRecord.objects.count() == 5 + 8 + 11 + 12 + 8 + 11 + 6 + 19
+    _staff_edits_of_the_measured_case()
+    before = _snapshot()
+    assert seed_load().total == 0
+    assert _snapshot() == before
+
+
+@pytest.mark.django_db
+def test_the_backfill_of_a_new_database_records_nothing():
+    from django.apps import apps
+
+    from hub.models import SeedRecord
+
+    import_module("hub.migrations.0002_backfill_seed_records").backfill(apps, None)
+
+    assert not SeedRecord.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_row_made_by_hand_before_the_first_load_is_adopted_not_doubled():
+    Province.objects.create(
+        name="Liège",
+        slug="province-de-liege",
+        code="LG",
+        centre_latitude=50.6,
+        centre_longitude=5.6,
+    )
+
+    report = seed_load()
+
+    assert report.provinces == 4
+    assert Province.objects.filter(code="LG").count() == 1
+
+
+@pytest.mark.django_db
+def test_initial_loads_an_empty_database_and_nothing_after():
+    """What the web container runs at each start: only the very first one loads."""
+    from hub.models import SeedRecord
+
+    first = seed_load(initial=True)
+    assert first.total == 5 + 8 + 11 + 12 + 8 + 11 + 6 + 19
+
+    # A piece never recorded would be new content for a plain load; --initial leaves it.
+    record = SeedRecord.objects.get(key="resource:caracterisation-offre-demande:projet-frugal")
+    Resource.objects.filter(pk=record.object_id).delete()
+    record.delete()
+    before = _snapshot()
+    assert seed_load(initial=True).total == 0
+    assert _snapshot() == before
+    assert seed_load().resources == 1
 
 
 @pytest.mark.django_db

@@ -288,3 +288,34 @@ def test_staff_unsubscribe_someone_who_asks(client, staff):
 
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
+
+
+# --- Writes through the services (issue 10) ----------------------------------------------------
+
+
+def test_send_from_the_admin_queues_one_message_per_subscriber(
+    client, staff, draft, django_capture_on_commit_callbacks
+):
+    readers = SubscriberFactory.create_batch(2, status=CONFIRMED)
+    SubscriberFactory(status=Subscriber.Status.PENDING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(url("send", draft))
+
+    sent = OutgoingEmail.objects.filter(subject__contains="Printemps")
+    assert sorted(e.to for e in sent) == sorted(r.email for r in readers)
+    assert all("List-Unsubscribe" in e.headers for e in sent)
+    assert Delivery.objects.filter(issue=draft).count() == 2
+
+
+def test_interests_changed_in_the_admin_are_saved_by_the_service(client, staff):
+    subscriber = SubscriberFactory(status=CONFIRMED)
+    province = ProvinceFactory(name="Hainaut")
+    page = reverse("admin:newsletter_subscriber_change", args=[subscriber.pk])
+
+    response = client.post(page, {"provinces": [province.pk], "chantiers": []})
+
+    assert response.status_code == HTTPStatus.FOUND
+    subscriber.refresh_from_db()
+    assert list(subscriber.provinces.all()) == [province]
+    assert not subscriber.chantiers.exists()

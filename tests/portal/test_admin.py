@@ -21,7 +21,7 @@ from tests.chantiers.factories import (
     ResourceFactory,
     StepFactory,
 )
-from tests.events.factories import EventFactory
+from tests.events.factories import EventFactory, RegistrationFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import OrganisationFactory, ProjectFactory, ProjectTypeFactory
 from tests.territoires.factories import ProvinceFactory
@@ -81,6 +81,13 @@ ADMINS = [
     pytest.param("projets", "project", make_project, "Li Terroir", id="project"),
     pytest.param("chantiers", "chantier", make_chantier, "Logistique mutualisée", id="chantier"),
     pytest.param("events", "event", make_event, "Atelier du 6 mai", id="event"),
+    pytest.param(
+        "events",
+        "registration",
+        lambda t: RegistrationFactory(user=UserFactory(email=f"{t}@example.org")),
+        "dominique",
+        id="registration",
+    ),
 ]
 
 

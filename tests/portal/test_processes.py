@@ -140,7 +140,43 @@ def get(url: str) -> tuple[int, bytes]:
         return error.code, error.read()
 
 
+def run_in_container(code: str, *, env: dict[str, str]) -> subprocess.CompletedProcess:
+    """``python manage.py shell -c code`` through the entrypoint, as `docker compose run` would."""
+    return subprocess.run(
+        ["sh", str(ENTRYPOINT), "python", "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
 # --- web: migrate, load_seed, gunicorn -----------------------------------------------------------
+
+COUNT_ROWS = """
+import json
+from chantiers.models import Chantier, Resource, Step
+from events.models import Event
+from projets.models import Project
+models = (Chantier, Resource, Step, Event, Project)
+print(json.dumps({m.__name__: m.objects.count() for m in models}))
+"""
+# The measured case of issue 10: a resource renamed, an event's and a project's slug changed,
+# a step deleted; the next start used to create all four again.
+STAFF_EDITS = (
+    """
+from chantiers.models import Resource, Step
+from events.models import Event
+from projets.models import Project
+Resource.objects.filter(title="Projet FRUGAL").update(title="FRUGAL (recherche)")
+Step.objects.filter(chantier__slug="recueil-expertises").order_by("order").last().delete()
+Event.objects.filter(kind="workshop").update(slug="atelier-micro-credits")
+Project.objects.filter(slug="atelier-de-pain-durable").update(slug="pain-durable")
+"""
+    + COUNT_ROWS
+)
 
 
 def test_web_service_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> None:
@@ -159,8 +195,14 @@ def test_web_service_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> 
     )
     assert collect.returncode == 0, collect.stderr[-3000:]
 
-    # A container restart runs migrate and load_seed again: both must be idempotent.
+    # A container restart runs migrate and load_seed again: both must be idempotent, and
+    # what staff changed or deleted in between must stay as they left it.
+    counts: dict[str, str] = {}
     for start in ("first start", "restart"):
+        if start == "restart":
+            edited = run_in_container(STAFF_EDITS, env=env)
+            assert edited.returncode == 0, edited.stderr[-3000:]
+            counts["before"] = edited.stdout.strip().splitlines()[-1]
         with running(["sh", str(ENTRYPOINT), "web"], env=env, log=log) as proc:
             wait_until(
                 lambda: run_verb("healthcheck-web", env=env, timeout=30).returncode == 0,
@@ -178,6 +220,9 @@ def test_web_service_migrates_seeds_and_serves_the_home_page(tmp_path: Path) -> 
             assert stylesheets, "no stylesheet link on the home page"
             for href in stylesheets:
                 assert get(f"http://127.0.0.1:{port}{href}")[0] == 200, href
+    after = run_in_container(COUNT_ROWS, env=env)
+    assert after.returncode == 0, after.stderr[-3000:]
+    assert after.stdout.strip().splitlines()[-1] == counts["before"], tail(log)
 
 
 # --- the heartbeat task, in-process ------------------------------------------------------------
