@@ -19,8 +19,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
+from django_stubs_ext import StrOrPromise
 
 from expertises.forms import NeedForm, OfferForm, ProposalForm, ProposalScheduleForm
 from expertises.matching import match_counts, matches_for_need
@@ -86,8 +88,9 @@ class _ObjectFormView(LoginRequiredMixin, TemplateView):
 
     template_name = "expertises/espace/form.html"
     form_class: type[BaseForm]
-    heading = ""
-    submit_label = ""
+    # Lazy: read in the language of each request, not frozen in that of the import.
+    heading: StrOrPromise = ""
+    submit_label: StrOrPromise = ""
 
     def render_form(self, form: BaseForm, project: Project, **extra: Any) -> HttpResponse:
         return self.render_to_response(
@@ -103,8 +106,8 @@ class _ObjectFormView(LoginRequiredMixin, TemplateView):
 
 
 class NeedCreateView(_ObjectFormView):
-    heading = _("Nouveau besoin de « %(project)s »")
-    submit_label = _("Enregistrer le besoin")
+    heading = gettext_lazy("Nouveau besoin de « %(project)s »")
+    submit_label = gettext_lazy("Enregistrer le besoin")
 
     def get_project(self) -> Project:
         return get_object_or_404(
@@ -130,8 +133,8 @@ class NeedCreateView(_ObjectFormView):
 
 
 class NeedUpdateView(_ObjectFormView):
-    heading = _("Modifier un besoin de « %(project)s »")
-    submit_label = _("Enregistrer les modifications")
+    heading = gettext_lazy("Modifier un besoin de « %(project)s »")
+    submit_label = gettext_lazy("Enregistrer les modifications")
 
     def get_need(self) -> Need:
         return get_object_or_404(
@@ -157,8 +160,8 @@ class NeedUpdateView(_ObjectFormView):
 
 
 class OfferCreateView(_ObjectFormView):
-    heading = _("Nouvelle offre d'expertise de « %(project)s »")
-    submit_label = _("Enregistrer l'offre")
+    heading = gettext_lazy("Nouvelle offre d'expertise de « %(project)s »")
+    submit_label = gettext_lazy("Enregistrer l'offre")
 
     def get_project(self) -> Project:
         return get_object_or_404(
@@ -183,8 +186,8 @@ class OfferCreateView(_ObjectFormView):
 
 
 class OfferUpdateView(_ObjectFormView):
-    heading = _("Modifier une offre de « %(project)s »")
-    submit_label = _("Enregistrer les modifications")
+    heading = gettext_lazy("Modifier une offre de « %(project)s »")
+    submit_label = gettext_lazy("Enregistrer les modifications")
 
     def get_offer(self) -> Offer:
         return get_object_or_404(
