@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 
 from chantiers.models import News
 from chantiers.permissions import can_manage_news, can_place_news_in, can_write_news
+from portal.model_updates import model_assign, model_locked, model_update, model_validate
 from portal.slugs import unique_slug
+from territoires.models import Province
 
 User = Any  # portal.models.User
 
@@ -31,22 +33,11 @@ BODY_MAX_LENGTH = 20_000
 # Paths that a slug would shadow (/actualites/rss/, /espace/actualites/nouvelle/…).
 RESERVED_SLUGS = frozenset({"rss", "atom", "chantier", "nouvelle"})
 
-_NULLABLE = {"chantier", "province"}
 
-
-def _apply(news: News, data: Mapping[str, Any]) -> None:
-    for name in EDITABLE_FIELDS:
-        if name in data:
-            value = data[name]
-            if value is None and name not in _NULLABLE:
-                value = ""
-            setattr(news, name, value)
-
-
-def _check_province(*, user: User, news: News) -> None:
-    if can_place_news_in(user, news.province):
+def _check_province(*, user: User, province: Province | None) -> None:
+    if can_place_news_in(user, province):
         return
-    if news.province is None:
+    if province is None:
         raise ValidationError(
             {"province": _("Choisissez la province de l'actualité.")}, code="required"
         )
@@ -55,24 +46,18 @@ def _check_province(*, user: User, news: News) -> None:
     )
 
 
-def _validate(news: News) -> None:
-    """The model's rules (required fields, lengths, unique slug) and the body's limit."""
-    errors: dict[str, list[ValidationError]] = {}
-    try:
-        news.full_clean()
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(ValidationError(m) for m in messages)
+def _check_body(news: News) -> None:
+    """The body's limit, which ``full_clean`` leaves to the form for a TextField."""
     if len(news.body) > BODY_MAX_LENGTH:
-        errors.setdefault("body", []).append(
-            ValidationError(
-                _("Le texte ne peut pas dépasser %(max)s caractères (actuellement %(count)s).")
-                % {"max": f"{BODY_MAX_LENGTH:n}", "count": f"{len(news.body):n}"},
-                code="max_length",
-            )
+        raise ValidationError(
+            {
+                "body": ValidationError(
+                    _("Le texte ne peut pas dépasser %(max)s caractères (actuellement %(count)s).")
+                    % {"max": f"{BODY_MAX_LENGTH:n}", "count": f"{len(news.body):n}"},
+                    code="max_length",
+                )
+            }
         )
-    if errors:
-        raise ValidationError(errors)
 
 
 def news_slug_for(title: str) -> str:
@@ -84,11 +69,7 @@ def news_slug_for(title: str) -> str:
 
 
 def _locked(news: News) -> News:
-    """The row as it is now, locked until the transaction ends (two clicks act once)."""
-    try:
-        return News.objects.select_for_update().get(pk=news.pk)
-    except News.DoesNotExist:
-        raise ValidationError(_("Cette actualité n'existe plus."), code="gone") from None
+    return model_locked(news, gone=_("Cette actualité n'existe plus."))
 
 
 @transaction.atomic
@@ -96,11 +77,11 @@ def news_create(*, user: User, data: Mapping[str, Any]) -> News:
     """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
     if not can_write_news(user):
         raise PermissionDenied(_("Vous ne pouvez pas rédiger d'actualité."))
+    _check_province(user=user, province=data.get("province"))
     news = News(author=user, published_at=None)
-    _apply(news, data)
-    _check_province(user=user, news=news)
+    model_assign(news, fields=EDITABLE_FIELDS, data=data)
     news.slug = news_slug_for(news.title)
-    _validate(news)
+    model_validate(news, check=_check_body)
     news.save()
     return news
 
@@ -108,14 +89,11 @@ def news_create(*, user: User, data: Mapping[str, Any]) -> News:
 @transaction.atomic
 def news_update(*, user: User, news: News, data: Mapping[str, Any]) -> News:
     """Change what the form holds; the slug and the publication stay (the address does not move)."""
-    # The stored row decides, not the object passed in (a form may have changed it already).
     news = _locked(news)
     if not can_manage_news(user, news):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette actualité."))
-    _apply(news, data)
-    _check_province(user=user, news=news)
-    _validate(news)
-    news.save()
+    _check_province(user=user, province=data.get("province", news.province))
+    model_update(instance=news, fields=EDITABLE_FIELDS, data=data, check=_check_body)
     return news
 
 
@@ -131,7 +109,7 @@ def news_publish(*, user: User, news: News, at: datetime.datetime | None = None)
     if at is not None and timezone.is_naive(at):
         raise ValidationError(_("L'heure de publication doit être précise."), code="naive")
     news.published_at = at or now
-    _validate(news)
+    model_validate(news, check=_check_body)
     news.save(update_fields=["published_at", "updated_at"])
     return news
 
