@@ -1,4 +1,4 @@
-"""Reads of the signed-in side of the catalogue: needs, offers, the staff's board, proposals.
+"""Reads of the signed-in side of the catalogue: needs, offers, the board, proposals.
 
 Kept apart from ``selectors.py`` (the public catalogue's, written at the same time by another
 hand) so that neither edit overwrites the other; they may merge once both settle.
@@ -12,7 +12,7 @@ from django.db.models import Case, Count, QuerySet, Value, When
 
 from expertises.forms import NeedFilterForm
 from expertises.models import Need, NeedQuerySet, Offer, WorkshopProposal
-from expertises.permissions import needs_visible_to
+from expertises.permissions import needs_overseen_by, needs_visible_to
 from projets.models import Project
 from projets.permissions import projects_editable_by
 
@@ -53,9 +53,11 @@ def project_offers(project: Project) -> QuerySet[Offer]:
     return Offer.objects.filter(project=project).select_related("category")
 
 
-def need_board() -> NeedQuerySet:
+def need_board(*, user: Any) -> NeedQuerySet:
+    """The open needs this person oversees (all of them for staff), the most urgent first."""
     return (
-        Need.objects.open()
+        needs_overseen_by(user)
+        .open()
         .select_related("project", "category", "province")
         .annotate(
             urgency_rank=Case(
