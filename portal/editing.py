@@ -11,13 +11,15 @@ on every page:
   names, with what was typed kept (create, and any form that is not about one object);
 - ``ObjectFormView``: the same on the page of the object named in the URL;
 - ``ObjectEditView``: an ``ObjectFormView`` whose (model) form edits that object;
-- ``ObjectActionView``: a button (POST only) on that object (publish, copy, cancel…);
-- ``ObjectConfirmView``: GET asks for confirmation, POST acts (cancel, delete).
+- ``ActionView``: a button (POST only; publish, copy, subscribe…), ``ObjectActionView`` on
+  the object named in the URL;
+- ``ConfirmView``: GET shows the page with the button, POST acts (``ObjectConfirmView``: cancel,
+  delete).
 
 After the service: ``success_message`` (lazy; its placeholders are filled by
 ``get_message_params``) and a redirect to ``get_success_url()``. An action refused shows the
-service's messages on ``get_refused_url(error)``. Services own their transaction, so a refusal
-leaves nothing half-applied.
+service's messages on ``get_refused_url(error)`` (or whatever ``refused`` answers). Services
+own their transaction, so a refusal leaves nothing half-applied.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ from django.http import (
 )
 from django.views import View
 from django.views.generic import FormView
-from django.views.generic.base import TemplateResponseMixin
+from django.views.generic.base import ContextMixin, TemplateResponseMixin
 from django.views.generic.detail import SingleObjectMixin
 
 from portal.models import User
@@ -171,13 +173,17 @@ class ObjectEditView(ObjectFormView[M, F]):
         return kwargs
 
 
-class ObjectActionView(ServiceOutcomeMixin, ScopedObjectMixin[M], View):
-    """A button on the object named in the URL: POST only, one service, then a redirect."""
+class ActionView(ServiceOutcomeMixin, View):
+    """A button: POST only, one service (``perform``), then a message and a redirect."""
 
     http_method_names = ["post"]
 
+    def get_object(self, queryset: Any = None) -> Any:
+        """What the action is about; nothing, unless a subclass names it."""
+        return None
+
     def perform(self) -> Any:
-        """Call the service on ``self.object``; return what it returns."""
+        """Call the service (on ``self.object``, if any); return what it returns."""
         raise NotImplementedError
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -185,21 +191,35 @@ class ObjectActionView(ServiceOutcomeMixin, ScopedObjectMixin[M], View):
         try:
             self.result = self.perform()
         except ValidationError as error:
-            error_to_messages(request, error)
-            return HttpResponseRedirect(self.get_refused_url(error))
+            return self.refused(error)
         self.notify_success()
         return HttpResponseRedirect(self.get_success_url())
 
+    def refused(self, error: ValidationError) -> HttpResponse:
+        """The service said no: its messages, on ``get_refused_url``."""
+        error_to_messages(self.request, error)
+        return HttpResponseRedirect(self.get_refused_url(error))
+
     def get_refused_url(self, error: ValidationError) -> str:
-        """Where a refusal is shown: by default, the object's page."""
-        return str(self.object.get_absolute_url())
+        """By default, the object's page (or, without an object, ``get_success_url``)."""
+        if self.object is not None:
+            return str(self.object.get_absolute_url())
+        return self.get_success_url()
 
 
-class ObjectConfirmView(TemplateResponseMixin, ObjectActionView[M]):
-    """GET asks for confirmation (``template_name``, with the object); POST acts."""
+class ConfirmView(TemplateResponseMixin, ContextMixin, ActionView):
+    """GET shows the page with the button (``template_name``), POST acts."""
 
     http_method_names = ["get", "post", "head", "options"]
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = self.get_object()
         return self.render_to_response(self.get_context_data())
+
+
+class ObjectActionView(ScopedObjectMixin[M], ActionView):
+    """A button on the object named in the URL."""
+
+
+class ObjectConfirmView(ScopedObjectMixin[M], ConfirmView):
+    """GET asks for confirmation (the object in the page's context); POST acts on it."""
