@@ -83,6 +83,7 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Before the password is even checked: an account that may not go says why at once.
         user = request.user
         assert isinstance(user, User)
         plan = user_delete_plan(user=user)

@@ -78,6 +78,9 @@ def _invalid(request: HttpRequest, error: ValidationError, *, kind: str) -> Http
 
 
 class SubscribeView(TemplateView):
+    """Its own post(), not the scaffold's: the rate limits count every attempt, valid or not,
+    before the form is read, and answer 429."""
+
     template_name = "newsletter/subscribe.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
