@@ -21,10 +21,9 @@ from django.utils.translation import gettext as _
 from chantiers.models import News
 from chantiers.permissions import can_manage_news, can_place_news_in, can_write_news
 from portal.model_updates import model_assign, model_locked, model_update, model_validate
+from portal.models import User
 from portal.slugs import unique_slug
 from territoires.models import Province
-
-User = Any  # portal.models.User
 
 # The fields a person sets through the space's form; slug, publication and authorship are the
 # services' own business.

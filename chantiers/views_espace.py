@@ -60,7 +60,7 @@ class NewsManageListView(NewsWriterRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        querysets = news_manage_sections(user=self.request.user)
+        querysets = news_manage_sections(user=self.user)
         context["sections"] = {
             key: {
                 "page": paginate(self.request, querysets[key], param=param),
@@ -78,7 +78,7 @@ class NewsCreateView(NewsWriterRequiredMixin, ProvinceCreateView):
     success_message = _("Le brouillon « %(title)s » est enregistré. Publiez-le quand il est prêt.")
 
     def perform(self, form: NewsForm) -> News:
-        return news_create(user=self.request.user, data=form.cleaned_data)
+        return news_create(user=self.user, data=form.cleaned_data)
 
     def get_success_url(self) -> str:
         return _preview_url(self.result)
@@ -91,7 +91,7 @@ class NewsEditView(ManagedNewsMixin, ObjectEditView[News, NewsForm]):
     success_message = _("« %(title)s » est enregistrée.")
 
     def perform(self, form: NewsForm) -> News:
-        return news_update(user=self.request.user, news=self.object, data=form.cleaned_data)
+        return news_update(user=self.user, news=self.object, data=form.cleaned_data)
 
     def get_success_url(self) -> str:
         return _preview_url(self.result)
@@ -113,7 +113,7 @@ class NewsPublishView(ManagedNewsMixin, ObjectActionView[News]):
     )
 
     def perform(self) -> News:
-        return news_publish(user=self.request.user, news=self.object)
+        return news_publish(user=self.user, news=self.object)
 
     def get_refused_url(self, error: ValidationError) -> str:
         return _preview_url(self.object)
@@ -123,7 +123,7 @@ class NewsUnpublishView(ManagedNewsMixin, ObjectActionView[News]):
     success_message = _("« %(title)s » est redevenue un brouillon : elle n'est plus publique.")
 
     def perform(self) -> News:
-        return news_unpublish(user=self.request.user, news=self.object)
+        return news_unpublish(user=self.user, news=self.object)
 
     def get_success_url(self) -> str:
         return _preview_url(self.object)
@@ -140,7 +140,7 @@ class NewsDeleteView(ManagedNewsMixin, ObjectConfirmView[News]):
     success_url = reverse_lazy(LIST_URL)
 
     def perform(self) -> None:
-        news_delete(user=self.request.user, news=self.object)
+        news_delete(user=self.user, news=self.object)
 
     def get_refused_url(self, error: ValidationError) -> str:
         return reverse(LIST_URL)

@@ -140,7 +140,7 @@ class PrivateFeedManageView(SpaceMixin, ConfirmView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user: Any = self.request.user  # signed in (SpaceMixin)
+        user = self.user
         feed_token = CalendarFeedToken.objects.filter(user=user).first()
         if feed_token is not None:
             feed_url = absolute_url(feed_token.get_absolute_url())
@@ -151,7 +151,7 @@ class PrivateFeedManageView(SpaceMixin, ConfirmView):
 
     def perform(self) -> bool:
         """Renew (or create) the token; returns whether there was one before."""
-        user: Any = self.request.user  # signed in (SpaceMixin)
+        user = self.user
         had_one = CalendarFeedToken.objects.filter(user=user).exists()
         calendar_feed_token_renew(user=user)
         return had_one

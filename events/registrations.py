@@ -36,11 +36,11 @@ from events.notifications import registration_email_queue
 # Read beside the registrations (callers import it from here).
 from events.selectors import registration_waiting_position as registration_waiting_position
 from portal.dates import long_date, short_time
+from portal.models import User
 from projets.models import Membership, Project
 
 logger = logging.getLogger(__name__)
 
-User = Any  # portal.models.User
 
 REMARKS_MAX_LENGTH = 1000  # Registration.remarks
 ORGANISATION_MAX_LENGTH = 200  # Registration.organisation

@@ -31,10 +31,8 @@ from events.permissions import (
 )
 from events.registrations import registrations_promote_waiting
 from portal.model_updates import model_assign, model_locked, model_validate
-from portal.models import in_wallonia
+from portal.models import User, in_wallonia
 from portal.slugs import unique_slug
-
-User = Any  # portal.models.User
 
 # The fields a person sets through the space's form; status, slug and authorship are the
 # services' own business.

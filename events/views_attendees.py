@@ -97,9 +97,7 @@ class AttendanceView(ManagedEventMixin, ObjectFormView[Event, AttendanceForm]):
 
     def perform(self, form: AttendanceForm) -> tuple[list[int], list[int]]:
         present, absent = form.marked_ids()
-        attendance_mark(
-            by=self.request.user, event=self.object, present_ids=present, absent_ids=absent
-        )
+        attendance_mark(by=self.user, event=self.object, present_ids=present, absent_ids=absent)
         return present, absent
 
     def get_message_params(self) -> dict[str, Any]:
@@ -127,7 +125,7 @@ class AttendeeCancelView(ManagedEventMixin, ObjectConfirmView[Registration]):
         return self.render_to_response(self.get_context_data(event=self.event))
 
     def perform(self) -> Registration | None:
-        return registration_cancel(registration=self.object, by=self.request.user)
+        return registration_cancel(registration=self.object, by=self.user)
 
     def get_success_message(self) -> str:
         person = self.object.user.get_full_name() or self.object.user.email
@@ -157,7 +155,7 @@ class EventMessageView(ManagedEventMixin, ObjectFormView[Event, EventMessageForm
     def perform(self, form: EventMessageForm) -> MessageResult:
         data = form.cleaned_data
         return event_message_send(
-            by=self.request.user,
+            by=self.user,
             event=self.object,
             subject=data["subject"],
             body=data["body"],

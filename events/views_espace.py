@@ -88,7 +88,7 @@ class EventCreateView(OfficerRequiredMixin, ProvinceCreateView):
     success_message = _("Le brouillon « %(title)s » est enregistré. Publiez-le quand il est prêt.")
 
     def perform(self, form: EventForm) -> Event:
-        return event_create(user=self.request.user, data=form.cleaned_data)
+        return event_create(user=self.user, data=form.cleaned_data)
 
 
 class EventEditView(ManagedEventMixin, ObjectEditView[Event, EventForm]):
@@ -98,7 +98,7 @@ class EventEditView(ManagedEventMixin, ObjectEditView[Event, EventForm]):
     success_message = _("« %(title)s » est enregistré.")
 
     def perform(self, form: EventForm) -> Event:
-        return event_update(user=self.request.user, event=self.object, data=form.cleaned_data)
+        return event_update(user=self.user, event=self.object, data=form.cleaned_data)
 
 
 class EventPublishView(ManagedEventMixin, ObjectActionView[Event]):
@@ -107,7 +107,7 @@ class EventPublishView(ManagedEventMixin, ObjectActionView[Event]):
     )
 
     def perform(self) -> Event:
-        return event_publish(user=self.request.user, event=self.object)
+        return event_publish(user=self.user, event=self.object)
 
     def get_refused_url(self, error: ValidationError) -> str:
         if "place_required" in error_codes(error):
@@ -130,7 +130,7 @@ class EventCancelView(ManagedEventMixin, ObjectConfirmView[Event]):
         return self.render_to_response(self.get_context_data())
 
     def perform(self) -> Event:
-        return event_cancel(user=self.request.user, event=self.object)
+        return event_cancel(user=self.user, event=self.object)
 
 
 class EventCopyView(ManagedEventMixin, ObjectActionView[Event]):
@@ -138,7 +138,7 @@ class EventCopyView(ManagedEventMixin, ObjectActionView[Event]):
 
     def perform(self) -> Event:
         # Only an original that no longer passes today's rules is refused.
-        return event_copy(user=self.request.user, event=self.object)
+        return event_copy(user=self.user, event=self.object)
 
     def get_success_url(self) -> str:
         return reverse("espace_events:event_edit", kwargs={"slug": self.result.slug})

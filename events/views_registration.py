@@ -91,7 +91,7 @@ class RegistrationCreateView(SpaceMixin, ObjectFormView[Event, RegistrationForm]
         # Refused (double submit, window closed meanwhile, project cap reached…): said in
         # French above the form, with what was typed kept.
         return registration_create(
-            user=self.request.user,
+            user=self.user,
             event=self.object,
             project=form.cleaned_data["project"],
             organisation=form.cleaned_data["organisation"],
@@ -122,7 +122,7 @@ class RegistrationCancelView(SpaceMixin, ConfirmView):
     def get_object(self, queryset: Any = None) -> Registration:
         self.event = _event(self.kwargs["slug"])
         # Only the person's own registration: someone else's is never reachable here.
-        registration = registration_for(user=self.request.user, event=self.event)
+        registration = registration_for(user=self.user, event=self.event)
         if registration is None or registration.status == Registration.Status.CANCELLED:
             raise Http404
         registration.event = self.event
@@ -138,7 +138,7 @@ class RegistrationCancelView(SpaceMixin, ConfirmView):
         )
 
     def perform(self) -> Registration | None:
-        return registration_cancel(registration=self.object, by=self.request.user)
+        return registration_cancel(registration=self.object, by=self.user)
 
     def get_success_url(self) -> str:
         return _next_url(self.request, self.event.get_absolute_url())
@@ -155,7 +155,7 @@ class MyRegistrationsView(SpaceMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        registrations = registrations_of_user(user=self.request.user)
+        registrations = registrations_of_user(user=self.user)
         upcoming = list(registrations.upcoming(now))
         for registration in upcoming:
             registration.can_cancel = (  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ The hourly ``notify_need_matches`` scan (``needs_notify_all_matches``) catches a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -33,10 +33,12 @@ from expertises.permissions import (
 )
 from portal.mail import email_queue_template
 from portal.model_updates import model_assign, model_locked, model_update, model_validate
+from portal.models import User
 from projets.models import Project
 from projets.permissions import can_edit_project
 
-User = Any  # portal.models.User
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 NEED_FIELDS = ("category", "province", "description", "urgency")
 OFFER_FIELDS = ("category", "description")
@@ -102,10 +104,11 @@ def need_delete(*, user: User, need: Need) -> None:
 
 
 @transaction.atomic
-def need_mark_answered(*, by: User, need: Need) -> Need:
-    """Staff, or the project's leaders, close a need once it has found its answer."""
+def need_mark_answered(*, by: Visitor, need: Need) -> Need:
+    """Those who oversee the need, or the project's leaders, close it once it has found its
+    answer."""
     need = model_locked(need)
-    if not can_see_need_matches(by, need):
+    if not isinstance(by, User) or not can_see_need_matches(by, need):
         raise ValidationError(
             _("Vous ne pouvez pas marquer ce besoin comme répondu."), code="forbidden"
         )
@@ -230,8 +233,8 @@ def needs_notify_all_matches() -> int:
 
 
 @transaction.atomic
-def proposal_create(*, user: User, data: Mapping[str, Any]) -> WorkshopProposal:
-    if not can_propose_workshop(user):
+def proposal_create(*, user: Visitor, data: Mapping[str, Any]) -> WorkshopProposal:
+    if not isinstance(user, User) or not can_propose_workshop(user):
         raise ValidationError(_("Connectez-vous pour proposer un atelier."), code="forbidden")
     proposal = WorkshopProposal(proposed_by=user)
     model_assign(proposal, fields=PROPOSAL_FIELDS, data=data)
@@ -240,10 +243,10 @@ def proposal_create(*, user: User, data: Mapping[str, Any]) -> WorkshopProposal:
     return proposal
 
 
-def proposal_support_toggle(*, user: User, proposal: WorkshopProposal) -> bool:
+def proposal_support_toggle(*, user: Visitor, proposal: WorkshopProposal) -> bool:
     """Support, or withdraw one's support; returns whether the person supports it now.
     The unique constraint counts a double click once."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         raise ValidationError(_("Connectez-vous pour soutenir une proposition."), code="forbidden")
     with transaction.atomic():
         deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()

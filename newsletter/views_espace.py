@@ -3,9 +3,8 @@ verified account proves the address: no confirmation email) or leaves in one cli
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from django.http import HttpRequest
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,20 +19,13 @@ from newsletter.services import (
 from newsletter.services.subscriptions import member_email_verified
 from portal.editing import ActionView, SpaceMixin
 
-if TYPE_CHECKING:
-    from portal.models import User
-
-
-def _member(request: HttpRequest) -> User:
-    return cast("User", request.user)  # LoginRequiredMixin: signed in
-
 
 class NewsletterEspaceView(SpaceMixin, TemplateView):
     template_name = "newsletter/espace.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = _member(self.request)
+        user = self.user
         subscriber = subscriber_of_member(user=user)
         context.update(
             subscriber=subscriber,
@@ -53,7 +45,7 @@ class NewsletterSubscribeView(SpaceMixin, ActionView):
     success_url = reverse_lazy("espace_newsletter:home")
 
     def perform(self) -> Subscriber:
-        return subscriber_subscribe_member(user=_member(self.request))
+        return subscriber_subscribe_member(user=self.user)
 
     def get_message_params(self) -> dict[str, Any]:
         return {"email": self.result.email}
@@ -63,7 +55,7 @@ class NewsletterUnsubscribeView(SpaceMixin, ActionView):
     success_url = reverse_lazy("espace_newsletter:home")
 
     def perform(self) -> Subscriber | None:
-        return subscriber_unsubscribe_member(user=_member(self.request))
+        return subscriber_unsubscribe_member(user=self.user)
 
     def get_success_message(self) -> str:
         if self.result is None:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.core.exceptions import ImproperlyConfigured, PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import QuerySet
 from django.forms import BaseForm
@@ -65,6 +65,14 @@ class SpaceMixin(LoginRequiredMixin):
 
     def may_enter(self, user: User) -> bool:
         return True
+
+    @property
+    def user(self) -> User:
+        """The signed-in person: past ``dispatch``, nobody else reaches the view's methods."""
+        user = self.request.user
+        if not isinstance(user, User):
+            raise PermissionDenied
+        return user
 
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         user = request.user

@@ -66,7 +66,7 @@ class JoinRequestCreateView(SpaceMixin, ObjectFormView[Project, JoinRequestForm]
 
     def perform(self, form: JoinRequestForm) -> JoinRequest:
         return join_request_create(
-            user=self.request.user, project=self.object, message=form.cleaned_data["message"]
+            user=self.user, project=self.object, message=form.cleaned_data["message"]
         )
 
     def get_message_params(self) -> dict[str, Any]:
@@ -94,7 +94,7 @@ class JoinRequestDecideMixin(SpaceMixin):
     the list of requests whatever the outcome."""
 
     def get_queryset(self) -> QuerySet[JoinRequest]:
-        return join_requests_to_decide(user=self.request.user)
+        return join_requests_to_decide(user=self.user)
 
     def get_success_url(self) -> str:
         return str(JOIN_REQUESTS_URL)
@@ -109,7 +109,7 @@ class JoinRequestApproveView(JoinRequestDecideMixin, ObjectActionView[JoinReques
     )
 
     def perform(self) -> JoinRequest:
-        return join_request_approve(by=self.request.user, join_request=self.object)
+        return join_request_approve(by=self.user, join_request=self.object)
 
     def get_message_params(self) -> dict[str, Any]:
         return {"person": self.result.user, "project": self.result.project.name}
@@ -126,7 +126,7 @@ class JoinRequestDeclineView(JoinRequestDecideMixin, ObjectActionView[JoinReques
         if not form.is_valid():
             raise ValidationError([str(m) for errors in form.errors.values() for m in errors])
         return join_request_decline(
-            by=self.request.user, join_request=self.object, reason=form.cleaned_data["reason"]
+            by=self.user, join_request=self.object, reason=form.cleaned_data["reason"]
         )
 
     def get_message_params(self) -> dict[str, Any]:
@@ -142,7 +142,7 @@ class ProjectEditView(SpaceMixin, ObjectEditView[Project, ProjectPageForm]):
     success_message = _("La fiche « %(project)s » est enregistrée.")
 
     def get_queryset(self) -> QuerySet[Project]:
-        return project_edit_queryset(user=self.request.user)
+        return project_edit_queryset(user=self.user)
 
     def get_participations(self) -> ParticipationFormSet:
         if not hasattr(self, "participations"):
@@ -164,7 +164,7 @@ class ProjectEditView(SpaceMixin, ObjectEditView[Project, ProjectPageForm]):
 
     def perform(self, form: ProjectPageForm) -> Project:
         return project_page_update(
-            user=self.request.user,
+            user=self.user,
             project=self.object,
             data=form.page_data(),
             participations=self.get_participations().roles(),

@@ -24,6 +24,7 @@ from expertises.permissions import (
 from expertises.selectors_espace import need_board, open_need_list
 from expertises.services import need_mark_answered
 from portal.editing import ObjectActionView, SpaceMixin
+from portal.models import User
 from portal.pagination import paginate, query_without
 
 
@@ -92,7 +93,7 @@ class NeedBoardView(SpaceMixin, TemplateView):
 
     template_name = "expertises/espace/board.html"
 
-    def may_enter(self, user: Any) -> bool:
+    def may_enter(self, user: User) -> bool:
         return can_see_need_board(user)
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:

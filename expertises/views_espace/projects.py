@@ -41,9 +41,7 @@ class ProjectExpertiseView(SpaceMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        project = get_object_or_404(
-            project_for_expertise(user=self.request.user), slug=kwargs["slug"]
-        )
+        project = get_object_or_404(project_for_expertise(user=self.user), slug=kwargs["slug"])
         context.update(
             project=project,
             needs=list(project_needs(project)),
@@ -81,7 +79,7 @@ class _ProjectFormView(_ExpertiseFormMixin, SpaceMixin, ObjectFormView[Project, 
     """A new need or offer of the project named in the URL, among those this person leads."""
 
     def get_queryset(self) -> QuerySet[Project]:
-        return project_for_expertise(user=self.request.user)
+        return project_for_expertise(user=self.user)
 
     def get_project(self) -> Project:
         project: Project = self.object
@@ -98,7 +96,7 @@ class NeedCreateView(_ProjectFormView):
         return {"province": self.object.province_id}
 
     def perform(self, form: NeedForm) -> Need:
-        return need_create(user=self.request.user, project=self.object, data=form.cleaned_data)
+        return need_create(user=self.user, project=self.object, data=form.cleaned_data)
 
 
 class OfferCreateView(_ProjectFormView):
@@ -108,7 +106,7 @@ class OfferCreateView(_ProjectFormView):
     success_message = _("L'offre est enregistrée ; elle est publique.")
 
     def perform(self, form: OfferForm) -> Offer:
-        return offer_create(user=self.request.user, project=self.object, data=form.cleaned_data)
+        return offer_create(user=self.user, project=self.object, data=form.cleaned_data)
 
     def get_success_url(self) -> str:
         return project_url(self.object)
@@ -127,7 +125,7 @@ class NeedUpdateView(_ExpertiseFormMixin, SpaceMixin, ObjectEditView[Need, NeedF
         return self.object.project
 
     def perform(self, form: NeedForm) -> Need:
-        return need_update(user=self.request.user, need=self.object, data=form.cleaned_data)
+        return need_update(user=self.user, need=self.object, data=form.cleaned_data)
 
 
 class OfferUpdateView(_ExpertiseFormMixin, SpaceMixin, ObjectEditView[Offer, OfferForm]):
@@ -143,7 +141,7 @@ class OfferUpdateView(_ExpertiseFormMixin, SpaceMixin, ObjectEditView[Offer, Off
         return self.object.project
 
     def perform(self, form: OfferForm) -> Offer:
-        return offer_update(user=self.request.user, offer=self.object, data=form.cleaned_data)
+        return offer_update(user=self.user, offer=self.object, data=form.cleaned_data)
 
     def get_success_url(self) -> str:
         return project_url(self.object.project)
@@ -170,7 +168,7 @@ class NeedDeleteView(_DeleteView):
         return needs_editable_by(self.request.user).select_related("project", "category")
 
     def perform(self) -> None:
-        need_delete(user=self.request.user, need=self.object)
+        need_delete(user=self.user, need=self.object)
 
 
 class OfferDeleteView(_DeleteView):
@@ -178,4 +176,4 @@ class OfferDeleteView(_DeleteView):
         return offers_editable_by(self.request.user).select_related("project", "category")
 
     def perform(self) -> None:
-        offer_delete(user=self.request.user, offer=self.object)
+        offer_delete(user=self.user, offer=self.object)

@@ -30,7 +30,7 @@ class ProposalCreateView(SpaceMixin, ServiceFormView[ProposalForm]):
     success_message = gettext_lazy("Merci : votre proposition d'atelier est publiée.")
 
     def perform(self, form: ProposalForm) -> WorkshopProposal:
-        return proposal_create(user=self.request.user, data=form.cleaned_data)
+        return proposal_create(user=self.user, data=form.cleaned_data)
 
 
 class ProposalSupportView(SpaceMixin, ObjectActionView[WorkshopProposal]):
@@ -38,7 +38,7 @@ class ProposalSupportView(SpaceMixin, ObjectActionView[WorkshopProposal]):
         return WorkshopProposal.objects.all()
 
     def perform(self) -> bool:
-        return proposal_support_toggle(user=self.request.user, proposal=self.object)
+        return proposal_support_toggle(user=self.user, proposal=self.object)
 
     def get_success_message(self) -> str:
         return _("Votre soutien est enregistré.") if self.result else _("Votre soutien est retiré.")
@@ -79,9 +79,7 @@ class ProposalScheduleView(
         }
 
     def perform(self, form: ProposalScheduleForm) -> Event:
-        return proposal_schedule(
-            user=self.request.user, proposal=self.object, data=form.cleaned_data
-        )
+        return proposal_schedule(user=self.user, proposal=self.object, data=form.cleaned_data)
 
     def get_success_url(self) -> str:
         return reverse("espace_events:event_edit", kwargs={"slug": self.result.slug})
@@ -91,4 +89,4 @@ class ProposalDeclineView(_ProposalManageMixin, ObjectActionView[WorkshopProposa
     success_message = gettext_lazy("La proposition est marquée « non retenue ».")
 
     def perform(self) -> WorkshopProposal:
-        return proposal_decline(user=self.request.user, proposal=self.object)
+        return proposal_decline(user=self.user, proposal=self.object)

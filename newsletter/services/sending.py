@@ -11,9 +11,8 @@ from __future__ import annotations
 
 import logging
 import uuid
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
@@ -33,6 +32,9 @@ from newsletter.services.rendering import issue_content as issue_content
 from newsletter.services.rendering import issue_render as issue_render
 from newsletter.services.rendering import unsubscribe_headers, unsubscribe_url
 from portal.mail import BROKER_DOWN, BulkMessage, email_queue, email_queue_bulk
+
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 logger = logging.getLogger(__name__)
 
@@ -95,7 +97,7 @@ def _enqueue_send(issue_pk: int) -> None:
 
 
 @transaction.atomic
-def issue_send_start(*, issue: Issue, by: AbstractBaseUser | AnonymousUser) -> int:
+def issue_send_start(*, issue: Issue, by: Visitor) -> int:
     """Freeze a draft and start sending it: its number, the status "sending", and after commit
     the task that sends it in batches. Returns the number of recipients at this moment."""
     issue = Issue.objects.select_for_update().get(pk=issue.pk)
