@@ -92,7 +92,7 @@ class SendView(StaffOnlyMixin, ObjectActionView):
         if self.object.status == OutgoingEmail.Status.SENT:
             raise ValidationError("Déjà envoyé.", code="already")
         OutgoingEmail.objects.filter(pk=self.object.pk).update(status=OutgoingEmail.Status.SENT)
-        return None
+        return
 
     def get_success_url(self):
         return "/envoye/"
