@@ -115,7 +115,7 @@ class ServiceOutcomeMixin:
         return str(target.get_absolute_url())
 
 
-class ScopedObjectMixin(SingleObjectMixin, Generic[M]):  # type: ignore[type-arg]
+class ScopedObjectMixin(SingleObjectMixin, Generic[M]):
     """The object named in the URL (``slug`` or ``pk``), looked up in ``get_queryset()``.
 
     Each view starts ``get_queryset()`` from its permission-scoped queryset: what a person may
@@ -132,7 +132,7 @@ class ScopedObjectMixin(SingleObjectMixin, Generic[M]):  # type: ignore[type-arg
         return obj
 
 
-class ServiceFormView(ServiceOutcomeMixin, FormView, Generic[F]):  # type: ignore[type-arg]
+class ServiceFormView(ServiceOutcomeMixin, FormView, Generic[F]):
     """GET shows the form; a valid POST calls ``perform(form)`` (one service), then redirects."""
 
     # Forms that offer what this person may choose (provinces…) take ``user``.
