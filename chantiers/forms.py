@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import News
-from chantiers.permissions import is_news_staff, news_provinces_for
+from chantiers.permissions import policy as news_policy
 from chantiers.services import BODY_MAX_LENGTH, EDITABLE_FIELDS
+from territoires.forms import ProvinceFieldMixin
+
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 
-class NewsForm(forms.ModelForm):
+class NewsForm(ProvinceFieldMixin, forms.ModelForm):
     """Create or edit a news item; the provinces offered are the ones this person writes for."""
 
     body = forms.CharField(
@@ -34,20 +38,12 @@ class NewsForm(forms.ModelForm):
             "summary": _("Chapeau"),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        province = self.fields["province"]
-        assert isinstance(province, forms.ModelChoiceField)
-        province.queryset = news_provinces_for(user)
+    policy = news_policy
+    wallonia_wide_help = _("Laisser vide pour une actualité à l'échelle de la Wallonie.")
+
+    def __init__(self, *args: Any, user: Visitor, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
         chantier = self.fields["chantier"]
         assert isinstance(chantier, forms.ModelChoiceField)
         chantier.required = False
         chantier.empty_label = _("Aucun chantier en particulier")
-        if is_news_staff(user):
-            province.required = False
-            province.empty_label = _("Toute la Wallonie (aucune province)")
-            province.help_text = _("Laisser vide pour une actualité à l'échelle de la Wallonie.")
-        else:
-            province.required = True
-            province.empty_label = _("Choisissez une province")
-            province.help_text = ""

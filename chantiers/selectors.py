@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Prefetch, QuerySet
 
 from chantiers.filters import NewsFilter, StepFilter
 from chantiers.models import Chantier, News, NewsQuerySet, Participation, Resource, Step
 from territoires.models import Province
+
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 
 def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
@@ -95,7 +98,7 @@ def news_feed_items(*, chantier: Chantier | None = None) -> QuerySet[News]:
     return news.only("title", "slug", "summary", "published_at", "updated_at")[:NEWS_FEED_ITEMS]
 
 
-def news_manage_sections(*, user: Any) -> dict[str, QuerySet[News]]:
+def news_manage_sections(*, user: Visitor) -> dict[str, QuerySet[News]]:
     """The sections of « Mes actualités »: drafts, then scheduled and published items."""
     from chantiers.permissions import news_manageable_by
 

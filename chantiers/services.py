@@ -25,9 +25,10 @@ from chantiers.permissions import (
     can_write_news,
     is_news_staff,
 )
+from portal.model_updates import model_assign, model_locked, model_update, model_validate
+from portal.models import User
 from portal.slugs import unique_slug
-
-User = Any  # portal.models.User
+from territoires.models import Province
 
 # The fields a person sets through the space's form; slug, publication and authorship are the
 # services' own business.
@@ -38,34 +39,21 @@ BODY_MAX_LENGTH = 20_000
 # Paths that a slug would shadow (/actualites/rss/, /espace/actualites/nouvelle/…).
 RESERVED_SLUGS = frozenset({"rss", "atom", "chantier", "nouvelle"})
 
-_NULLABLE = {"chantier", "province"}
 
-
-def _apply(news: News, data: Mapping[str, Any]) -> None:
-    for name in EDITABLE_FIELDS:
-        if name in data:
-            value = data[name]
-            if value is None and name not in _NULLABLE:
-                value = ""
-            setattr(news, name, value)
-
-
-def _apply_staff_fields(news: News, data: Mapping[str, Any], *, user: User) -> None:
+def _fields_for(user: User, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields this person may set: the form's, and the slug and author for staff only."""
     given = [name for name in STAFF_FIELDS if name in data]
-    if not given:
-        return
-    if not is_news_staff(user):
+    if given and not is_news_staff(user):
         raise PermissionDenied(
             _("Seule la Cellule Manger Demain modifie l'adresse ou l'auteur·rice.")
         )
-    for name in given:
-        setattr(news, name, data[name])
+    return EDITABLE_FIELDS + tuple(given)
 
 
-def _check_province(*, user: User, news: News) -> None:
-    if can_place_news_in(user, news.province):
+def _check_province(*, user: User, province: Province | None) -> None:
+    if can_place_news_in(user, province):
         return
-    if news.province is None:
+    if province is None:
         raise ValidationError(
             {"province": _("Choisissez la province de l'actualité.")}, code="required"
         )
@@ -74,24 +62,18 @@ def _check_province(*, user: User, news: News) -> None:
     )
 
 
-def _validate(news: News) -> None:
-    """The model's rules (required fields, lengths, unique slug) and the body's limit."""
-    errors: dict[str, list[ValidationError]] = {}
-    try:
-        news.full_clean()
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(ValidationError(m) for m in messages)
+def _check_body(news: News) -> None:
+    """The body's limit, which ``full_clean`` leaves to the form for a TextField."""
     if len(news.body) > BODY_MAX_LENGTH:
-        errors.setdefault("body", []).append(
-            ValidationError(
-                _("Le texte ne peut pas dépasser %(max)s caractères (actuellement %(count)s).")
-                % {"max": f"{BODY_MAX_LENGTH:n}", "count": f"{len(news.body):n}"},
-                code="max_length",
-            )
+        raise ValidationError(
+            {
+                "body": ValidationError(
+                    _("Le texte ne peut pas dépasser %(max)s caractères (actuellement %(count)s).")
+                    % {"max": f"{BODY_MAX_LENGTH:n}", "count": f"{len(news.body):n}"},
+                    code="max_length",
+                )
+            }
         )
-    if errors:
-        raise ValidationError(errors)
 
 
 def news_slug_for(title: str) -> str:
@@ -103,11 +85,7 @@ def news_slug_for(title: str) -> str:
 
 
 def _locked(news: News) -> News:
-    """The row as it is now, locked until the transaction ends (two clicks act once)."""
-    try:
-        return News.objects.select_for_update().get(pk=news.pk)
-    except News.DoesNotExist:
-        raise ValidationError(_("Cette actualité n'existe plus."), code="gone") from None
+    return model_locked(news, gone=_("Cette actualité n'existe plus."))
 
 
 @transaction.atomic
@@ -115,13 +93,12 @@ def news_create(*, user: User, data: Mapping[str, Any]) -> News:
     """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
     if not can_write_news(user):
         raise PermissionDenied(_("Vous ne pouvez pas rédiger d'actualité."))
+    _check_province(user=user, province=data.get("province"))
     news = News(author=user, published_at=None)
-    _apply(news, data)
-    _apply_staff_fields(news, data, user=user)
+    model_assign(news, fields=_fields_for(user, data), data=data)
     news.author = news.author or user
-    _check_province(user=user, news=news)
     news.slug = news.slug or news_slug_for(news.title)
-    _validate(news)
+    model_validate(news, check=_check_body)
     news.save()
     return news
 
@@ -129,15 +106,11 @@ def news_create(*, user: User, data: Mapping[str, Any]) -> News:
 @transaction.atomic
 def news_update(*, user: User, news: News, data: Mapping[str, Any]) -> News:
     """Change what the form holds; the slug and the publication stay (the address does not move)."""
-    # The stored row decides, not the object passed in (a form may have changed it already).
     news = _locked(news)
     if not can_manage_news(user, news):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette actualité."))
-    _apply(news, data)
-    _apply_staff_fields(news, data, user=user)
-    _check_province(user=user, news=news)
-    _validate(news)
-    news.save()
+    _check_province(user=user, province=data.get("province", news.province))
+    model_update(instance=news, fields=_fields_for(user, data), data=data, check=_check_body)
     return news
 
 
@@ -153,7 +126,7 @@ def news_publish(*, user: User, news: News, at: datetime.datetime | None = None)
     if at is not None and timezone.is_naive(at):
         raise ValidationError(_("L'heure de publication doit être précise."), code="naive")
     news.published_at = at or now
-    _validate(news)
+    model_validate(news, check=_check_body)
     news.save(update_fields=["published_at", "updated_at"])
     return news
 

@@ -7,26 +7,16 @@ for a forged POST alike. The views only read input and call one service each.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
-from django.views import View
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
 from chantiers.forms import NewsForm
-from chantiers.models import News
-from chantiers.permissions import (
-    can_write_news,
-    is_news_staff,
-    news_manageable_by,
-    news_provinces_for,
-)
+from chantiers.models import News, NewsQuerySet
+from chantiers.permissions import news_manageable_by, policy
 from chantiers.selectors import news_manage_sections
 from chantiers.services import (
     news_create,
@@ -35,9 +25,10 @@ from chantiers.services import (
     news_unpublish,
     news_update,
 )
+from portal.editing import ObjectActionView, ObjectConfirmView, ObjectEditView, ScopedObjectMixin
 from portal.markdown import markdown_to_html
 from portal.pagination import paginate, query_without
-from portal.service_errors import error_to_form, error_to_messages
+from territoires.editing import ProvinceCreateView, ProvinceSpaceMixin
 
 LIST_URL = "espace_news:news_list"
 SECTIONS = (
@@ -47,24 +38,21 @@ SECTIONS = (
 )
 
 
-class NewsWriterRequiredMixin(LoginRequiredMixin):
+def _preview_url(news: News) -> str:
+    return reverse("espace_news:news_preview", kwargs={"slug": news.slug})
+
+
+class NewsWriterRequiredMixin(ProvinceSpaceMixin):
     """Signed in, and staff or the officer of at least one province; otherwise « not found »."""
 
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
-        if request.user.is_authenticated and not can_write_news(request.user):
-            raise Http404(_("Cet espace est réservé aux chargé·es de mission territoriale."))
-        return super().dispatch(request, *args, **kwargs)
+    policy = policy
 
 
 class ManagedNewsMixin(NewsWriterRequiredMixin):
     """The news item named in the URL, among those this person manages (else 404)."""
 
-    request: HttpRequest
-    kwargs: dict[str, Any]
-
-    def get_news(self) -> News:
-        queryset = news_manageable_by(self.request.user).select_related("province", "chantier")
-        return get_object_or_404(queryset, slug=self.kwargs["slug"])
+    def get_queryset(self) -> NewsQuerySet:
+        return news_manageable_by(self.request.user).select_related("province", "chantier")
 
 
 class NewsManageListView(NewsWriterRequiredMixin, TemplateView):
@@ -72,7 +60,7 @@ class NewsManageListView(NewsWriterRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        querysets = news_manage_sections(user=self.request.user)
+        querysets = news_manage_sections(user=self.user)
         context["sections"] = {
             key: {
                 "page": paginate(self.request, querysets[key], param=param),
@@ -84,124 +72,75 @@ class NewsManageListView(NewsWriterRequiredMixin, TemplateView):
         return context
 
 
-class NewsCreateView(NewsWriterRequiredMixin, TemplateView):
+class NewsCreateView(NewsWriterRequiredMixin, ProvinceCreateView):
     template_name = "chantiers/espace/news_form.html"
+    form_class = NewsForm
+    success_message = _("Le brouillon « %(title)s » est enregistré. Publiez-le quand il est prêt.")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = NewsForm(user=request.user, initial=self._initial())
-        return self.render_to_response(self.get_context_data(form=form))
+    def perform(self, form: NewsForm) -> News:
+        return news_create(user=self.user, data=form.cleaned_data)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = NewsForm(request.POST, user=request.user)
-        if form.is_valid():
-            try:
-                news = news_create(user=request.user, data=form.cleaned_data)
-            except ValidationError as error:
-                error_to_form(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("Le brouillon « %(title)s » est enregistré. Publiez-le quand il est prêt.")
-                    % {"title": news.title},
-                )
-                return redirect("espace_news:news_preview", slug=news.slug)
-        return self.render_to_response(self.get_context_data(form=form))
-
-    def _initial(self) -> dict[str, Any]:
-        # An officer of one province: preselect it (staff start from Wallonia-wide).
-        if is_news_staff(self.request.user):
-            return {}
-        provinces = list(news_provinces_for(self.request.user)[:2])
-        return {"province": provinces[0]} if len(provinces) == 1 else {}
+    def get_success_url(self) -> str:
+        return _preview_url(self.result)
 
 
-class NewsEditView(ManagedNewsMixin, TemplateView):
+class NewsEditView(ManagedNewsMixin, ObjectEditView[News, NewsForm]):
     template_name = "chantiers/espace/news_form.html"
+    form_class = NewsForm
+    form_takes_user = True
+    success_message = _("« %(title)s » est enregistrée.")
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        news = self.get_news()
-        form = NewsForm(instance=copy.copy(news), user=request.user)
-        return self.render_to_response(self.get_context_data(form=form, news=news))
+    def perform(self, form: NewsForm) -> News:
+        return news_update(user=self.user, news=self.object, data=form.cleaned_data)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        news = self.get_news()
-        # The form works on a copy: the page keeps the saved title while errors are shown.
-        form = NewsForm(request.POST, instance=copy.copy(news), user=request.user)
-        if form.is_valid():
-            try:
-                news = news_update(user=request.user, news=news, data=form.cleaned_data)
-            except ValidationError as error:
-                error_to_form(form, error)
-            else:
-                messages.success(
-                    request, _("« %(title)s » est enregistrée.") % {"title": news.title}
-                )
-                return redirect("espace_news:news_preview", slug=news.slug)
-        return self.render_to_response(self.get_context_data(form=form, news=news))
+    def get_success_url(self) -> str:
+        return _preview_url(self.result)
 
 
-class NewsPreviewView(ManagedNewsMixin, TemplateView):
+class NewsPreviewView(ManagedNewsMixin, ScopedObjectMixin[News], TemplateView):
     """The item as its public page will show it, drafts included, with its buttons."""
 
     template_name = "chantiers/espace/news_preview.html"
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        news = self.get_news()
-        context = self.get_context_data(news=news, body_html=markdown_to_html(news.body))
-        return self.render_to_response(context)
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        self.object = news = self.get_object()
+        return super().get_context_data(body_html=markdown_to_html(news.body), **kwargs)
 
 
-class NewsPublishView(ManagedNewsMixin, View):
-    http_method_names = ["post"]
+class NewsPublishView(ManagedNewsMixin, ObjectActionView[News]):
+    success_message = _(
+        "« %(title)s » est publiée : elle figure dès maintenant sur les pages publiques."
+    )
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        news = self.get_news()
-        try:
-            news = news_publish(user=request.user, news=news)
-        except ValidationError as error:
-            error_to_messages(request, error)
-            return redirect("espace_news:news_preview", slug=news.slug)
-        messages.success(
-            request,
-            _("« %(title)s » est publiée : elle figure dès maintenant sur les pages publiques.")
-            % {"title": news.title},
-        )
-        return redirect(news)
+    def perform(self) -> News:
+        return news_publish(user=self.user, news=self.object)
+
+    def get_refused_url(self, error: ValidationError) -> str:
+        return _preview_url(self.object)
 
 
-class NewsUnpublishView(ManagedNewsMixin, View):
-    http_method_names = ["post"]
+class NewsUnpublishView(ManagedNewsMixin, ObjectActionView[News]):
+    success_message = _("« %(title)s » est redevenue un brouillon : elle n'est plus publique.")
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        news = self.get_news()
-        try:
-            news = news_unpublish(user=request.user, news=news)
-        except ValidationError as error:
-            error_to_messages(request, error)
-        else:
-            messages.success(
-                request,
-                _("« %(title)s » est redevenue un brouillon : elle n'est plus publique.")
-                % {"title": news.title},
-            )
-        return redirect("espace_news:news_preview", slug=news.slug)
+    def perform(self) -> News:
+        return news_unpublish(user=self.user, news=self.object)
+
+    def get_success_url(self) -> str:
+        return _preview_url(self.object)
+
+    def get_refused_url(self, error: ValidationError) -> str:
+        return _preview_url(self.object)
 
 
-class NewsDeleteView(ManagedNewsMixin, TemplateView):
+class NewsDeleteView(ManagedNewsMixin, ObjectConfirmView[News]):
     """GET asks for confirmation; POST deletes."""
 
     template_name = "chantiers/espace/news_delete.html"
+    success_message = _("« %(title)s » est supprimée.")
+    success_url = reverse_lazy(LIST_URL)
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        return self.render_to_response(self.get_context_data(news=self.get_news()))
+    def perform(self) -> None:
+        news_delete(user=self.user, news=self.object)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        news = self.get_news()
-        title = news.title
-        try:
-            news_delete(user=request.user, news=news)
-        except ValidationError as error:
-            error_to_messages(request, error)
-        else:
-            messages.success(request, _("« %(title)s » est supprimée.") % {"title": title})
-        return redirect(LIST_URL)
+    def get_refused_url(self, error: ValidationError) -> str:
+        return reverse(LIST_URL)

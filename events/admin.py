@@ -21,7 +21,7 @@ from events.registrations import registration_create
 from events.registrations_staff import registration_delete, registration_status_change
 from events.selectors import registrations_active
 from events.services import event_delete, event_save
-from portal.admin_services import ServiceAdmin, adopt
+from portal.admin_services import ServiceAdmin, acting_user, adopt
 from portal.forms import LocatedModelForm
 
 
@@ -71,15 +71,17 @@ class EventAdmin(ServiceAdmin, SimpleHistoryAdmin):
     )
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
-        saved = event_save(user=request.user, event=obj if change else None, data=form.cleaned_data)
+        saved = event_save(
+            user=acting_user(request), event=obj if change else None, data=form.cleaned_data
+        )
         adopt(obj, saved)
 
     def delete_model(self, request: HttpRequest, obj: Event) -> None:
-        event_delete(user=request.user, event=obj)
+        event_delete(user=acting_user(request), event=obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Event]) -> None:
         for event in queryset:
-            event_delete(user=request.user, event=event)
+            event_delete(user=acting_user(request), event=event)
 
     def deletion_blockers(self, request: HttpRequest, obj: Event) -> list[str]:
         count = registrations_active(event=obj).count()

@@ -23,10 +23,10 @@ from django.utils.translation import gettext as _
 from events.models import Event, Registration
 from events.selectors import registrations_of_event
 from portal.mail import email_queue
+from portal.models import User
 
 logger = logging.getLogger(__name__)
 
-User = Any  # portal.models.User
 
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 5000

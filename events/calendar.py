@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Collection, Iterable
-from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -21,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from events.models import CalendarFeedToken, Event, calendar_feed_token_new
+from portal.models import User
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PRODID = "-//Cellule Manger Demain//Chantiers communs//FR"
@@ -192,7 +192,7 @@ def invitation_content_type(event: Event, *, cancelled: bool = False) -> str:
 
 
 @transaction.atomic
-def calendar_feed_token_renew(*, user: Any) -> CalendarFeedToken:
+def calendar_feed_token_renew(*, user: User) -> CalendarFeedToken:
     """Give this person a new private feed address (creating the first one): the previous
     address answers 404 from now on."""
     token, _created = CalendarFeedToken.objects.update_or_create(

@@ -11,17 +11,14 @@ from __future__ import annotations
 import datetime
 from typing import Any, TypeVar
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views import View
-from django.views.generic import TemplateView
 
 from chantiers.models import Chantier
 from events.calendar import (
@@ -34,6 +31,7 @@ from events.calendar import (
 )
 from events.models import CalendarFeedToken, Event, Registration
 from events.selectors import event_public_queryset
+from portal.editing import ConfirmView, SpaceMixin
 from territoires.models import Province
 
 # Feeds hold the upcoming events and those of the last twelve months: enough for an agenda,
@@ -134,14 +132,15 @@ class PrivateFeedView(View):
         return ics_response(content, filename="mes-inscriptions.ics", private=True)
 
 
-class PrivateFeedManageView(LoginRequiredMixin, TemplateView):
+class PrivateFeedManageView(SpaceMixin, ConfirmView):
     """``/calendrier/mon-agenda/``: my private feed's address, and a button to renew it."""
 
     template_name = "espace/calendar.html"
+    success_url = reverse_lazy("calendar:private_manage")
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user: Any = self.request.user  # signed in (LoginRequiredMixin)
+        user = self.user
         feed_token = CalendarFeedToken.objects.filter(user=user).first()
         if feed_token is not None:
             feed_url = absolute_url(feed_token.get_absolute_url())
@@ -150,18 +149,17 @@ class PrivateFeedManageView(LoginRequiredMixin, TemplateView):
             )
         return context
 
-    def post(self, request: HttpRequest) -> HttpResponse:
-        user: Any = request.user  # signed in (LoginRequiredMixin)
+    def perform(self) -> bool:
+        """Renew (or create) the token; returns whether there was one before."""
+        user = self.user
         had_one = CalendarFeedToken.objects.filter(user=user).exists()
         calendar_feed_token_renew(user=user)
-        if had_one:
-            messages.success(
-                request,
-                _(
-                    "Votre adresse d'agenda a été renouvelée : l'ancienne ne fonctionne plus. "
-                    "Abonnez votre agenda à la nouvelle."
-                ),
+        return had_one
+
+    def get_success_message(self) -> str:
+        if self.result:
+            return _(
+                "Votre adresse d'agenda a été renouvelée : l'ancienne ne fonctionne plus. "
+                "Abonnez votre agenda à la nouvelle."
             )
-        else:
-            messages.success(request, _("Votre adresse d'agenda privée est prête."))
-        return HttpResponseRedirect(reverse("calendar:private_manage"))
+        return _("Votre adresse d'agenda privée est prête.")

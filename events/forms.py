@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from events.models import Event
-from events.permissions import is_event_staff, provinces_managed_by
+from events.permissions import policy as event_policy
 from events.services import DESCRIPTION_MAX_LENGTH, EDITABLE_FIELDS
 from portal.forms import LocatedModelForm
 from portal.models import in_wallonia
+from territoires.forms import ProvinceFieldMixin
+
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 # What <input type="datetime-local"> sends and expects (read in Europe/Brussels, the active
 # time zone).
@@ -29,7 +33,7 @@ def _formfield(field: models.Field, **kwargs: Any) -> forms.Field | None:
     return field.formfield(**kwargs)
 
 
-class EventForm(LocatedModelForm):
+class EventForm(ProvinceFieldMixin, LocatedModelForm):
     """Create or edit an event; the provinces offered are the ones this person manages.
 
     Only staff see the box that confirms a point outside Wallonia; for an officer such a point
@@ -89,24 +93,16 @@ class EventForm(LocatedModelForm):
             "longitude": _("En degrés décimaux, par ex. 4.87 ; ou placez le point sur la carte."),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.user = user
-        self.allow_outside_wallonia = is_event_staff(user)
-        province = self.fields["province"]
-        assert isinstance(province, forms.ModelChoiceField)
-        province.queryset = provinces_managed_by(user)
+    policy = event_policy
+    wallonia_wide_help = _("Laisser vide pour un événement à l'échelle de la Wallonie.")
+
+    def __init__(self, *args: Any, user: Visitor, **kwargs: Any) -> None:
+        super().__init__(*args, user=user, **kwargs)
+        self.allow_outside_wallonia = self.for_staff
         chantier = self.fields["chantier"]
         assert isinstance(chantier, forms.ModelChoiceField)
         chantier.empty_label = _("Aucun chantier en particulier")
-        if self.allow_outside_wallonia:
-            province.required = False
-            province.empty_label = _("Toute la Wallonie (aucune province)")
-            province.help_text = _("Laisser vide pour un événement à l'échelle de la Wallonie.")
-        else:
-            province.required = True
-            province.empty_label = _("Choisissez une province")
-            province.help_text = ""
+        if not self.allow_outside_wallonia:
             del self.fields["confirm_outside_wallonia"]
 
     def clean(self) -> dict[str, Any]:

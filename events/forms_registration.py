@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from events.registrations import ORGANISATION_MAX_LENGTH, REMARKS_MAX_LENGTH
+from portal.models import User
 from projets.models import Project
 
 
@@ -32,7 +33,7 @@ class RegistrationForm(forms.Form):
         help_text=_("Accessibilité, régime alimentaire… (1000 caractères au plus)"),
     )
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         projects = (
             Project.objects.filter(memberships__user=user)

@@ -1,4 +1,5 @@
-"""Emails about events sent to their registrants: invitations, reminders, changes, cancellations.
+"""Emails about events sent to their registrants: confirmations, the waiting list and promotions
+with their invitations, reminders, changes, cancellations.
 
 Every message goes through the durable outbox (``portal.mail``) with a key, so that a task that
 runs twice, or a transaction retried, queues nothing twice. Reminders are found by a query for
@@ -16,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from events.calendar import event_invitation, invitation_content_type
 from events.models import Event, Registration
+from events.selectors import registration_waiting_position
 from portal.mail import Attachment, email_queue_template
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
@@ -54,6 +56,32 @@ def _invitation(event: Event, *, cancelled: bool = False) -> Attachment:
 def registration_invitation_attachments(registration: Registration) -> list[Attachment]:
     """The calendar invitation (.ics, METHOD:REQUEST) sent with a confirmation or a promotion."""
     return [_invitation(registration.event)]
+
+
+# --- Registrations ---------------------------------------------------------------------------
+
+
+def registration_email_queue(registration: Registration, purpose: str) -> None:
+    """``purpose``: confirmed, waiting or promoted (the template ``emails/registration_*``).
+
+    Called by ``events.registrations`` in the transaction that changes the registration.
+    """
+    event = registration.event
+    with_invitation = purpose in {"confirmed", "promoted"}
+    email_queue_template(
+        to=registration.user.email,
+        template=f"registration_{purpose}",
+        context={
+            "registration": registration,
+            "event": event,
+            "person": registration.user,
+            "position": registration_waiting_position(registration),
+        },
+        # One per registration round: a new registration after a cancellation is told again,
+        # a retried transaction or task is not.
+        key=f"registration-{registration.pk}-{purpose}-{registration.times_registered}",
+        attachments=registration_invitation_attachments(registration) if with_invitation else [],
+    )
 
 
 # --- Reminders -------------------------------------------------------------------------------
@@ -243,12 +271,3 @@ def event_cancelled_notify(*, event: Event) -> int:
         )
         queued += email is not None
     return queued
-
-
-def changed_fields(before: dict[str, object], event: Event) -> list[str]:
-    """The ``CHANGE_FIELDS`` whose value differs between ``before`` and ``event``."""
-    return [name for name in CHANGE_FIELDS if before.get(name) != getattr(event, name)]
-
-
-def snapshot(event: Event) -> dict[str, object]:
-    return {name: getattr(event, name) for name in CHANGE_FIELDS}

@@ -10,8 +10,9 @@ the waiting list. The check constraint ``seats_taken <= capacity`` and the uniqu
 (event, user) are the last line. The lock also gives the waiting list its order: the
 registrations are stamped (``waiting_since``) one after the other, in commit order.
 
-Emails go through the durable outbox (``portal.mail``) in the same transaction, keyed so that
-each is queued at most once per registration round.
+Emails (composed in ``events.notifications``, beside the other event emails) go through the
+durable outbox (``portal.mail``) in the same transaction, keyed so that each is queued at most
+once per registration round.
 
 Permission checks are the caller's: these services take a person and check the rules of the
 event (published, window, not started), not who may act for whom.
@@ -30,47 +31,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import Event, Registration
-from events.selectors import registration_waiting_position
+from events.notifications import registration_email_queue
+
+# Read beside the registrations (callers import it from here).
+from events.selectors import registration_waiting_position as registration_waiting_position
 from portal.dates import long_date, short_time
-from portal.mail import Attachment, email_queue_template
+from portal.models import User
 from projets.models import Membership, Project
 
 logger = logging.getLogger(__name__)
 
-User = Any  # portal.models.User
 
 REMARKS_MAX_LENGTH = 1000  # Registration.remarks
 ORGANISATION_MAX_LENGTH = 200  # Registration.organisation
-
-
-# --- Emails ----------------------------------------------------------------------------------
-
-
-def registration_attachments(registration: Registration) -> list[Attachment]:
-    """The files sent with a confirmation or a promotion: the calendar invitation (.ics)."""
-    from events.notifications import registration_invitation_attachments
-
-    return registration_invitation_attachments(registration)
-
-
-def _queue_email(registration: Registration, purpose: str) -> None:
-    """``purpose``: confirmed, waiting or promoted (the template ``emails/registration_*``)."""
-    event = registration.event
-    with_invitation = purpose in {"confirmed", "promoted"}
-    email_queue_template(
-        to=registration.user.email,
-        template=f"registration_{purpose}",
-        context={
-            "registration": registration,
-            "event": event,
-            "person": registration.user,
-            "position": registration_waiting_position(registration),
-        },
-        # One per registration round: a new registration after a cancellation is told again,
-        # a retried transaction or task is not.
-        key=f"registration-{registration.pk}-{purpose}-{registration.times_registered}",
-        attachments=registration_attachments(registration) if with_invitation else [],
-    )
 
 
 # --- Seats -----------------------------------------------------------------------------------
@@ -142,7 +115,7 @@ def _fill_free_seats(event: Event, now: Any) -> list[Registration]:
         if not _change_status(candidate, Registration.Status.CONFIRMED, waiting_since=None):
             _release_seat(event.pk)  # no longer waiting: only without the event's lock
             continue
-        _queue_email(candidate, "promoted")
+        registration_email_queue(candidate, "promoted")
         promoted.append(candidate)
     return promoted
 
@@ -319,7 +292,7 @@ def registration_create(
         if not _change_status(registration, **values):
             raise _already_registered(Registration.objects.get(pk=registration.pk))
     registration.event = event
-    _queue_email(registration, "confirmed" if confirmed else "waiting")
+    registration_email_queue(registration, "confirmed" if confirmed else "waiting")
     return registration
 
 

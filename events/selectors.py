@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from events.filters import EventFilter
 from events.models import Event, EventQuerySet, Registration, RegistrationQuerySet
 
-User = Any  # portal.models.User
+if TYPE_CHECKING:
+    from portal.models import User
+    from portal.types import Visitor
 
 
 def event_public_queryset() -> EventQuerySet:
@@ -38,7 +40,7 @@ def event_detail_queryset() -> QuerySet[Event]:
 # --- The officers' space and the detail page seen through a person's rights -------------------
 
 
-def event_detail_queryset_for(*, user: Any) -> QuerySet[Event]:
+def event_detail_queryset_for(*, user: Visitor) -> QuerySet[Event]:
     """The detail page's queryset, starting from what this person may see (drafts they manage)."""
     from events.permissions import events_visible_to
 
@@ -49,14 +51,14 @@ def event_detail_queryset_for(*, user: Any) -> QuerySet[Event]:
     )
 
 
-def event_manage_queryset(*, user: Any) -> EventQuerySet:
+def event_manage_queryset(*, user: Visitor) -> EventQuerySet:
     """Every event this person manages, with what the list of their space shows."""
     from events.permissions import events_manageable_by
 
     return events_manageable_by(user).select_related("province", "chantier")
 
 
-def event_manage_sections(*, user: Any) -> dict[str, EventQuerySet]:
+def event_manage_sections(*, user: Visitor) -> dict[str, EventQuerySet]:
     """The sections of « Mes événements »: drafts, upcoming and past published, cancelled."""
     events = event_manage_queryset(user=user)
     return {
@@ -104,9 +106,9 @@ def registrations_active(*, event: Event) -> RegistrationQuerySet:
     return Registration.objects.filter(event=event).active().select_related("user")
 
 
-def registration_for(*, user: User, event: Event) -> Registration | None:
+def registration_for(*, user: Visitor, event: Event) -> Registration | None:
     """This person's registration to this event (in any status), or None."""
-    if not getattr(user, "is_authenticated", False):
+    if not user.is_authenticated:
         return None
     return Registration.objects.filter(user=user, event=event).first()
 

@@ -9,6 +9,7 @@ service may run outside a request, and ``_change_reason``).
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,12 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.models import Event
-from events.notifications import (
-    changed_fields,
-    event_cancelled_notify,
-    event_changed_notify,
-    snapshot,
-)
+from events.notifications import CHANGE_FIELDS, event_cancelled_notify, event_changed_notify
 from events.permissions import (
     can_cancel_event,
     can_copy_event,
@@ -36,10 +32,9 @@ from events.permissions import (
 )
 from events.registrations import registrations_promote_waiting
 from events.selectors import registrations_active
-from portal.models import in_wallonia
+from portal.model_updates import model_assign, model_locked, model_validate
+from portal.models import User, in_wallonia
 from portal.slugs import unique_slug
-
-User = Any  # portal.models.User
 
 # The fields a person sets through the space's form; status, slug and authorship are the
 # services' own business.
@@ -75,40 +70,15 @@ TITLE_MAX_LENGTH = 200  # Event.title
 # simple-history's history_change_reason column.
 CHANGE_REASON_MAX_LENGTH = 100
 
-_NULLABLE = {
-    "chantier",
-    "province",
-    "end",
-    "latitude",
-    "longitude",
-    "capacity",
-    "project_cap",
-    "registration_opens_at",
-    "registration_closes_at",
-    "reminder_days_before",
-}
 
-
-def _apply(event: Event, data: Mapping[str, Any]) -> None:
-    for name in EDITABLE_FIELDS:
-        if name in data:
-            value = data[name]
-            # Blank strings, never None, in text columns (the form gives "" anyway).
-            if value is None and name not in _NULLABLE:
-                value = ""
-            setattr(event, name, value)
-
-
-def _apply_staff_fields(event: Event, data: Mapping[str, Any], *, user: User) -> None:
+def _fields_for(user: User, data: Mapping[str, Any]) -> tuple[str, ...]:
+    """The fields this person may set: the form's, and the slug and organiser for staff only."""
     given = [name for name in STAFF_FIELDS if name in data]
-    if not given:
-        return
-    if not is_event_staff(user):
+    if given and not is_event_staff(user):
         raise PermissionDenied(
             _("Seule la Cellule Manger Demain modifie l'adresse ou l'organisateur.")
         )
-    for name in given:
-        setattr(event, name, data[name])
+    return EDITABLE_FIELDS + tuple(given)
 
 
 def _has_place(event: Event) -> bool:
@@ -117,12 +87,15 @@ def _has_place(event: Event) -> bool:
 
 def _validate(event: Event, *, user: User, confirm_outside_wallonia: bool = False) -> None:
     """The model's rules (field limits, dates, window) and the space's own, as one error."""
+    model_validate(
+        event,
+        check=partial(_check_event, user=user, confirm_outside_wallonia=confirm_outside_wallonia),
+    )
+
+
+def _check_event(event: Event, *, user: User, confirm_outside_wallonia: bool) -> None:
+    """The space's own rules: the description's length, a point in Wallonia, a place."""
     errors: dict[str, list[ValidationError]] = {}
-    try:
-        event.full_clean()
-    except ValidationError as exc:
-        for field, messages in exc.message_dict.items():
-            errors.setdefault(field, []).extend(ValidationError(m) for m in messages)
 
     def add(field: str, message: str, code: str) -> None:
         errors.setdefault(field, []).append(ValidationError(message, code=code))
@@ -177,19 +150,13 @@ def _slug_for(event: Event) -> str:
     return unique_slug(Event.objects.all(), f"{event.title} {day}", fallback="evenement")
 
 
-def _locked(event: Event) -> Event:
-    """The row as it is now, locked until the transaction ends (two clicks publish once)."""
-    return Event.objects.select_for_update().get(pk=event.pk)
-
-
 @transaction.atomic
 def event_create(*, user: User, data: Mapping[str, Any]) -> Event:
     """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
     if not can_create_event(user):
         raise PermissionDenied(_("Vous ne pouvez pas créer d'événement."))
     event = Event(status=Event.Status.DRAFT, created_by=user)
-    _apply(event, data)
-    _apply_staff_fields(event, data, user=user)
+    model_assign(event, fields=_fields_for(user, data), data=data)
     _check_province(user=user, event=event)
     event.slug = event.slug or _slug_for(event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
@@ -202,16 +169,15 @@ def event_create(*, user: User, data: Mapping[str, Any]) -> Event:
 def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
     """Change what the form holds; status and slug stay (the public address does not move)."""
     # The stored row decides, not the object passed in (a form may have changed it already).
-    event = _locked(event)
+    event = model_locked(event)
     if not can_edit_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
-    before = snapshot(event)
-    _apply(event, data)
-    _apply_staff_fields(event, data, user=user)
+    changed = model_assign(event, fields=_fields_for(user, data), data=data)
     _check_province(user=user, event=event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
     _record(event, user=user, reason=_("Modification"))
-    changes = changed_fields(before, event)
+    # Only a new time or place moves the event in its registrants' calendars.
+    changes = [name for name in CHANGE_FIELDS if name in changed]
     if changes:
         # The row is locked: +1 in the same save cannot lose a concurrent raise.
         event.sequence += 1
@@ -227,7 +193,7 @@ def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
 @transaction.atomic
 def event_publish(*, user: User, event: Event) -> Event:
     """Make a draft public: it shows on the public pages at once."""
-    event = _locked(event)
+    event = model_locked(event)
     if not can_manage_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas publier cet événement."))
     if event.status == Event.Status.PUBLISHED:
@@ -253,7 +219,7 @@ def event_publish(*, user: User, event: Event) -> Event:
 @transaction.atomic
 def event_cancel(*, user: User, event: Event) -> Event:
     """Cancel a published, not yet past event; it stays on the public pages, marked cancelled."""
-    event = _locked(event)
+    event = model_locked(event)
     if not can_manage_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas annuler cet événement."))
     if event.status == Event.Status.DRAFT:
@@ -298,7 +264,7 @@ def event_copy(*, user: User, event: Event) -> Event:
 def event_unpublish(*, user: User, event: Event) -> Event:
     """Back to a draft, while nobody is registered (registrants would lose it without a word:
     cancelling tells them)."""
-    event = _locked(event)
+    event = model_locked(event)
     if not can_manage_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
     if event.status == Event.Status.DRAFT:
@@ -329,7 +295,7 @@ def event_delete(*, user: User, event: Event) -> None:
     calendar, which only a cancellation (``event_cancel``, with its notice) takes back, and
     the registrations are the record of who came.
     """
-    event = _locked(event)
+    event = model_locked(event)
     if not can_manage_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas supprimer cet événement."))
     count = registrations_active(event=event).count()
@@ -361,7 +327,10 @@ def event_save(*, user: User, event: Event | None, data: Mapping[str, Any]) -> E
     if event is None:
         event = event_create(user=user, data=data)
     else:
-        if status == Event.Status.CANCELLED and _locked(event).status != Event.Status.CANCELLED:
+        if (
+            status == Event.Status.CANCELLED
+            and model_locked(event).status != Event.Status.CANCELLED
+        ):
             event = event_cancel(user=user, event=event)
         event = event_update(user=user, event=event, data=data)
     if status and status != event.status:

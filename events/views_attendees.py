@@ -10,14 +10,16 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
 from events.attendees import (
+    MessageResult,
     attendance_mark,
     attendee_counts,
     attendees_csv,
@@ -30,12 +32,10 @@ from events.models import Event, Registration
 from events.registrations import registration_cancel
 from events.selectors import registrations_of_event
 from events.views_espace import ManagedEventMixin
-from portal.service_errors import error_to_messages
+from portal.editing import ObjectConfirmView, ObjectFormView
 
 
 def _attendees_url(event: Event) -> str:
-    from django.urls import reverse
-
     return reverse("espace_events:attendees", kwargs={"slug": event.slug})
 
 
@@ -82,116 +82,103 @@ class AttendeeXlsxView(ManagedEventMixin, View):
         )
 
 
-class AttendanceView(ManagedEventMixin, TemplateView):
+class AttendanceView(ManagedEventMixin, ObjectFormView[Event, AttendanceForm]):
     template_name = "events/espace/attendees_attendance.html"
+    form_class = AttendanceForm
+    success_message = gettext_lazy(
+        "Présences enregistrées : %(present)s présent·es, %(absent)s absent·es."
+    )
 
-    def _form(self, event: Event, data: Any = None) -> AttendanceForm:
-        confirmed = registrations_of_event(event=event).filter(status=Registration.Status.CONFIRMED)
-        return AttendanceForm(data, registrations=confirmed)
+    def get_form_kwargs(self) -> dict[str, Any]:
+        confirmed = registrations_of_event(event=self.object).filter(
+            status=Registration.Status.CONFIRMED
+        )
+        return {**super().get_form_kwargs(), "registrations": confirmed}
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        event = self.get_event()
-        return self.render_to_response(self.get_context_data(event=event, form=self._form(event)))
+    def perform(self, form: AttendanceForm) -> tuple[list[int], list[int]]:
+        present, absent = form.marked_ids()
+        attendance_mark(by=self.user, event=self.object, present_ids=present, absent_ids=absent)
+        return present, absent
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        event = self.get_event()
-        form = self._form(event, request.POST)
-        if form.is_valid():
-            present, absent = form.marked_ids()
-            try:
-                attendance_mark(
-                    by=request.user, event=event, present_ids=present, absent_ids=absent
-                )
-            except ValidationError as error:
-                form.add_error(None, error)
-            else:
-                messages.success(
-                    request,
-                    _("Présences enregistrées : %(present)s présent·es, %(absent)s absent·es.")
-                    % {"present": len(present), "absent": len(absent)},
-                )
-                return redirect(_attendees_url(event))
-        return self.render_to_response(self.get_context_data(event=event, form=form))
+    def get_message_params(self) -> dict[str, Any]:
+        present, absent = self.result
+        return {"present": len(present), "absent": len(absent)}
+
+    def get_success_url(self) -> str:
+        return _attendees_url(self.object)
 
 
-class AttendeeCancelView(ManagedEventMixin, TemplateView):
+class AttendeeCancelView(ManagedEventMixin, ObjectConfirmView[Registration]):
     """GET asks for confirmation; POST cancels on the person's behalf."""
 
     template_name = "events/espace/attendees_cancel.html"
 
-    def get_registration(self, event: Event) -> Registration:
-        queryset = Registration.objects.filter(event=event).select_related("user", "project")
-        return get_object_or_404(queryset, pk=self.kwargs["pk"])
+    def get_queryset(self) -> QuerySet[Registration]:
+        self.event = self.get_event()
+        return Registration.objects.filter(event=self.event).select_related("user", "project")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        event = self.get_event()
-        registration = self.get_registration(event)
+        self.object = registration = self.get_object()
         if registration.is_cancelled:
             messages.info(request, _("Cette inscription est déjà annulée."))
-            return redirect(_attendees_url(event))
-        return self.render_to_response(
-            self.get_context_data(event=event, registration=registration)
-        )
+            return HttpResponseRedirect(_attendees_url(self.event))
+        return self.render_to_response(self.get_context_data(event=self.event))
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        event = self.get_event()
-        registration = self.get_registration(event)
-        try:
-            promoted = registration_cancel(registration=registration, by=request.user)
-        except ValidationError as error:
-            error_to_messages(request, error)
-            return redirect(_attendees_url(event))
-        person = registration.user.get_full_name() or registration.user.email
+    def perform(self) -> Registration | None:
+        return registration_cancel(registration=self.object, by=self.user)
+
+    def get_success_message(self) -> str:
+        person = self.object.user.get_full_name() or self.object.user.email
         text = _("L'inscription de %(person)s est annulée.") % {"person": person}
+        promoted = self.result
         if promoted is not None:
             text += " " + _(
                 "%(person)s, première sur la liste d'attente, reçoit la place et en est "
                 "informée par e-mail."
             ) % {"person": promoted.user.get_full_name() or promoted.user.email}
-        messages.success(request, text)
-        return redirect(_attendees_url(event))
+        return text
+
+    def get_success_url(self) -> str:
+        return _attendees_url(self.event)
+
+    def get_refused_url(self, error: ValidationError) -> str:
+        return _attendees_url(self.event)
 
 
-class EventMessageView(ManagedEventMixin, TemplateView):
+class EventMessageView(ManagedEventMixin, ObjectFormView[Event, EventMessageForm]):
     template_name = "events/espace/attendees_message.html"
+    form_class = EventMessageForm
 
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        event = self.get_event()
-        form = EventMessageForm(initial=EventMessageForm.new_initial())
-        return self.render_to_response(self.get_context_data(event=event, form=form))
+    def get_initial(self) -> dict[str, Any]:
+        return EventMessageForm.new_initial()
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        event = self.get_event()
-        form = EventMessageForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                result = event_message_send(
-                    by=request.user,
-                    event=event,
-                    subject=data["subject"],
-                    body=data["body"],
-                    recipients=data["recipients"],
-                    message_id=str(data["message_id"]),
-                )
-            except ValidationError as error:
-                for field, errors in error.error_dict.items():
-                    form.add_error(field if field in form.fields else None, errors)
-            else:
-                if result.queued == 0:
-                    messages.info(
-                        request,
-                        _("Ce message avait déjà été envoyé : il ne part pas une seconde fois."),
-                    )
-                else:
-                    messages.success(
-                        request,
-                        ngettext(
-                            "Message envoyé à %(count)s personne.",
-                            "Message envoyé à %(count)s personnes.",
-                            result.recipients,
-                        )
-                        % {"count": result.recipients},
-                    )
-                return redirect(_attendees_url(event))
-        return self.render_to_response(self.get_context_data(event=event, form=form))
+    def perform(self, form: EventMessageForm) -> MessageResult:
+        data = form.cleaned_data
+        return event_message_send(
+            by=self.user,
+            event=self.object,
+            subject=data["subject"],
+            body=data["body"],
+            recipients=data["recipients"],
+            message_id=str(data["message_id"]),
+        )
+
+    def notify_success(self) -> None:
+        if self.result.queued == 0:
+            messages.info(
+                self.request,
+                _("Ce message avait déjà été envoyé : il ne part pas une seconde fois."),
+            )
+            return
+        messages.success(
+            self.request,
+            ngettext(
+                "Message envoyé à %(count)s personne.",
+                "Message envoyé à %(count)s personnes.",
+                self.result.recipients,
+            )
+            % {"count": self.result.recipients},
+        )
+
+    def get_success_url(self) -> str:
+        return _attendees_url(self.object)

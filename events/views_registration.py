@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from events.forms_registration import RegistrationForm
@@ -23,6 +23,7 @@ from events.selectors import (
     registration_waiting_position,
     registrations_of_user,
 )
+from portal.editing import ConfirmView, ObjectFormView, SpaceMixin
 
 
 def _window_open(event: Event, now: Any) -> bool:
@@ -69,91 +70,84 @@ def _next_url(request: HttpRequest, default: str) -> str:
     return default
 
 
-class RegistrationCreateView(LoginRequiredMixin, View):
+class RegistrationCreateView(SpaceMixin, ObjectFormView[Event, RegistrationForm]):
     """``/evenements/<slug>/inscription/``: the form (GET) and the registration (POST)."""
 
     template_name = "events/registration_form.html"
+    form_class = RegistrationForm
+    form_takes_user = True
 
-    def _render(self, request: HttpRequest, event: Event, form: RegistrationForm) -> HttpResponse:
-        return render(request, self.template_name, {"event": event, "form": form})
+    def get_queryset(self) -> QuerySet[Event]:
+        return Event.objects.public().select_related("province")
 
-    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        event = _event(slug)
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        self.object = event = self.get_object()
         box = registration_box(request, event)
         if not box["show"] or box.get("registration") is not None:
             return HttpResponseRedirect(event.get_absolute_url())
-        return self._render(request, event, box["form"])
+        return self.render_to_response(self.get_context_data(form=box["form"]))
 
-    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
-        event = _event(slug)
-        form = RegistrationForm(request.POST, user=request.user)
-        if not form.is_valid():
-            return self._render(request, event, form)
-        try:
-            registration = registration_create(
-                user=request.user,
-                event=event,
-                project=form.cleaned_data["project"],
-                organisation=form.cleaned_data["organisation"],
-                remarks=form.cleaned_data["remarks"],
-            )
-        except ValidationError as exc:
-            # Double submit, window closed meanwhile, project cap reached…: said in French, with
-            # what was typed kept.
-            form.add_error(None, exc)
-            return self._render(request, event, form)
+    def perform(self, form: RegistrationForm) -> Registration:
+        # Refused (double submit, window closed meanwhile, project cap reached…): said in
+        # French above the form, with what was typed kept.
+        return registration_create(
+            user=self.user,
+            event=self.object,
+            project=form.cleaned_data["project"],
+            organisation=form.cleaned_data["organisation"],
+            remarks=form.cleaned_data["remarks"],
+        )
+
+    def notify_success(self) -> None:
+        registration = self.result
         if registration.status == Registration.Status.CONFIRMED:
-            messages.success(request, _("Votre inscription est confirmée."))
+            messages.success(self.request, _("Votre inscription est confirmée."))
         else:
             messages.info(
-                request,
+                self.request,
                 _("Vous êtes sur la liste d'attente, en position %(position)s.")
                 % {"position": registration_waiting_position(registration)},
             )
-        return HttpResponseRedirect(event.get_absolute_url())
+
+    def get_success_url(self) -> str:
+        return self.object.get_absolute_url()
 
 
-class RegistrationCancelView(LoginRequiredMixin, View):
+class RegistrationCancelView(SpaceMixin, ConfirmView):
     """``/evenements/<slug>/desinscription/``: confirm (GET), then cancel one's own (POST)."""
 
     template_name = "events/registration_cancel.html"
+    success_message = gettext_lazy("Votre inscription est annulée.")
 
-    def _registration(self, request: HttpRequest, event: Event) -> Registration:
+    def get_object(self, queryset: Any = None) -> Registration:
+        self.event = _event(self.kwargs["slug"])
         # Only the person's own registration: someone else's is never reachable here.
-        registration = registration_for(user=request.user, event=event)
+        registration = registration_for(user=self.user, event=self.event)
         if registration is None or registration.status == Registration.Status.CANCELLED:
             raise Http404
-        registration.event = event
+        registration.event = self.event
         return registration
 
-    def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        event = _event(slug)
-        registration = self._registration(request, event)
-        return render(
-            request,
-            self.template_name,
-            {
-                "event": event,
-                "registration": registration,
-                "position": registration_waiting_position(registration),
-                "next": _next_url(request, ""),
-            },
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(
+            event=self.event,
+            registration=self.object,
+            position=registration_waiting_position(self.object),
+            next=_next_url(self.request, ""),
+            **kwargs,
         )
 
-    def post(self, request: HttpRequest, slug: str) -> HttpResponse:
-        event = _event(slug)
-        registration = self._registration(request, event)
-        try:
-            registration_cancel(registration=registration, by=request.user)
-        except ValidationError as exc:
-            for message in exc.messages:
-                messages.error(request, message)
-        else:
-            messages.success(request, _("Votre inscription est annulée."))
-        return HttpResponseRedirect(_next_url(request, event.get_absolute_url()))
+    def perform(self) -> Registration | None:
+        return registration_cancel(registration=self.object, by=self.user)
+
+    def get_success_url(self) -> str:
+        return _next_url(self.request, self.event.get_absolute_url())
+
+    def get_refused_url(self, error: ValidationError) -> str:
+        return self.get_success_url()
 
 
-class MyRegistrationsView(LoginRequiredMixin, TemplateView):
+class MyRegistrationsView(SpaceMixin, TemplateView):
     """« Mes inscriptions »: upcoming and past, with status and place on the waiting list."""
 
     template_name = "espace/registrations.html"
@@ -161,7 +155,7 @@ class MyRegistrationsView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        registrations = registrations_of_user(user=self.request.user)
+        registrations = registrations_of_user(user=self.user)
         upcoming = list(registrations.upcoming(now))
         for registration in upcoming:
             registration.can_cancel = (  # type: ignore[attr-defined]

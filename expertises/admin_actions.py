@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from expertises.models import Need, WorkshopProposal
 from expertises.services import need_mark_answered, proposal_decline
+from portal.admin_services import acting_user
 
 
 @admin.action(description=gettext_lazy("Marquer comme répondu"))
@@ -60,7 +61,7 @@ def decline_proposals(
     """All or nothing: a proposal already handled refuses the whole action (see ServiceAdmin)."""
     proposals = list(queryset.order_by("pk"))
     for proposal in proposals:
-        proposal_decline(user=request.user, proposal=proposal)
+        proposal_decline(user=acting_user(request), proposal=proposal)
     modeladmin.message_user(
         request,
         ngettext(

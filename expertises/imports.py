@@ -220,7 +220,8 @@ class _Validator(RowChecks):
         if cells.get("derniere_verification"):
             for date_format in DATE_FORMATS:
                 try:
-                    last_reviewed = datetime.datetime.strptime(
+                    # A calendar date: the time, and so the time zone, is dropped at once.
+                    last_reviewed = datetime.datetime.strptime(  # noqa: DTZ007
                         cells["derniere_verification"], date_format
                     ).date()
                     break

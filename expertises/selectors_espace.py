@@ -1,4 +1,4 @@
-"""Reads of the signed-in side of the catalogue: needs, offers, the staff's board, proposals.
+"""Reads of the signed-in side of the catalogue: needs, offers, the board, proposals.
 
 Kept apart from ``selectors.py`` (the public catalogue's, written at the same time by another
 hand) so that neither edit overwrites the other; they may merge once both settle.
@@ -6,18 +6,21 @@ hand) so that neither edit overwrites the other; they may merge once both settle
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, Count, QuerySet, Value, When
 
 from expertises.forms import NeedFilterForm
 from expertises.models import Need, NeedQuerySet, Offer, WorkshopProposal
-from expertises.permissions import needs_visible_to
+from expertises.permissions import needs_overseen_by, needs_visible_to
 from projets.models import Project
 from projets.permissions import projects_editable_by
 
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
-def open_need_list(*, user: Any, data: Any) -> tuple[NeedQuerySet, NeedFilterForm]:
+
+def open_need_list(*, user: Visitor, data: Any) -> tuple[NeedQuerySet, NeedFilterForm]:
     """Open needs this person may see, filtered by category and province (bad values ignored)."""
     form = NeedFilterForm(data or None)
     needs = (
@@ -37,7 +40,7 @@ def open_need_list(*, user: Any, data: Any) -> tuple[NeedQuerySet, NeedFilterFor
     return needs, form
 
 
-def project_for_expertise(*, user: Any) -> QuerySet[Project]:
+def project_for_expertise(*, user: Visitor) -> QuerySet[Project]:
     return projects_editable_by(user).select_related("province")
 
 
@@ -53,9 +56,11 @@ def project_offers(project: Project) -> QuerySet[Offer]:
     return Offer.objects.filter(project=project).select_related("category")
 
 
-def need_board() -> NeedQuerySet:
+def need_board(*, user: Visitor) -> NeedQuerySet:
+    """The open needs this person oversees (all of them for staff), the most urgent first."""
     return (
-        Need.objects.open()
+        needs_overseen_by(user)
+        .open()
         .select_related("project", "category", "province")
         .annotate(
             urgency_rank=Case(
@@ -77,7 +82,7 @@ def proposal_ranking() -> QuerySet[WorkshopProposal]:
     )
 
 
-def supported_ids(*, user: Any) -> set[int]:
+def supported_ids(*, user: Visitor) -> set[int]:
     if not user.is_authenticated:
         return set()
     return set(user.supports.values_list("proposal_id", flat=True))

@@ -14,7 +14,7 @@ The hourly ``notify_need_matches`` scan (``needs_notify_all_matches``) catches a
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -32,30 +32,23 @@ from expertises.permissions import (
     can_see_need_matches,
 )
 from portal.mail import email_queue_template
+from portal.model_updates import model_assign, model_locked, model_update, model_validate
+from portal.models import User
 from projets.models import Project
 from projets.permissions import can_edit_project
 
-User = Any  # portal.models.User
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 NEED_FIELDS = ("category", "province", "description", "urgency")
 OFFER_FIELDS = ("category", "description")
 PROPOSAL_FIELDS = ("title", "description", "chantier")
 
 
-def _apply(obj: Any, data: Mapping[str, Any], fields: tuple[str, ...]) -> None:
-    for name in fields:
-        if name in data:
-            setattr(obj, name, data[name])
-
-
-def _validate(obj: Any, *, exclude: list[str] | None = None) -> None:
-    """The model's rules, and the length of its text fields, which ``full_clean`` leaves to
-    the form for a TextField: a service called from elsewhere must refuse them too."""
+def _check_text_lengths(obj: Any) -> None:
+    """The length of the text fields, which ``full_clean`` leaves to the form for a TextField:
+    a service called from elsewhere must refuse them too."""
     errors: dict[str, list[str]] = {}
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as error:
-        errors = error.message_dict
     for field in obj._meta.get_fields():
         limit = getattr(field, "max_length", None)
         if field.get_internal_type() != "TextField" or not limit:
@@ -88,20 +81,18 @@ def _check_project(user: User, project: Project) -> None:
 def need_create(*, user: User, project: Project, data: Mapping[str, Any]) -> Need:
     _check_project(user, project)
     need = Need(project=project, created_by=user, province=project.province)
-    _apply(need, data, NEED_FIELDS)
-    _validate(need)
+    model_assign(need, fields=NEED_FIELDS, data=data)
+    model_validate(need, check=_check_text_lengths)
     need.save()
     return need
 
 
 @transaction.atomic
 def need_update(*, user: User, need: Need, data: Mapping[str, Any]) -> Need:
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = model_locked(need)
     if not can_edit_need(user, need):
         raise ValidationError(_("Vous ne pouvez pas modifier ce besoin."), code="forbidden")
-    _apply(need, data, NEED_FIELDS)
-    _validate(need)
-    need.save()
+    model_update(instance=need, fields=NEED_FIELDS, data=data, check=_check_text_lengths)
     return need
 
 
@@ -113,10 +104,11 @@ def need_delete(*, user: User, need: Need) -> None:
 
 
 @transaction.atomic
-def need_mark_answered(*, by: User, need: Need) -> Need:
-    """Staff, or the project's leaders, close a need once it has found its answer."""
-    need = Need.objects.select_for_update().get(pk=need.pk)
-    if not can_see_need_matches(by, need):
+def need_mark_answered(*, by: Visitor, need: Need) -> Need:
+    """Those who oversee the need, or the project's leaders, close it once it has found its
+    answer."""
+    need = model_locked(need)
+    if not isinstance(by, User) or not can_see_need_matches(by, need):
         raise ValidationError(
             _("Vous ne pouvez pas marquer ce besoin comme répondu."), code="forbidden"
         )
@@ -136,8 +128,8 @@ def need_mark_answered(*, by: User, need: Need) -> Need:
 def offer_create(*, user: User, project: Project, data: Mapping[str, Any]) -> Offer:
     _check_project(user, project)
     offer = Offer(project=project)
-    _apply(offer, data, OFFER_FIELDS)
-    _validate(offer)
+    model_assign(offer, fields=OFFER_FIELDS, data=data)
+    model_validate(offer, check=_check_text_lengths)
     offer.save()
     needs_notify_new_matches(offer=offer)
     return offer
@@ -145,11 +137,9 @@ def offer_create(*, user: User, project: Project, data: Mapping[str, Any]) -> Of
 
 @transaction.atomic
 def offer_update(*, user: User, offer: Offer, data: Mapping[str, Any]) -> Offer:
-    offer = Offer.objects.select_for_update().select_related("project").get(pk=offer.pk)
+    offer = model_locked(offer, select_related=["project"])
     _check_project(user, offer.project)
-    _apply(offer, data, OFFER_FIELDS)
-    _validate(offer)
-    offer.save()
+    model_update(instance=offer, fields=OFFER_FIELDS, data=data, check=_check_text_lengths)
     # A new category may fit needs it did not fit before; the keys skip those already told.
     needs_notify_new_matches(offer=offer)
     return offer
@@ -243,20 +233,20 @@ def needs_notify_all_matches() -> int:
 
 
 @transaction.atomic
-def proposal_create(*, user: User, data: Mapping[str, Any]) -> WorkshopProposal:
-    if not can_propose_workshop(user):
+def proposal_create(*, user: Visitor, data: Mapping[str, Any]) -> WorkshopProposal:
+    if not isinstance(user, User) or not can_propose_workshop(user):
         raise ValidationError(_("Connectez-vous pour proposer un atelier."), code="forbidden")
     proposal = WorkshopProposal(proposed_by=user)
-    _apply(proposal, data, PROPOSAL_FIELDS)
-    _validate(proposal, exclude=["event"])
+    model_assign(proposal, fields=PROPOSAL_FIELDS, data=data)
+    model_validate(proposal, exclude=["event"], check=_check_text_lengths)
     proposal.save()
     return proposal
 
 
-def proposal_support_toggle(*, user: User, proposal: WorkshopProposal) -> bool:
+def proposal_support_toggle(*, user: Visitor, proposal: WorkshopProposal) -> bool:
     """Support, or withdraw one's support; returns whether the person supports it now.
     The unique constraint counts a double click once."""
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         raise ValidationError(_("Connectez-vous pour soutenir une proposition."), code="forbidden")
     with transaction.atomic():
         deleted, _rows = Support.objects.filter(proposal=proposal, user=user).delete()
@@ -275,7 +265,7 @@ def proposal_support_toggle(*, user: User, proposal: WorkshopProposal) -> bool:
 
 
 def _lock_open_proposal(proposal: WorkshopProposal) -> WorkshopProposal:
-    proposal = WorkshopProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = model_locked(proposal)
     if proposal.status != WorkshopProposal.Status.OPEN:
         raise ValidationError(
             _("Cette proposition a déjà été traitée (%(status)s).")

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -19,11 +18,12 @@ from django.views.generic import FormView, TemplateView, UpdateView
 
 from hub.forms_account import AccountDeleteForm, AccountForm
 from hub.personal_data import user_delete, user_delete_plan, user_export_data, user_roles
+from portal.editing import SpaceMixin
 from portal.models import User
 from portal.service_errors import error_to_messages
 
 
-class AccountView(LoginRequiredMixin, UpdateView):
+class AccountView(SpaceMixin, UpdateView):
     """The name is editable here; email and password through allauth's own pages."""
 
     template_name = "hub/account.html"
@@ -31,9 +31,7 @@ class AccountView(LoginRequiredMixin, UpdateView):
     success_url = reverse_lazy("espace:account")
 
     def get_object(self, queryset: Any = None) -> User:
-        user = self.request.user
-        assert isinstance(user, User)
-        return user
+        return self.user
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
@@ -46,13 +44,11 @@ class AccountView(LoginRequiredMixin, UpdateView):
         return response
 
 
-class AccountExportView(LoginRequiredMixin, View):
+class AccountExportView(SpaceMixin, View):
     """A JSON file of everything the portal holds about the signed-in person."""
 
     def get(self, request: HttpRequest) -> HttpResponse:
-        user = request.user
-        assert isinstance(user, User)
-        data = user_export_data(user=user)
+        data = user_export_data(user=self.user)
         day = timezone.localdate().isoformat()
         response = HttpResponse(
             json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2),
@@ -66,7 +62,7 @@ class AccountExportView(LoginRequiredMixin, View):
         return response
 
 
-class AccountDeleteView(LoginRequiredMixin, FormView):
+class AccountDeleteView(SpaceMixin, FormView):
     """Says beforehand what goes and what stays anonymised; deletes on password confirmation."""
 
     template_name = "hub/account_delete.html"
@@ -77,15 +73,12 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        assert isinstance(user, User)
-        context["plan"] = user_delete_plan(user=user)
+        context["plan"] = user_delete_plan(user=self.user)
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        user = request.user
-        assert isinstance(user, User)
-        plan = user_delete_plan(user=user)
+        # Before the password is even checked: an account that may not go says why at once.
+        plan = user_delete_plan(user=self.user)
         if not plan.allowed:
             messages.error(request, plan.blocked_reason)
             return HttpResponseRedirect(reverse("espace:account_delete"))
@@ -93,11 +86,10 @@ class AccountDeleteView(LoginRequiredMixin, FormView):
 
     def form_valid(self, form: AccountDeleteForm) -> HttpResponse:
         request = self.request
-        assert request.user.pk is not None
         try:
             # A fresh instance: delete() clears the pk of the object it is given, and logout()
             # below still needs request.user as it was.
-            user_delete(user=User.objects.get(pk=request.user.pk))
+            user_delete(user=User.objects.get(pk=self.user.pk))
         except ValidationError as error:
             error_to_messages(request, error)
             return HttpResponseRedirect(reverse("espace:account_delete"))

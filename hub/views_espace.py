@@ -2,27 +2,24 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import TemplateView
 
+from portal.editing import SpaceMixin
 from projets.selectors import join_requests_of, join_requests_to_decide, projects_led_by
 from territoires.models import Province
-
-if TYPE_CHECKING:
-    from portal.models import User
 
 # The dashboard shows the latest requests; the page of requests shows them all.
 MY_REQUESTS_SHOWN = 10
 
 
-class EspaceHomeView(LoginRequiredMixin, TemplateView):
+class EspaceHomeView(SpaceMixin, TemplateView):
     template_name = "espace/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = cast("User", self.request.user)  # LoginRequiredMixin: signed in
+        user = self.user
         my_requests = list(join_requests_of(user=user)[: MY_REQUESTS_SHOWN + 1])
         context.update(
             projects=list(projects_led_by(user=user)),

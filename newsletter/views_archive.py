@@ -9,7 +9,7 @@ from django.views.generic import DetailView, TemplateView
 
 from newsletter.models import Issue
 from newsletter.selectors import issue_archive_detail_queryset, issue_archive_list
-from newsletter.services.sending import issue_content
+from newsletter.services.rendering import issue_content
 from portal.pagination import paginate
 
 

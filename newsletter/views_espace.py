@@ -3,39 +3,29 @@ verified account proves the address: no confirmation email) or leaves in one cli
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
+from newsletter.models import Subscriber
 from newsletter.services import (
     subscriber_of_member,
     subscriber_subscribe_member,
     subscriber_unsubscribe_member,
 )
 from newsletter.services.subscriptions import member_email_verified
-from portal.service_errors import error_to_messages
-
-if TYPE_CHECKING:
-    from portal.models import User
+from portal.editing import ActionView, SpaceMixin
 
 
-def _member(request: HttpRequest) -> User:
-    return cast("User", request.user)  # LoginRequiredMixin: signed in
-
-
-class NewsletterEspaceView(LoginRequiredMixin, TemplateView):
+class NewsletterEspaceView(SpaceMixin, TemplateView):
     template_name = "newsletter/espace.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        user = _member(self.request)
+        user = self.user
         subscriber = subscriber_of_member(user=user)
         context.update(
             subscriber=subscriber,
@@ -48,23 +38,26 @@ class NewsletterEspaceView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class NewsletterSubscribeView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            subscriber = subscriber_subscribe_member(user=_member(request))
-        except ValidationError as error:
-            error_to_messages(request, error)
-        else:
-            messages.success(
-                request,
-                _("Vous êtes inscrit·e à la lettre d'information, à l'adresse %(email)s.")
-                % {"email": subscriber.email},
-            )
-        return HttpResponseRedirect(reverse("espace_newsletter:home"))
+class NewsletterSubscribeView(SpaceMixin, ActionView):
+    success_message = gettext_lazy(
+        "Vous êtes inscrit·e à la lettre d'information, à l'adresse %(email)s."
+    )
+    success_url = reverse_lazy("espace_newsletter:home")
+
+    def perform(self) -> Subscriber:
+        return subscriber_subscribe_member(user=self.user)
+
+    def get_message_params(self) -> dict[str, Any]:
+        return {"email": self.result.email}
 
 
-class NewsletterUnsubscribeView(LoginRequiredMixin, View):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if subscriber_unsubscribe_member(user=_member(request)) is not None:
-            messages.success(request, _("Vous ne recevrez plus la lettre d'information."))
-        return HttpResponseRedirect(reverse("espace_newsletter:home"))
+class NewsletterUnsubscribeView(SpaceMixin, ActionView):
+    success_url = reverse_lazy("espace_newsletter:home")
+
+    def perform(self) -> Subscriber | None:
+        return subscriber_unsubscribe_member(user=self.user)
+
+    def get_success_message(self) -> str:
+        if self.result is None:
+            return ""  # was not subscribed: nothing to say
+        return _("Vous ne recevrez plus la lettre d'information.")

@@ -11,7 +11,6 @@ import logging
 from http import HTTPStatus
 from typing import Any
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import (
     HttpRequest,
@@ -20,6 +19,7 @@ from django.http import (
     HttpResponseNotFound,
     HttpResponseRedirect,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -43,6 +43,7 @@ from newsletter.services import (
     subscriber_unsubscribe,
     subscriber_update_interests,
 )
+from portal import editing
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +78,9 @@ def _invalid(request: HttpRequest, error: ValidationError, *, kind: str) -> Http
 
 
 class SubscribeView(TemplateView):
+    """Its own post(), not the scaffold's: the rate limits count every attempt, valid or not,
+    before the form is read, and answer 429."""
+
     template_name = "newsletter/subscribe.html"
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
@@ -117,29 +121,32 @@ class SubscribeDoneView(TemplateView):
     extra_context = {"days": CONFIRMATION_DAYS}
 
 
-class ConfirmView(TemplateView):
+class ConfirmView(editing.ConfirmView):
     """GET shows a button; only its POST confirms (link scanners GET, they must not confirm)."""
 
     template_name = "newsletter/confirm.html"
+    success_message = gettext_lazy(
+        "Votre inscription est confirmée : vous recevrez la prochaine lettre à %(email)s."
+    )
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             subscriber_for_confirmation(key=kwargs["key"])
         except ValidationError as error:
             return _invalid(request, error, kind="confirm")
-        return self.render_to_response(self.get_context_data())
+        return super().get(request, *args, **kwargs)
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            subscriber = subscriber_confirm(key=kwargs["key"])
-        except ValidationError as error:
-            return _invalid(request, error, kind="confirm")
-        messages.success(
-            request,
-            _("Votre inscription est confirmée : vous recevrez la prochaine lettre à %(email)s.")
-            % {"email": subscriber.email},
-        )
-        return HttpResponseRedirect(subscriber.get_preferences_url())
+    def perform(self) -> Subscriber:
+        return subscriber_confirm(key=self.kwargs["key"])
+
+    def refused(self, error: ValidationError) -> HttpResponse:
+        return _invalid(self.request, error, kind="confirm")
+
+    def get_message_params(self) -> dict[str, Any]:
+        return {"email": self.result.email}
+
+    def get_success_url(self) -> str:
+        return self.result.get_preferences_url()
 
 
 @method_decorator(csrf_exempt, name="dispatch")
@@ -173,53 +180,55 @@ class UnsubscribeView(View):
         return HttpResponse(_("Désinscription enregistrée."), content_type="text/plain")
 
 
-class ResubscribeView(View):
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        from_preferences = request.POST.get("depuis") == "preferences"
+class ResubscribeView(editing.ActionView):
+    success_message = gettext_lazy(
+        "Vous êtes à nouveau inscrit·e : la prochaine lettre arrivera à %(email)s."
+    )
+
+    def perform(self) -> Subscriber:
+        from_preferences = self.request.POST.get("depuis") == "preferences"
         source = SOURCE_RESUBSCRIBE_PREFERENCES if from_preferences else SOURCE_RESUBSCRIBE
-        try:
-            subscriber = subscriber_resubscribe(token=kwargs["token"], source=str(source))
-        except ValidationError as error:
-            return _invalid(request, error, kind="token")
-        messages.success(
-            request,
-            _("Vous êtes à nouveau inscrit·e : la prochaine lettre arrivera à %(email)s.")
-            % {"email": subscriber.email},
-        )
-        return HttpResponseRedirect(subscriber.get_preferences_url())
+        return subscriber_resubscribe(token=self.kwargs["token"], source=str(source))
+
+    def refused(self, error: ValidationError) -> HttpResponse:
+        return _invalid(self.request, error, kind="token")
+
+    def get_message_params(self) -> dict[str, Any]:
+        return {"email": self.result.email}
+
+    def get_success_url(self) -> str:
+        return self.result.get_preferences_url()
 
 
-class PreferencesView(TemplateView):
+class PreferencesView(editing.ServiceFormView[InterestsForm]):
+    """The subscriber behind the token chooses their provinces and chantiers."""
+
     template_name = "newsletter/preferences.html"
+    form_class = InterestsForm
+    success_message = gettext_lazy("Vos centres d'intérêt sont enregistrés.")
 
-    def _subscriber(self) -> Subscriber:
-        return subscriber_for_token(token=self.kwargs["token"])
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         try:
-            subscriber = self._subscriber()
+            self.object = subscriber_for_token(token=kwargs["token"])
         except ValidationError as error:
             return _invalid(request, error, kind="token")
-        form = InterestsForm(
-            initial={
-                "provinces": list(subscriber.provinces.values_list("pk", flat=True)),
-                "chantiers": list(subscriber.chantiers.values_list("pk", flat=True)),
-            }
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self) -> dict[str, Any]:
+        return {
+            "provinces": list(self.object.provinces.values_list("pk", flat=True)),
+            "chantiers": list(self.object.chantiers.values_list("pk", flat=True)),
+        }
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(subscriber=self.object, **kwargs)
+
+    def perform(self, form: InterestsForm) -> None:
+        subscriber_update_interests(
+            subscriber=self.object,
+            provinces=form.cleaned_data["provinces"],
+            chantiers=form.cleaned_data["chantiers"],
         )
-        return self.render_to_response(self.get_context_data(form=form, subscriber=subscriber))
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        try:
-            subscriber = self._subscriber()
-        except ValidationError as error:
-            return _invalid(request, error, kind="token")
-        form = InterestsForm(request.POST)
-        if form.is_valid():
-            subscriber_update_interests(
-                subscriber=subscriber,
-                provinces=form.cleaned_data["provinces"],
-                chantiers=form.cleaned_data["chantiers"],
-            )
-            messages.success(request, _("Vos centres d'intérêt sont enregistrés."))
-            return HttpResponseRedirect(subscriber.get_preferences_url())
-        return self.render_to_response(self.get_context_data(form=form, subscriber=subscriber))
+    def get_success_url(self) -> str:
+        return self.object.get_preferences_url()

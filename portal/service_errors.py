@@ -21,3 +21,13 @@ def error_to_form(form: BaseForm, error: ValidationError) -> None:
 def error_to_messages(request: HttpRequest, error: ValidationError) -> None:
     for message in error.messages:
         messages.error(request, message)
+
+
+def error_codes(error: ValidationError) -> set[str]:
+    """The codes of every message in the error, whether it names fields or not."""
+    errors = (
+        [e for field_errors in error.error_dict.values() for e in field_errors]
+        if hasattr(error, "error_dict")
+        else error.error_list
+    )
+    return {e.code for e in errors if e.code}

@@ -4,7 +4,7 @@ and its decision, and the leaders' edit of a project's page (input validation on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.db import models
@@ -20,6 +20,9 @@ from projets.services import (
     JOIN_MESSAGE_MAX_LENGTH,
     PAGE_FIELDS,
 )
+
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 
 class JoinRequestForm(forms.Form):
@@ -93,7 +96,7 @@ class ProjectPageForm(LocatedModelForm):
             "contact_email": _("Affichée sur la page publique du projet."),
         }
 
-    def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Visitor, user: Visitor, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.allow_outside_wallonia = is_project_staff(user)
         if not self.allow_outside_wallonia:

@@ -2,24 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db.models import Q, QuerySet
 
+from portal.models import User
 from projets.models import JoinRequest, Project, ProjectQuerySet
 
-# ``user`` is a portal.models.User or Django's AnonymousUser: both answer these questions.
-User = Any
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 
-def is_project_staff(user: User) -> bool:
+def is_project_staff(user: Visitor) -> bool:
     """The Cellule Manger Demain: staff with the right to change projects."""
     return bool(user.is_active and user.is_staff and user.has_perm("projets.change_project"))
 
 
-def projects_editable_by(user: User) -> ProjectQuerySet:
+def projects_editable_by(user: Visitor) -> ProjectQuerySet:
     if not user.is_authenticated:
         return Project.objects.none()
     if is_project_staff(user):
@@ -27,11 +27,11 @@ def projects_editable_by(user: User) -> ProjectQuerySet:
     return Project.objects.filter(memberships__user=user)
 
 
-def can_edit_project(user: User, project: Project) -> bool:
+def can_edit_project(user: Visitor, project: Project) -> bool:
     return projects_editable_by(user).filter(pk=project.pk).exists()
 
 
-def can_request_to_join(user: User, project: Project) -> bool:
+def can_request_to_join(user: Visitor, project: Project) -> bool:
     if not user.is_authenticated:
         return False
     if project.memberships.filter(user=user).exists():
@@ -39,7 +39,7 @@ def can_request_to_join(user: User, project: Project) -> bool:
     return not project.join_requests.pending().filter(user=user).exists()
 
 
-def join_requests_decidable_by(user: User) -> QuerySet[JoinRequest]:
+def join_requests_decidable_by(user: Visitor) -> QuerySet[JoinRequest]:
     """Pending requests this person may approve or decline (never their own)."""
     if not user.is_authenticated:
         return JoinRequest.objects.none()
@@ -49,19 +49,18 @@ def join_requests_decidable_by(user: User) -> QuerySet[JoinRequest]:
     return pending.filter(project__memberships__user=user)
 
 
-def can_decide_join_request(user: User, join_request: JoinRequest) -> bool:
+def can_decide_join_request(user: Visitor, join_request: JoinRequest) -> bool:
     return join_requests_decidable_by(user).filter(pk=join_request.pk).exists()
 
 
-def project_staff_users() -> QuerySet[Any]:
+def project_staff_users() -> QuerySet[User]:
     """The active people for whom ``is_project_staff`` holds: who decides when a project has no
     leader yet. Superusers have every permission; others get it from a group or in person."""
     change_project = Permission.objects.filter(
         content_type__app_label="projets", codename="change_project"
     )
     return (
-        get_user_model()
-        .objects.filter(is_active=True)
+        User.objects.filter(is_active=True)
         .filter(is_staff=True)
         .filter(
             Q(is_superuser=True)

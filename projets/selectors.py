@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Prefetch, QuerySet
 
@@ -10,6 +10,9 @@ from chantiers.models import Chantier, Participation
 from projets.filters import ProjectFilter
 from projets.models import JoinRequest, Project, ProjectQuerySet
 from projets.permissions import join_requests_decidable_by, projects_editable_by
+
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 
 def project_list_queryset() -> ProjectQuerySet:
@@ -46,7 +49,7 @@ def project_detail_queryset() -> QuerySet[Project]:
 # --- Mon espace -------------------------------------------------------------------------------
 
 
-def projects_led_by(*, user: Any) -> ProjectQuerySet:
+def projects_led_by(*, user: Visitor) -> ProjectQuerySet:
     """The projects this person leads (is a member of), for their dashboard."""
     if not user.is_authenticated:
         return Project.objects.none()
@@ -55,7 +58,7 @@ def projects_led_by(*, user: Any) -> ProjectQuerySet:
     )
 
 
-def project_edit_queryset(*, user: Any) -> ProjectQuerySet:
+def project_edit_queryset(*, user: Visitor) -> ProjectQuerySet:
     """The projects whose page this person may edit, with what the edit form shows."""
     return (
         projects_editable_by(user)
@@ -74,7 +77,7 @@ def chantiers_for_participation() -> list[Chantier]:
     )
 
 
-def join_requests_to_decide(*, user: Any) -> QuerySet[JoinRequest]:
+def join_requests_to_decide(*, user: Visitor) -> QuerySet[JoinRequest]:
     """Pending requests this person may approve or decline, oldest first."""
     return (
         join_requests_decidable_by(user)
@@ -83,7 +86,7 @@ def join_requests_to_decide(*, user: Any) -> QuerySet[JoinRequest]:
     )
 
 
-def join_requests_of(*, user: Any) -> QuerySet[JoinRequest]:
+def join_requests_of(*, user: Visitor) -> QuerySet[JoinRequest]:
     """This person's own requests to join projects, newest first."""
     if not user.is_authenticated:
         return JoinRequest.objects.none()

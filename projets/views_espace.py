@@ -7,19 +7,17 @@ forged POST alike. The views only read input and call one service each.
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
-from django.utils.translation import gettext as _
-from django.views import View
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from portal.service_errors import error_to_form, error_to_messages
+from portal.editing import ObjectActionView, ObjectEditView, ObjectFormView, SpaceMixin
 from projets.forms import (
     JoinRequestDeclineForm,
     JoinRequestForm,
@@ -42,50 +40,40 @@ from projets.services import (
     project_page_update,
 )
 
+JOIN_REQUESTS_URL = reverse_lazy("espace_projets:join_requests")
 
-class JoinRequestCreateView(LoginRequiredMixin, TemplateView):
+
+class JoinRequestCreateView(SpaceMixin, ObjectFormView[Project, JoinRequestForm]):
     """A small form to ask the project's leaders to become one of them."""
 
     template_name = "projets/espace/join_request_form.html"
+    form_class = JoinRequestForm
+    success_url = JOIN_REQUESTS_URL
+    success_message = _(
+        "Votre demande pour rejoindre « %(project)s » est envoyée. Vous recevrez "
+        "un e-mail dès qu'elle aura reçu une réponse."
+    )
 
-    def get_project(self) -> Project:
-        return get_object_or_404(
-            Project.objects.public().select_related("province"), slug=self.kwargs["slug"]
-        )
+    def get_queryset(self) -> QuerySet[Project]:
+        return Project.objects.public().select_related("province")
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        project = self.get_project()
+        project = self.get_object()
         if not can_request_to_join(request.user, project):
             messages.info(request, join_request_refusal(user=request.user, project=project) or "")
-            return redirect(project)
-        return self.render_to_response(
-            self.get_context_data(project=project, form=JoinRequestForm())
+            return HttpResponseRedirect(project.get_absolute_url())
+        return super().get(request, *args, **kwargs)
+
+    def perform(self, form: JoinRequestForm) -> JoinRequest:
+        return join_request_create(
+            user=self.user, project=self.object, message=form.cleaned_data["message"]
         )
 
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        project = self.get_project()
-        form = JoinRequestForm(request.POST)
-        if form.is_valid():
-            try:
-                join_request_create(
-                    user=request.user, project=project, message=form.cleaned_data["message"]
-                )
-            except ValidationError as error:
-                error_to_form(form, error)
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Votre demande pour rejoindre « %(project)s » est envoyée. Vous recevrez "
-                        "un e-mail dès qu'elle aura reçu une réponse."
-                    )
-                    % {"project": project.name},
-                )
-                return redirect("espace_projets:join_requests")
-        return self.render_to_response(self.get_context_data(project=project, form=form))
+    def get_message_params(self) -> dict[str, Any]:
+        return {"project": self.object.name}
 
 
-class JoinRequestListView(LoginRequiredMixin, TemplateView):
+class JoinRequestListView(SpaceMixin, TemplateView):
     """The requests this person may decide, and their own requests with their status."""
 
     template_name = "projets/espace/join_request_list.html"
@@ -101,122 +89,92 @@ class JoinRequestListView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class JoinRequestDecideMixin(LoginRequiredMixin):
-    """The request named in the URL, among those this person may decide (else 404)."""
+class JoinRequestDecideMixin(SpaceMixin):
+    """The request named in the URL, among those this person may decide (else 404); back to
+    the list of requests whatever the outcome."""
 
-    request: HttpRequest
-    kwargs: dict[str, Any]
+    def get_queryset(self) -> QuerySet[JoinRequest]:
+        return join_requests_to_decide(user=self.user)
 
-    def get_join_request(self) -> JoinRequest:
-        return get_object_or_404(
-            join_requests_to_decide(user=self.request.user), pk=self.kwargs["pk"]
+    def get_success_url(self) -> str:
+        return str(JOIN_REQUESTS_URL)
+
+    def get_refused_url(self, error: ValidationError) -> str:
+        return str(JOIN_REQUESTS_URL)
+
+
+class JoinRequestApproveView(JoinRequestDecideMixin, ObjectActionView[JoinRequest]):
+    success_message = _(
+        "%(person)s est désormais porteur·euse de « %(project)s » ; un e-mail l'en informe."
+    )
+
+    def perform(self) -> JoinRequest:
+        return join_request_approve(by=self.user, join_request=self.object)
+
+    def get_message_params(self) -> dict[str, Any]:
+        return {"person": self.result.user, "project": self.result.project.name}
+
+
+class JoinRequestDeclineView(JoinRequestDecideMixin, ObjectActionView[JoinRequest]):
+    success_message = _(
+        "La demande de %(person)s pour « %(project)s » est refusée ; un e-mail l'en informe."
+    )
+
+    def perform(self) -> JoinRequest:
+        # The reason comes from the list's own small form (one per request, by its prefix).
+        form = JoinRequestDeclineForm(self.request.POST, prefix=f"demande-{self.object.pk}")
+        if not form.is_valid():
+            raise ValidationError([str(m) for errors in form.errors.values() for m in errors])
+        return join_request_decline(
+            by=self.user, join_request=self.object, reason=form.cleaned_data["reason"]
         )
 
-
-class JoinRequestApproveView(JoinRequestDecideMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        join_request = self.get_join_request()
-        try:
-            decided = join_request_approve(by=request.user, join_request=join_request)
-        except ValidationError as error:
-            error_to_messages(request, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(person)s est désormais porteur·euse de « %(project)s » ; "
-                    "un e-mail l'en informe."
-                )
-                % {"person": decided.user, "project": decided.project.name},
-            )
-        return redirect("espace_projets:join_requests")
+    def get_message_params(self) -> dict[str, Any]:
+        return {"person": self.result.user, "project": self.result.project.name}
 
 
-class JoinRequestDeclineView(JoinRequestDecideMixin, View):
-    http_method_names = ["post"]
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        join_request = self.get_join_request()
-        form = JoinRequestDeclineForm(request.POST, prefix=f"demande-{join_request.pk}")
-        if not form.is_valid():
-            for errors in form.errors.values():
-                for message in errors:
-                    messages.error(request, str(message))
-            return redirect("espace_projets:join_requests")
-        try:
-            decided = join_request_decline(
-                by=request.user, join_request=join_request, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            error_to_messages(request, error)
-        else:
-            messages.success(
-                request,
-                _(
-                    "La demande de %(person)s pour « %(project)s » est refusée ; "
-                    "un e-mail l'en informe."
-                )
-                % {"person": decided.user, "project": decided.project.name},
-            )
-        return redirect("espace_projets:join_requests")
-
-
-class ProjectEditView(LoginRequiredMixin, TemplateView):
+class ProjectEditView(SpaceMixin, ObjectEditView[Project, ProjectPageForm]):
     """The leaders' edit of a project's public page and of its chantiers."""
 
     template_name = "projets/espace/project_form.html"
+    form_class = ProjectPageForm
+    form_takes_user = True
+    success_message = _("La fiche « %(project)s » est enregistrée.")
 
-    def get_project(self) -> Project:
-        return get_object_or_404(
-            project_edit_queryset(user=self.request.user), slug=self.kwargs["slug"]
+    def get_queryset(self) -> QuerySet[Project]:
+        return project_edit_queryset(user=self.user)
+
+    def get_participations(self) -> ParticipationFormSet:
+        if not hasattr(self, "participations"):
+            self.participations = ParticipationFormSet(
+                self.request.POST if self.request.method == "POST" else None,
+                chantiers=chantiers_for_participation(),
+                participations=self.object.participations.all(),
+            )
+        return self.participations
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        return super().get_context_data(participations=self.get_participations(), **kwargs)
+
+    def form_valid(self, form: ProjectPageForm) -> HttpResponse:
+        # Both are validated (the page shows the errors of each at once).
+        if not self.get_participations().is_valid():
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+    def perform(self, form: ProjectPageForm) -> Project:
+        return project_page_update(
+            user=self.user,
+            project=self.object,
+            data=form.page_data(),
+            participations=self.get_participations().roles(),
         )
 
-    def _forms(
-        self, project: Project, data: Any = None
-    ) -> tuple[ProjectPageForm, ParticipationFormSet]:
-        # The form works on a copy: the page keeps the saved values while errors are shown.
-        form = ProjectPageForm(data, instance=copy.copy(project), user=self.request.user)
-        participations = ParticipationFormSet(
-            data,
-            chantiers=chantiers_for_participation(),
-            participations=project.participations.all(),
-        )
-        return form, participations
+    def get_message_params(self) -> dict[str, Any]:
+        return {"project": self.result.name}
 
-    def _render(
-        self, project: Project, form: ProjectPageForm, participations: ParticipationFormSet
-    ) -> HttpResponse:
-        return self.render_to_response(
-            self.get_context_data(project=project, form=form, participations=participations)
-        )
-
-    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        project = self.get_project()
-        return self._render(project, *self._forms(project))
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        project = self.get_project()
-        form, participations = self._forms(project, request.POST)
-        # Both validated, so that the errors of each show at once.
-        if all([form.is_valid(), participations.is_valid()]):
-            try:
-                project = project_page_update(
-                    user=request.user,
-                    project=project,
-                    data=form.page_data(),
-                    participations=participations.roles(),
-                )
-            except ValidationError as error:
-                error_to_form(form, error)
-            else:
-                messages.success(
-                    request,
-                    _("La fiche « %(project)s » est enregistrée.") % {"project": project.name},
-                )
-                if project.status == Project.Status.WITHDRAWN:
-                    # A withdrawn project has no public page to show.
-                    return redirect("espace:home")
-                return redirect(project)
-        return self._render(project, form, participations)
+    def get_success_url(self) -> str:
+        if self.result.status == Project.Status.WITHDRAWN:
+            # A withdrawn project has no public page to show.
+            return reverse("espace:home")
+        return super().get_success_url()

@@ -65,6 +65,14 @@ class ProvincePolicy(Generic[M]):
             return Province.objects.all()
         return Province.objects.followed_by(user)
 
+    def default_province(self, user: Visitor) -> Province | None:
+        """The province a new object starts in: an officer's only province (staff, and officers
+        of several provinces, choose; Wallonia-wide is staff's default)."""
+        if not user.is_authenticated or self.is_staff(user):
+            return None
+        provinces = list(Province.objects.followed_by(user)[:2])
+        return provinces[0] if len(provinces) == 1 else None
+
     def manageable(self, user: Visitor) -> QuerySet[M]:
         """Every object of the provinces this person follows (drafts too); all for staff."""
         manager = self.model._default_manager

@@ -1,11 +1,11 @@
 """Writes of the newsletter; each module's public names are re-exported here (``x as x``: an
 explicit re-export, so each module appends its own lines)."""
 
-from newsletter.services.sending import Progress as Progress
-from newsletter.services.sending import RenderedIssue as RenderedIssue
-from newsletter.services.sending import issue_fill_draft as issue_fill_draft
-from newsletter.services.sending import issue_progress as issue_progress
-from newsletter.services.sending import issue_render as issue_render
+from newsletter.services.drafts import issue_fill_draft as issue_fill_draft
+from newsletter.services.progress import Progress as Progress
+from newsletter.services.progress import issue_progress as issue_progress
+from newsletter.services.rendering import RenderedIssue as RenderedIssue
+from newsletter.services.rendering import issue_render as issue_render
 from newsletter.services.sending import issue_send_batch as issue_send_batch
 from newsletter.services.sending import issue_send_start as issue_send_start
 from newsletter.services.sending import issue_send_test as issue_send_test

@@ -19,7 +19,8 @@ WHITENOISE_AUTOREFRESH = True
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     import os
     import tempfile
+    from pathlib import Path
 
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.path.join(  # noqa: F405
-        tempfile.gettempdir(), f"chantiers-test-{os.getpid()}.sqlite3"
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = str(  # noqa: F405
+        Path(tempfile.gettempdir()) / f"chantiers-test-{os.getpid()}.sqlite3"
     )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,11 +13,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from portal.mail import email_queue_template
+from portal.models import User
 from projets.models import JoinRequest, Membership, Project
 from projets.permissions import (
     can_decide_join_request,
     project_staff_users,
 )
+
+if TYPE_CHECKING:
+    from portal.types import Visitor
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +45,7 @@ def _espace_url(name: str) -> str:
     return f"{settings.SITE_URL}{reverse(name)}"
 
 
-def join_request_refusal(*, user: Any, project: Project) -> str | None:
+def join_request_refusal(*, user: Visitor, project: Project) -> str | None:
     """Why ``join_request_create`` refuses this person for this project; None if it would not.
 
     The same conditions as ``projets.permissions.can_request_to_join``, each with its reason.
@@ -71,7 +75,7 @@ def _join_request_recipients(join_request: JoinRequest) -> list[Any]:
 
 
 @transaction.atomic
-def join_request_create(*, user: Any, project: Project, message: str = "") -> JoinRequest:
+def join_request_create(*, user: User, project: Project, message: str = "") -> JoinRequest:
     """Ask to become a leader of ``project``; tells its leaders (or else staff) by email."""
     message = message.strip()
     if len(message) > JOIN_MESSAGE_MAX_LENGTH:
@@ -107,7 +111,7 @@ def join_request_create(*, user: Any, project: Project, message: str = "") -> Jo
 
 
 def _join_request_decide(
-    *, by: Any, join_request: JoinRequest, status: JoinRequest.Status
+    *, by: User, join_request: JoinRequest, status: JoinRequest.Status
 ) -> JoinRequest:
     """Lock the request, check it is still pending and that ``by`` may decide it, record it."""
     locked = (
@@ -131,7 +135,7 @@ def _join_request_decide(
 
 
 @transaction.atomic
-def join_request_approve(*, by: Any, join_request: JoinRequest) -> JoinRequest:
+def join_request_approve(*, by: User, join_request: JoinRequest) -> JoinRequest:
     """Make the requester a leader of the project and tell them by email."""
     decided = _join_request_decide(
         by=by, join_request=join_request, status=JoinRequest.Status.APPROVED
@@ -154,7 +158,7 @@ def join_request_approve(*, by: Any, join_request: JoinRequest) -> JoinRequest:
 
 
 @transaction.atomic
-def join_request_decline(*, by: Any, join_request: JoinRequest, reason: str = "") -> JoinRequest:
+def join_request_decline(*, by: User, join_request: JoinRequest, reason: str = "") -> JoinRequest:
     """Decline the request and tell the requester by email, with the reason if one is given."""
     reason = reason.strip()
     if len(reason) > JOIN_MESSAGE_MAX_LENGTH:

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from chantiers.models import Chantier, Participation
-from portal.models import in_wallonia
+from portal.models import User, in_wallonia
 from projets.models import Project
 from projets.permissions import (
     can_edit_project,
@@ -87,7 +87,7 @@ def _participations_update(project: Project, participations: Mapping[int, str | 
 @transaction.atomic
 def project_page_update(
     *,
-    user: Any,
+    user: User,
     project: Project,
     data: Mapping[str, Any],
     participations: Mapping[int, str | None],

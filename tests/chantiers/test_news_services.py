@@ -234,7 +234,7 @@ def test_publish_refuses_a_naive_time(staff):
     news = NewsFactory(published_at=None)
 
     with pytest.raises(ValidationError):
-        news_publish(user=staff, news=news, at=datetime.datetime(2030, 1, 1, 9))
+        news_publish(user=staff, news=news, at=datetime.datetime(2030, 1, 1, 9))  # noqa: DTZ001
 
     news.refresh_from_db()
     assert news.published_at is None

@@ -3,6 +3,7 @@
 import datetime
 import itertools
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,8 +18,9 @@ from tests.events.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
+BRUSSELS = ZoneInfo("Europe/Brussels")
 D = datetime.date
-NOW = timezone.make_aware(datetime.datetime(2026, 12, 4, 15, 0))
+NOW = datetime.datetime(2026, 12, 4, 15, 0, tzinfo=BRUSSELS)
 HOUR = datetime.timedelta(hours=1)
 DAY = datetime.timedelta(days=1)
 
@@ -134,7 +136,7 @@ def test_a_step_says_when_it_is_in_words():
 
 
 def test_a_step_without_dates_takes_its_events_days():
-    start = timezone.make_aware(datetime.datetime(2021, 6, 1, 14, 0))
+    start = datetime.datetime(2021, 6, 1, 14, 0, tzinfo=BRUSSELS)
     step = StepFactory(event=EventFactory(start=start, end=start + 2 * DAY))
 
     assert step.period is not None
@@ -143,7 +145,7 @@ def test_a_step_without_dates_takes_its_events_days():
 
 
 def test_its_own_period_wins_over_its_events_days():
-    event = EventFactory(start=timezone.make_aware(datetime.datetime(2021, 6, 1, 14, 0)))
+    event = EventFactory(start=datetime.datetime(2021, 6, 1, 14, 0, tzinfo=BRUSSELS))
     step = StepFactory(event=event, start_date=D(2021, 4, 1), date_precision="quarter")
 
     assert step.when() == "2e trimestre 2021"

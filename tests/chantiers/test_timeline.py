@@ -1,9 +1,9 @@
 """The layout of the échéancier: one axis by month, bars, milestones, open bars, steps apart."""
 
 import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 
 from chantiers.models import Step
 from chantiers.timeline import MAX_YEARS_FROM_TODAY, MIN_MONTHS, build_timeline
@@ -14,6 +14,8 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 TODAY = D(2026, 12, 4)
+
+BRUSSELS = ZoneInfo("Europe/Brussels")
 
 
 def layout(**filters):
@@ -59,7 +61,7 @@ def test_a_semester_is_drawn_over_its_six_months_and_a_day_as_a_milestone():
     StepFactory(
         chantier=chantier,
         order=2,
-        event=EventFactory(start=timezone.make_aware(datetime.datetime(2026, 9, 15, 14))),
+        event=EventFactory(start=datetime.datetime(2026, 9, 15, 14, tzinfo=BRUSSELS)),
     )
 
     timeline = layout()

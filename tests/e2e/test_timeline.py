@@ -4,9 +4,9 @@ does, filtered, and printed on A4 landscape. An accessibility scan runs on each 
 import datetime
 from collections.abc import Callable
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
-from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.chantiers.factories import ChantierFactory, StepFactory
@@ -16,6 +16,8 @@ TABLE_NAME = "Les étapes datées, avec leur période, leur statut et leur évé
 # A4 landscape (297 mm) less 2 × 10 mm of margin, at 96 CSS pixels per inch.
 A4_LANDSCAPE_WIDTH = round((297 - 20) / 25.4 * 96)
 
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
 
 @pytest.fixture
 def steps(transactional_db: None) -> dict[str, Any]:
@@ -24,7 +26,7 @@ def steps(transactional_db: None) -> dict[str, Any]:
     meeting = EventFactory(
         title="Rencontre territoriale – Liège",
         slug="rencontre-liege",
-        start=timezone.make_aware(datetime.datetime(2021, 6, 1, 14)),
+        start=datetime.datetime(2021, 6, 1, 14, tzinfo=BRUSSELS),
         end=None,
     )
     return {

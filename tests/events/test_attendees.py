@@ -225,7 +225,7 @@ def test_csv_export_parses_back_with_semicolons_and_no_formula(as_officer, expor
     assert by_email["b@example.org"][4] == "'+32 470 00 00 00"
     assert by_email["c@example.org"][:2] == ["En liste d'attente", "1"]
     assert by_email["c@example.org"][5] == "'@cmd"
-    registered = datetime.datetime.strptime(by_email["a@example.org"][6], "%d/%m/%Y %H:%M")
+    registered = datetime.datetime.strptime(by_email["a@example.org"][6], "%d/%m/%Y %H:%M")  # noqa: DTZ007
     assert registered.date() == timezone.localdate()
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row)
 

@@ -1,6 +1,7 @@
 """The officers' space for events, over HTTP as each role: lists, forms, actions, forged POSTs."""
 
 import datetime
+from decimal import Decimal
 from http import HTTPStatus
 
 import pytest
@@ -514,6 +515,25 @@ def test_publish_twice_is_refused_with_a_message(as_officer, liege):
 
     assert response.redirect_chain[-1][0] == event.get_absolute_url()
     assert "Cet événement est déjà publié." in response.content.decode()
+
+
+def test_publish_refused_on_a_field_comes_back_as_a_message_not_an_error_page(as_officer, liege):
+    # A point outside Wallonia, which staff confirmed on a draft: an officer may not publish it.
+    # The refusal names a field (the service's checks of the whole event), not the action.
+    event = EventFactory(
+        province=liege,
+        status="draft",
+        latitude=Decimal("50.85034"),
+        longitude=Decimal("4.35171"),
+    )
+
+    response = as_officer.post(action_url("publish", event), follow=True)
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.redirect_chain[-1][0] == event.get_absolute_url()
+    assert "Le point se trouve hors de Wallonie" in response.content.decode()
+    event.refresh_from_db()
+    assert event.status == Event.Status.DRAFT
 
 
 def test_actions_want_a_post(as_officer, liege):

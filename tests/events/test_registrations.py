@@ -177,8 +177,10 @@ def test_a_project_i_do_not_lead_is_refused(event):
     error = refused(register, user=UserFactory(), event=event, project=project)
 
     assert error.messages == [
-        "Vous ne faites pas partie du projet « Potager collectif » : choisissez l'un de vos "
-        "projets ou indiquez une autre organisation."
+        (
+            "Vous ne faites pas partie du projet « Potager collectif » : choisissez l'un de vos "
+            "projets ou indiquez une autre organisation."
+        )
     ]
     assert not Registration.objects.exists()
 

@@ -35,7 +35,7 @@ def reference():
     ProvinceFactory(name="Liège", slug="liege", code="LG")
     ProvinceFactory(name="Namur", slug="namur", code="NA")
     OrganisationFactory(name="Crédal SC")
-    return None
+    return
 
 
 def run(text: str, **kwargs):

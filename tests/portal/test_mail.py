@@ -36,7 +36,8 @@ def test_queued_email_is_sent_after_commit(django_capture_on_commit_callbacks, m
 
 
 def test_nothing_is_queued_when_the_transaction_rolls_back(django_capture_on_commit_callbacks):
-    with (
+    # The failure is raised inside the transaction on purpose: the block is the scenario.
+    with (  # noqa: PT012
         django_capture_on_commit_callbacks(execute=True),
         pytest.raises(RuntimeError),
         transaction.atomic(),

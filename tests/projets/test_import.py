@@ -25,17 +25,25 @@ SEED = "".join(
     for line in [
         "nom,province,porteurs,source",
         "Maison de l'alimentation durable et inclusive,Liège,,dhnet.be (décembre 2020)",
-        "RATaV – Réseau Aliment-Terre de l'arrondissement de Verviers,Liège,,"
-        "mangerdemain.be/projet-reloc-ratav",
-        "Conseil de politique alimentaire et filières fromagère et maraîchère,Namur,"
-        "GAL Pays des Tiges et Chavées; GAL Condroz-Famenne; Réseau Meuse-Rhin-Moselle,"
-        "tiges-chavees.be",
-        "Produits locaux et diagnostic des flux à Ath,Hainaut,"
-        "Ville d'Ath; CARAH; Parc naturel du Pays des Collines,notele.be (2021)",
+        (
+            "RATaV – Réseau Aliment-Terre de l'arrondissement de Verviers,Liège,,"
+            "mangerdemain.be/projet-reloc-ratav"
+        ),
+        (
+            "Conseil de politique alimentaire et filières fromagère et maraîchère,Namur,"
+            "GAL Pays des Tiges et Chavées; GAL Condroz-Famenne; Réseau Meuse-Rhin-Moselle,"
+            "tiges-chavees.be"
+        ),
+        (
+            "Produits locaux et diagnostic des flux à Ath,Hainaut,"
+            "Ville d'Ath; CARAH; Parc naturel du Pays des Collines,notele.be (2021)"
+        ),
         '"Enghien, je mange lokaal",Hainaut,Ville d\'Enghien,notele.be (2021)',
         "MADE IN BW,Brabant wallon,,mangerdemain.be (octobre 2024)",
-        "Sunwall – huile de tournesol wallonne,,SCAM; Alvenat; CRA-W,"
-        "mangerdemain.be (novembre 2022)",
+        (
+            "Sunwall – huile de tournesol wallonne,,SCAM; Alvenat; CRA-W,"
+            "mangerdemain.be (novembre 2022)"
+        ),
     ]
 )
 HEADER = "nom,province,porteurs,source\n"

@@ -1,0 +1,50 @@
+"""Where the sending of an issue stands: one aggregate over its deliveries' outbox statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
+
+from newsletter.models import Delivery, Issue
+from portal.models import OutgoingEmail
+
+
+@dataclass(frozen=True)
+class Progress:
+    total: int
+    sent: int
+    queued: int  # waiting in the outbox, or being sent
+    failed: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.sent / self.total) if self.total else 0
+
+
+def progress_aggregates(prefix: str = "") -> dict[str, Count]:
+    """Counts of deliveries by outbox status (``prefix`` "deliveries__" from an issue)."""
+    status = f"{prefix}email__status"
+    pk = f"{prefix}pk" if prefix else "pk"
+    statuses = OutgoingEmail.Status
+    return {
+        "progress_total": Count(pk, distinct=bool(prefix)),
+        "progress_sent": Count(pk, filter=Q(**{status: statuses.SENT}), distinct=bool(prefix)),
+        "progress_queued": Count(
+            pk,
+            filter=Q(**{f"{status}__in": [statuses.QUEUED, statuses.SENDING]}),
+            distinct=bool(prefix),
+        ),
+        "progress_failed": Count(pk, filter=Q(**{status: statuses.FAILED}), distinct=bool(prefix)),
+    }
+
+
+def issue_progress(*, issue: Issue) -> Progress:
+    """Where the sending stands, in one aggregate query over the deliveries and the outbox."""
+    row = Delivery.objects.filter(issue=issue).aggregate(**progress_aggregates())
+    return Progress(
+        total=row["progress_total"],
+        sent=row["progress_sent"],
+        queued=row["progress_queued"],
+        failed=row["progress_failed"],
+    )
