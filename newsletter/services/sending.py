@@ -34,7 +34,8 @@ from chantiers.models import News
 from events.models import Event
 from newsletter.models import Delivery, Issue, Section, Subscriber
 from portal.dates import when as event_when
-from portal.mail import BROKER_DOWN, BulkMessage, email_queue, email_queue_bulk
+from portal.broker import task_publish
+from portal.mail import BulkMessage, email_queue, email_queue_bulk
 from portal.markdown import markdown_to_html, markdown_to_text
 from portal.models import OutgoingEmail
 
@@ -289,12 +290,7 @@ def _enqueue_send(issue_pk: int) -> None:
     """Start the worker; a dead broker leaves the issue "sending" for the beat sweep."""
     from newsletter.tasks import send_issue
 
-    try:
-        send_issue.delay(issue_pk)
-    except BROKER_DOWN:  # resume_sending will start it
-        logger.warning(
-            "Broker unreachable; issue %s left for the periodic sweep.", issue_pk, exc_info=True
-        )
+    task_publish(send_issue, issue_pk)  # if the broker is down, resume_sending will start it
 
 
 @transaction.atomic

@@ -146,14 +146,19 @@ ALLAUTH_TRUSTED_PROXY_COUNT = env.int("DJANGO_TRUSTED_PROXY_COUNT", default=0)
 RATELIMIT_IP_META_KEY = "portal.adapters.client_ip"
 
 # --- Redis: cache and Celery broker -----------------------------------------------------------
+# Redis is optional at run time: a stopped or hung Redis trips a circuit breaker per process
+# (portal/circuit.py), after which the cache answers from the process's memory and broker
+# wake-ups are skipped (the beat sweep does their work) for REDIS_COOLDOWN_SECONDS.
 REDIS_URL = env("REDIS_URL", default="")
+REDIS_COOLDOWN_SECONDS = env.float("REDIS_COOLDOWN_SECONDS", default=30.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
-            # A dead or hung Redis must not hold a request: fail fast, the cache is optional.
-            "OPTIONS": {"socket_timeout": 2, "socket_connect_timeout": 2},
+            # A healthy Redis next to the portal answers in a millisecond: half a second is
+            # the most a request pays, once per cool-down, when it hangs.
+            "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         }
     }
 else:

@@ -155,7 +155,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_a_real_worker(
     assert described["engine"] == "django.db.backends.postgresql"
     assert described["eager"] is False
     assert described["broker"] == REDIS_URL
-    assert described["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert described["cache"] == "portal.cache.ResilientRedisCache"
 
 
 def test_production_never_runs_in_debug() -> None:
