@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from chantiers.models import News
 from events.models import Event
 from newsletter.models import Delivery, Issue, Section, Subscriber
-from portal.dates import when as event_when
 from portal.broker import task_publish
+from portal.dates import when as event_when
 from portal.mail import BulkMessage, email_queue, email_queue_bulk
 from portal.markdown import markdown_to_html, markdown_to_text
 from portal.models import OutgoingEmail

@@ -47,6 +47,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body (the CSRF middleware does): see portal/middleware.py.
+    "portal.middleware.RequestBodyLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -266,6 +268,19 @@ CONTENT_SECURITY_POLICY = {
 }
 
 PAGINATE_BY = 20
+
+# --- Request sizes ----------------------------------------------------------------------------
+# Bodies over these sizes are refused (413) before anything reads them (portal/middleware.py).
+# docker/nginx/default.conf.template applies the same numbers (client_max_body_size 1m and 3m:
+# tests/portal/test_proxy.py checks that they agree). Files are accepted only where staff
+# import CSV (a 2 MB file, with room for the form around it); everything else is a form.
+REQUEST_BODY_MAX_BYTES = 1 * 1024 * 1024
+UPLOAD_BODY_MAX_BYTES = 3 * 1024 * 1024
+UPLOAD_PATHS = r"^/admin/[a-z_]+/[a-z_]+/import/$"
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
+# Uploads stay in memory (never a temporary file on the web server's disk): they are small.
+FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_BODY_MAX_BYTES
+FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
 LOGGING = {
     "version": 1,
