@@ -12,6 +12,7 @@
 set -eu
 
 WEB_BIND="${WEB_BIND:-0.0.0.0:8000}"
+export WEB_BIND
 # Docker sets HOSTNAME to the container's name; the worker takes it as its node name so that
 # the healthcheck pings this container's worker and not any worker on the broker.
 NODE_HOST="${HOSTNAME:-$(python -c 'import socket; print(socket.gethostname())')}"
@@ -23,11 +24,11 @@ case "$verb" in
     web)
         python manage.py migrate --noinput
         python manage.py load_seed
-        # gunicorn reads WEB_CONCURRENCY for its number of workers.
-        exec gunicorn portal.wsgi --bind "$WEB_BIND" --access-logfile -
+        # docker/gunicorn.conf.py reads WEB_BIND and WEB_CONCURRENCY.
+        exec gunicorn portal.wsgi --config docker/gunicorn.conf.py
         ;;
     serve)
-        exec gunicorn portal.wsgi --bind "$WEB_BIND" --access-logfile -
+        exec gunicorn portal.wsgi --config docker/gunicorn.conf.py
         ;;
     worker)
         exec celery -A portal worker --loglevel INFO --hostname "worker@$NODE_HOST" "$@"
