@@ -5,7 +5,9 @@ wakes the Celery sender, and if the broker is down the periodic sweep sends it l
 ``email_send_queued`` claims each message with a conditional UPDATE before sending it, so a task
 that runs twice, or a second worker, finds nothing to do; a worker killed mid-send, or a
 conversation cut before the server's answer, leaves the message "sending", never sent twice
-automatically (staff check, then resend it from the admin).
+automatically: past ``UNCERTAIN_AFTER`` the admin shows it as uncertain, and staff check, then
+resend it. Delivery is thus at most once unless staff choose otherwise: a message is never sent
+twice by the portal itself, and one interrupted mid-send may have been lost (or received).
 django-post-office was considered: it marks a batch sent only after the whole batch has gone,
 so a worker killed mid-batch would send some messages again.
 """
@@ -23,12 +25,12 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from portal.broker import task_publish
-from portal.models import OutgoingEmail
+from portal.models import OutgoingEmail, uncertain_q
 
 logger = logging.getLogger(__name__)
 
@@ -332,7 +334,11 @@ def email_purge_content(*, now: datetime.datetime | None = None) -> int:
 
 
 def email_requeue(*, pks: list[int]) -> int:
-    """Staff's resend: put failed or interrupted messages back in the queue."""
-    return OutgoingEmail.objects.filter(
-        pk__in=pks, status__in=[OutgoingEmail.Status.FAILED, OutgoingEmail.Status.SENDING]
-    ).update(status=OutgoingEmail.Status.QUEUED, claimed_at=None)
+    """Staff's resend: put failed messages, and uncertain ones (interrupted mid-send longer
+    than ``UNCERTAIN_AFTER`` ago), back in the queue. A message being sent right now is left
+    alone: requeued, it would go out twice for sure."""
+    return (
+        OutgoingEmail.objects.filter(pk__in=pks)
+        .filter(Q(status=OutgoingEmail.Status.FAILED) | uncertain_q())
+        .update(status=OutgoingEmail.Status.QUEUED, claimed_at=None)
+    )
