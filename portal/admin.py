@@ -22,6 +22,7 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 # --- Outbox ------------------------------------------------------------------------------------
 
+
 class OutboxStateFilter(admin.SimpleListFilter):
     """The statuses, with "sending" split: in progress, or interrupted long ago (uncertain)."""
 

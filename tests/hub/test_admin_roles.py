@@ -491,7 +491,7 @@ def test_event_added_in_the_admin_records_its_creator(client, superuser):
 # --- Outbox ----------------------------------------------------------------------------------
 
 
-def long_ago():  # noqa: N802
+def long_ago():
     """A claim older than the delay after which a message still "sending" is uncertain."""
     return timezone.now() - UNCERTAIN_AFTER - datetime.timedelta(minutes=1)
 
