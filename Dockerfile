@@ -30,7 +30,7 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-not-a-secret-0123456789-abcdefghi
     DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/data \
-    && chown portal:portal /app/data
+    && chown -R portal:portal /app/data
 
 # The code stays owned by root: the portal user can read it, not change it.
 USER portal

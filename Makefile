@@ -13,7 +13,8 @@ APPS := portal territoires chantiers projets events expertises newsletter hub
 .PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter clean messages
 
 help:
-	@echo "make run      install if needed, migrate, load the seed content, serve 127.0.0.1:$(PORT)"
+	@echo "make run      install if needed, migrate, load the seed content, then serve 127.0.0.1:$(PORT)"
+	@echo "             with a Celery worker and beat (Ctrl-C stops all three)"
 	@echo "make test     run the whole test suite (skips are listed at the end)"
 	@echo "make lint     ruff check, ruff format --check, mypy, import-linter (the layers)"
 	@echo "make format   ruff format and ruff check --fix"
@@ -32,8 +33,12 @@ $(INSTALLED): requirements/dev.txt | $(BIN)/python
 
 venv: $(INSTALLED)
 
+# The web server, a Celery worker and beat (Procfile.dev), started and stopped together by honcho.
+# Without REDIS_URL the broker is a folder next to the SQLite file (LOCAL_BROKER_DIR). Links in
+# emails use SITE_URL, by default the address served here.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 run: seed
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" SITE_URL="$(SITE_URL)" $(BIN)/honcho start -f Procfile.dev --port $(PORT)
 
 # pytest's exit code 5 means it collected no test: a failure here, never a pass.
 test: $(INSTALLED)

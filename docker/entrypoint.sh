@@ -5,7 +5,8 @@
 #   web                 apply migrations, load the seed data (idempotent), then serve
 #   serve               serve only: gunicorn portal.wsgi on $WEB_BIND (default 0.0.0.0:8000)
 #   worker [ARGS]       celery -A portal worker (extra ARGS go to celery)
-#   beat [ARGS]         celery -A portal beat, schedule file in /tmp (extra ARGS go to celery)
+#   beat [ARGS]         celery -A portal beat, schedule in memory (portal/beat.py; extra ARGS
+#                       go to celery)
 #   healthcheck-web     GET / through gunicorn, as a client behind the TLS proxy would
 #   healthcheck-worker  celery -A portal inspect ping, addressed to this container's worker
 #   anything else       run as a command (e.g. "python manage.py createsuperuser")
@@ -34,7 +35,7 @@ case "$verb" in
         exec celery -A portal worker --loglevel INFO --hostname "worker@$NODE_HOST" "$@"
         ;;
     beat)
-        exec celery -A portal beat --loglevel INFO --schedule /tmp/celerybeat-schedule "$@"
+        exec celery -A portal beat --loglevel INFO "$@"
         ;;
     healthcheck-web)
         # Production settings redirect plain HTTP and check the Host header: present the

@@ -34,6 +34,7 @@ from portal.models import OutgoingEmail, uncertain_q
 
 logger = logging.getLogger(__name__)
 
+SITE_NAME = "Chantiers communs"  # how every email names the site
 MAX_ATTEMPTS = 5
 # The content of a sent message is kept this long (to answer "what did I receive?"), then
 # blanked by a daily task; see email_purge_content.
@@ -55,7 +56,7 @@ class Attachment:
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Subject, text and HTML of ``templates/emails/<template>_{subject,body}.{txt,html}``."""
-    context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": "Chantiers communs", **context}
+    context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": SITE_NAME, **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}_body.txt", context)
     html = render_to_string(f"emails/{template}_body.html", context)
