@@ -30,6 +30,7 @@ import pytest
 import redis
 from django.conf import settings
 
+from portal import circuit
 from portal.celery import app
 from tests.portal.test_processes import ENTRYPOINT, free_port, production_env, running, tail
 from tests.smtp_sink import SmtpSink
@@ -187,11 +188,13 @@ def broker(url: str) -> Iterator[None]:
     previous = app.conf.broker_url
     assert not app.conf.task_always_eager, "a services test must use the real broker"
     reset_broker_pools()
+    circuit.reset_all()  # a breaker left open by an earlier test on the same port
     app.conf.broker_url = url
     try:
         yield
     finally:
         reset_broker_pools()
+        circuit.reset_all()
         app.conf.broker_url = previous
 
 
