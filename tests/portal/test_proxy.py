@@ -78,6 +78,23 @@ def test_gunicorn_has_the_same_header_limits_as_the_proxy() -> None:
     assert int(count) >= 4
 
 
+def test_compose_publishes_the_proxy_only_and_gives_it_every_value_of_the_template() -> None:
+    compose = (ROOT / "docker-compose.yml").read_text()
+    services = re.split(r"\n  (?=[a-z]+:\n)", compose.split("\nservices:\n", 1)[1])
+    by_name = {block.split(":", 1)[0].strip(): block for block in services}
+    assert [name for name, block in by_name.items() if "ports:" in block] == ["proxy"]
+    assert "expose:" in by_name["web"]
+    directives = "\n".join(line.split("#")[0] for line in TEMPLATE.read_text().splitlines())
+    placeholders = set(re.findall(r"\$\{(\w+)\}", directives))
+    assert len(placeholders) == 5
+    for name in placeholders:
+        assert re.search(rf"^\s+{name}: ", by_name["proxy"], re.M), name
+    assert "PORTAL_UPSTREAM: web:8000" in by_name["proxy"]
+    assert 'DJANGO_TRUSTED_PROXY_COUNT: "1"' in compose
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert "/etc/nginx/templates/default.conf.template" in dockerfile
+
+
 # --- nginx in front of gunicorn ----------------------------------------------------------------
 
 
