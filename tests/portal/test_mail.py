@@ -1,5 +1,6 @@
 """The outbox: queued in the caller's transaction, sent once, retried only when safe."""
 
+import datetime
 import smtplib
 from pathlib import Path
 from unittest import mock
@@ -7,11 +8,12 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from portal import mail as outbox
 from portal.mail import Attachment, email_queue, email_requeue, email_send_queued
-from portal.models import OutgoingEmail
+from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +87,11 @@ def test_a_message_interrupted_mid_send_is_not_sent_again_by_itself(mailoutbox):
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENDING
     assert email_send_queued() == 0
+    # Staff's resend: not while a worker may still be sending it; once uncertain, yes.
+    assert email_requeue(pks=[email.pk]) == 0
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        claimed_at=timezone.now() - UNCERTAIN_AFTER - datetime.timedelta(seconds=1)
+    )
     assert email_requeue(pks=[email.pk]) == 1
     assert email_send_queued() == 1
     assert len(mailoutbox) == 1
