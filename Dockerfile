@@ -1,6 +1,9 @@
-# The portal's image: gunicorn serving portal.wsgi, plus the Celery worker and beat (same image,
-# other verbs of docker/entrypoint.sh; see docker-compose.yml).
-FROM python:3.11-slim
+# Two images from one build (see docker-compose.yml):
+# - app: gunicorn serving portal.wsgi, plus the Celery worker and beat (same image, other verbs
+#   of docker/entrypoint.sh);
+# - proxy: the official nginx with the collected static files and docker/nginx's template.
+# The last stage is the app, so that a plain `docker build .` gives it.
+FROM python:3.11-slim AS app
 
 # Without DATABASE_URL the portal falls back to SQLite: SQLITE_PATH points into a writable dir.
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -27,7 +30,7 @@ RUN DJANGO_SECRET_KEY=build-only-collectstatic-not-a-secret-0123456789-abcdefghi
     DJANGO_ALLOWED_HOSTS=localhost \
     python manage.py collectstatic --noinput \
     && mkdir -p /app/data \
-    && chown portal:portal /app/data
+    && chown -R portal:portal /app/data
 
 # The code stays owned by root: the portal user can read it, not change it.
 USER portal
@@ -36,3 +39,12 @@ EXPOSE 8000
 
 ENTRYPOINT ["sh", "/app/docker/entrypoint.sh"]
 CMD ["serve"]
+
+# --- The reverse proxy ---------------------------------------------------------------------------
+FROM nginx:1.27-alpine AS proxy
+COPY --from=app /app/staticfiles /srv/static
+# The image fills ${PORTAL_UPSTREAM} and the others from its environment at start-up.
+COPY docker/nginx/default.conf.template /etc/nginx/templates/default.conf.template
+
+# --- The default target: the app ---------------------------------------------------------------
+FROM app AS web

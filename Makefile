@@ -10,15 +10,18 @@ PORT ?= 8000
 APPS := portal territoires chantiers projets events expertises newsletter maps hub opendata search
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter clean messages
+.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter bench-redis clean messages
 
 help:
-	@echo "make run      install if needed, migrate, load the seed content, serve 127.0.0.1:$(PORT)"
+	@echo "make run      install if needed, migrate, load the seed content, then serve 127.0.0.1:$(PORT)"
+	@echo "             with a Celery worker and beat (Ctrl-C stops all three)"
 	@echo "make test     run the whole test suite (skips are listed at the end)"
 	@echo "make lint     ruff check, ruff format --check, mypy, import-linter (the layers)"
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make messages refresh the English catalogue (needs GNU gettext), then compile it"
-	@echo "make bench    query counts of the public pages, then the newsletter sending benchmark"
+	@echo "make bench    query counts of the public pages, page reads and sign-ins with Redis healthy"
+	@echo "             vs frozen, then the newsletter sending benchmark"
+	@echo "make bench-redis  page read and sign-in p95 against gunicorn, Redis healthy vs frozen"
 	@echo "make bench-newsletter  an issue to 10,000 subscribers through a local SMTP server,"
 	@echo "             next to a plain smtplib loop (SUBSCRIBERS=n to change the number)"
 	@echo "make migrate | seed | worker | beat | clean"
@@ -32,8 +35,12 @@ $(INSTALLED): requirements/dev.txt | $(BIN)/python
 
 venv: $(INSTALLED)
 
+# The web server, a Celery worker and beat (Procfile.dev), started and stopped together by honcho.
+# Without REDIS_URL the broker is a folder next to the SQLite file (LOCAL_BROKER_DIR). Links in
+# emails use SITE_URL, by default the address served here.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 run: seed
-	$(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	PATH="$(CURDIR)/$(BIN):$$PATH" SITE_URL="$(SITE_URL)" $(BIN)/honcho start -f Procfile.dev --port $(PORT)
 
 # pytest's exit code 5 means it collected no test: a failure here, never a pass.
 test: $(INSTALLED)
@@ -63,13 +70,19 @@ worker: $(INSTALLED)
 beat: $(INSTALLED)
 	$(BIN)/celery -A portal beat -l info
 
-# Query counts of the public pages (bench/run.py), then bench-newsletter: messages per second
+# Query counts of the public pages (bench/run.py), then bench-redis: page-read and sign-in p95
+# against gunicorn (production settings) with a private Redis healthy, then frozen (SIGSTOP),
+# failing if frozen ÷ healthy exceeds 1.5; then bench-newsletter: messages per second
 # of a newsletter issue through a real SMTP server (aiosmtpd, in-process) on a fresh database,
 # next to a plain smtplib loop on the same server; it exits non-zero if a check fails.
 SUBSCRIBERS ?= 10000
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/redis_outage.py
 	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)
+
+bench-redis: $(INSTALLED)
+	$(BIN)/python bench/redis_outage.py
 
 bench-newsletter: $(INSTALLED)
 	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)

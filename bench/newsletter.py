@@ -391,6 +391,9 @@ def main() -> int:
     import django
 
     django.setup()
+    from portal.celery import app
+
+    app.conf.task_always_eager = True  # the embedded default now has a worker: not here
     logging.getLogger("mail.log").setLevel(logging.WARNING)  # aiosmtpd: a line per connection
     logging.getLogger("kombu.connection").setLevel(logging.ERROR)  # eager: "no hostname"
     from django.db import connection

@@ -6,13 +6,15 @@
 #                       (a no-op on every later start: load_seed --initial), then serve
 #   serve               serve only: gunicorn portal.wsgi on $WEB_BIND (default 0.0.0.0:8000)
 #   worker [ARGS]       celery -A portal worker (extra ARGS go to celery)
-#   beat [ARGS]         celery -A portal beat, schedule file in /tmp (extra ARGS go to celery)
+#   beat [ARGS]         celery -A portal beat, schedule in memory (portal/beat.py; extra ARGS
+#                       go to celery)
 #   healthcheck-web     GET / through gunicorn, as a client behind the TLS proxy would
 #   healthcheck-worker  celery -A portal inspect ping, addressed to this container's worker
 #   anything else       run as a command (e.g. "python manage.py createsuperuser")
 set -eu
 
 WEB_BIND="${WEB_BIND:-0.0.0.0:8000}"
+export WEB_BIND
 # Docker sets HOSTNAME to the container's name; the worker takes it as its node name so that
 # the healthcheck pings this container's worker and not any worker on the broker.
 NODE_HOST="${HOSTNAME:-$(python -c 'import socket; print(socket.gethostname())')}"
@@ -25,17 +27,17 @@ case "$verb" in
         python manage.py migrate --noinput
         # Only the first start of a new database loads the seed: staff own the content after.
         python manage.py load_seed --initial
-        # gunicorn reads WEB_CONCURRENCY for its number of workers.
-        exec gunicorn portal.wsgi --bind "$WEB_BIND" --access-logfile -
+        # docker/gunicorn.conf.py reads WEB_BIND and WEB_CONCURRENCY.
+        exec gunicorn portal.wsgi --config docker/gunicorn.conf.py
         ;;
     serve)
-        exec gunicorn portal.wsgi --bind "$WEB_BIND" --access-logfile -
+        exec gunicorn portal.wsgi --config docker/gunicorn.conf.py
         ;;
     worker)
         exec celery -A portal worker --loglevel INFO --hostname "worker@$NODE_HOST" "$@"
         ;;
     beat)
-        exec celery -A portal beat --loglevel INFO --schedule /tmp/celerybeat-schedule "$@"
+        exec celery -A portal beat --loglevel INFO "$@"
         ;;
     healthcheck-web)
         # Production settings redirect plain HTTP and check the Host header: present the

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from newsletter.models import Delivery, Issue, Section, Subscriber
 from newsletter.services.sending import (
+    Progress,
     issue_fill_draft,
     issue_progress,
     issue_render,
@@ -44,6 +45,32 @@ ISSUE_READONLY = (
     "created_at",
     "updated_at",
 )
+
+
+def progress_of(issue: Issue) -> Progress:
+    """The progress the changelist's annotations carry (progress_aggregates)."""
+    return Progress(
+        total=getattr(issue, "progress_total", 0),
+        sent=getattr(issue, "progress_sent", 0),
+        queued=getattr(issue, "progress_queued", 0),
+        failed=getattr(issue, "progress_failed", 0),
+        uncertain=getattr(issue, "progress_uncertain", 0),
+    )
+
+
+def issue_state(issue: Issue, progress: Progress) -> Any:
+    """The issue's status as staff should read it: "sent" only once every message is settled.
+    Its status turns "sent" when the last reader's message is queued; messages may still wait
+    in the outbox, or have been interrupted mid-send (uncertain)."""
+    if issue.status != Issue.Status.SENT or progress.complete:
+        return issue.get_status_display()
+    if progress.queued:
+        return _("Envoi en cours")
+    return ngettext(
+        "Envoi incomplet : %(count)d message incertain",
+        "Envoi incomplet : %(count)d messages incertains",
+        progress.uncertain,
+    ) % {"count": progress.uncertain}
 
 
 class IssueChangeList(ChangeList):
@@ -78,7 +105,7 @@ class SectionInline(admin.StackedInline):
 class IssueAdmin(ServiceAdmin):
     change_form_template = "admin/newsletter/issue/change_form.html"
     send_template = "admin/newsletter/issue/send_confirm.html"
-    list_display = ("number", "subject", "status", "progress_label", "sent_at")
+    list_display = ("number", "subject", "status_label", "progress_label", "sent_at")
     list_display_links = ("number", "subject")
     list_filter = ("status",)
     search_fields = ("subject",)
@@ -124,20 +151,26 @@ class IssueAdmin(ServiceAdmin):
             obj.created_by = request.user  # type: ignore[assignment]
         super().save_model(request, obj, form, change)
 
+    @admin.display(description=_("statut"), ordering="status")
+    def status_label(self, obj: Issue) -> str:
+        return str(issue_state(obj, progress_of(obj)))
+
     @admin.display(description=_("progression"))
     def progress_label(self, obj: Issue) -> str:
-        total = getattr(obj, "progress_total", 0)
-        if not total:
+        progress = progress_of(obj)
+        if not progress.total:
             return "—"
-        return str(
-            _("%(sent)d envoyés sur %(total)d, %(queued)d en attente, %(failed)d en échec")
-            % {
-                "sent": obj.progress_sent,  # type: ignore[attr-defined]
-                "total": total,
-                "queued": obj.progress_queued,  # type: ignore[attr-defined]
-                "failed": obj.progress_failed,  # type: ignore[attr-defined]
-            }
-        )
+        label = _("%(sent)d envoyés sur %(total)d, %(queued)d en attente, %(failed)d en échec") % {
+            "sent": progress.sent,
+            "total": progress.total,
+            "queued": progress.queued,
+            "failed": progress.failed,
+        }
+        if progress.uncertain:
+            label += ", " + ngettext(
+                "%(count)d incertain", "%(count)d incertains", progress.uncertain
+            ) % {"count": progress.uncertain}
+        return str(label)
 
     # --- The change page: progress, failed addresses, buttons ---------------------------------
 
@@ -154,12 +187,19 @@ class IssueAdmin(ServiceAdmin):
             failed = Delivery.objects.filter(
                 issue=issue, email__status=OutgoingEmail.Status.FAILED
             ).select_related("email")
+            progress = issue_progress(issue=issue)
             extra.update(
                 issue=issue,
-                progress=issue_progress(issue=issue),
+                progress=progress,
+                state=issue_state(issue, progress),
                 failed_deliveries=list(failed.order_by("pk")[:FAILED_SHOWN]),
                 failed_shown=FAILED_SHOWN,
-                refresh_seconds=REFRESH_SECONDS if issue.status == Issue.Status.SENDING else 0,
+                refresh_seconds=(
+                    REFRESH_SECONDS
+                    if issue.status == Issue.Status.SENDING
+                    or (issue.status == Issue.Status.SENT and progress.queued)
+                    else 0
+                ),
                 can_send=issue.is_draft and self.has_change_permission(request, issue),
             )
         return super().change_view(request, object_id, form_url, extra)

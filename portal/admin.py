@@ -10,16 +10,44 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.html import format_html
+from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from portal.mail import email_requeue, wake_sender
-from portal.models import OutgoingEmail
+from portal.models import UNCERTAIN_AFTER, OutgoingEmail, uncertain_q
 
 # The admin's own login form has no rate limit: send people to allauth's, which has one.
 admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
 
 # --- Outbox ------------------------------------------------------------------------------------
+
+
+class OutboxStateFilter(admin.SimpleListFilter):
+    """The statuses, with "sending" split: in progress, or interrupted long ago (uncertain)."""
+
+    title = _("état")
+    parameter_name = "etat"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, Any]]:
+        return [
+            (OutgoingEmail.Status.QUEUED, OutgoingEmail.Status.QUEUED.label),
+            ("in_progress", _("Envoi en cours")),
+            ("uncertain", _("Incertain")),
+            (OutgoingEmail.Status.SENT, OutgoingEmail.Status.SENT.label),
+            (OutgoingEmail.Status.FAILED, OutgoingEmail.Status.FAILED.label),
+        ]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> Any:
+        value = self.value()
+        if value == "uncertain":
+            return queryset.uncertain()  # type: ignore[attr-defined]
+        if value == "in_progress":
+            return queryset.filter(status=OutgoingEmail.Status.SENDING).exclude(uncertain_q())
+        if value:
+            return queryset.filter(status=value)
+        return queryset
+
 
 # What a non-superuser may not read: bodies hold confirmation and password reset links, with
 # which staff could take over the account (a superuser's included) that a message is sent to.
@@ -31,7 +59,7 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
     """Read only: staff see what was sent, what failed, what is stuck, and resend."""
 
     list_display = ("to", "subject", "status_label", "attempts", "created_at", "sent_at")
-    list_filter = ("status",)
+    list_filter = (OutboxStateFilter,)
     search_fields = ("to", "subject")  # never the bodies: a search would reveal their links
     date_hierarchy = "created_at"
     ordering = ("-created_at",)
@@ -67,20 +95,47 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("statut"), ordering="status")
     def status_label(self, obj: OutgoingEmail) -> str:
-        if obj.status == OutgoingEmail.Status.SENDING and obj.claimed_at:
+        if obj.is_uncertain and obj.claimed_at:
             return format_html(
-                "{} <small>({})</small>",
-                obj.get_status_display(),
-                _("depuis le %(date)s : peut-être déjà envoyé")
-                % {"date": obj.claimed_at.strftime("%d/%m/%Y %H:%M")},
+                "<strong>{}</strong> <small>({})</small>",
+                _("Incertain"),
+                _(
+                    "envoi interrompu le %(date)s : peut-être reçu. Vérifiez auprès de la "
+                    "personne, puis renvoyez-le si besoin."
+                )
+                % {"date": localtime(obj.claimed_at).strftime("%d/%m/%Y %H:%M")},
             )
         return str(obj.get_status_display())
 
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> Any:
+        if request.method == "GET" and (count := OutgoingEmail.objects.uncertain().count()):
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="?etat=uncertain">{}</a>',
+                    ngettext(
+                        "%(count)d message est incertain : son envoi a été interrompu il y a "
+                        "plus de %(minutes)d minutes, peut-être après que le serveur l'a "
+                        "accepté. Il ne sera pas renvoyé sans vous.",
+                        "%(count)d messages sont incertains : leur envoi a été interrompu il y "
+                        "a plus de %(minutes)d minutes, peut-être après que le serveur les a "
+                        "acceptés. Ils ne seront pas renvoyés sans vous.",
+                        count,
+                    )
+                    % {"count": count, "minutes": UNCERTAIN_AFTER.seconds // 60},
+                    _("Les voir"),
+                ),
+                messages.WARNING,
+            )
+        return super().changelist_view(request, extra_context)
+
     @admin.action(description=_("Renvoyer"), permissions=["change"])
     def resend(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> None:
-        selected = dict(queryset.values_list("pk", "status"))
-        sending = sum(status == OutgoingEmail.Status.SENDING for status in selected.values())
-        count = email_requeue(pks=list(selected))
+        selected = list(queryset.values_list("pk", flat=True))
+        uncertain = queryset.uncertain().count()  # type: ignore[attr-defined]
+        count = email_requeue(pks=selected)
         if count:
             transaction.on_commit(wake_sender)
         self.message_user(
@@ -93,27 +148,29 @@ class OutgoingEmailAdmin(admin.ModelAdmin):
             % {"count": count},
             messages.SUCCESS if count else messages.INFO,
         )
-        if sending:
+        if uncertain:
             self.message_user(
                 request,
                 ngettext(
-                    "Attention : %(count)d de ces messages était « Envoi en cours ». Son envoi "
-                    "a été interrompu, peut-être après que le serveur l'a accepté : la personne "
+                    "Attention : %(count)d de ces messages était incertain. Son envoi a été "
+                    "interrompu, peut-être après que le serveur l'a accepté : la personne "
                     "pourrait le recevoir en double.",
-                    "Attention : %(count)d de ces messages étaient « Envoi en cours ». Leur "
-                    "envoi a été interrompu, peut-être après que le serveur les a acceptés : "
-                    "les personnes pourraient les recevoir en double.",
-                    sending,
+                    "Attention : %(count)d de ces messages étaient incertains. Leur envoi a été "
+                    "interrompu, peut-être après que le serveur les a acceptés : les personnes "
+                    "pourraient les recevoir en double.",
+                    uncertain,
                 )
-                % {"count": sending},
+                % {"count": uncertain},
                 messages.WARNING,
             )
         if skipped := len(selected) - count:
             self.message_user(
                 request,
                 ngettext(
-                    "%(count)d message déjà envoyé ou déjà en attente n'a pas été touché.",
-                    "%(count)d messages déjà envoyés ou déjà en attente n'ont pas été touchés.",
+                    "%(count)d message déjà envoyé, en cours d'envoi ou déjà en attente n'a "
+                    "pas été touché.",
+                    "%(count)d messages déjà envoyés, en cours d'envoi ou déjà en attente "
+                    "n'ont pas été touchés.",
                     skipped,
                 )
                 % {"count": skipped},

@@ -1,6 +1,9 @@
-"""Celery application; without REDIS_URL the settings make every task run in-process."""
+"""Celery application: Redis as broker with REDIS_URL, else kombu's filesystem transport (the
+embedded default, `make run`); the test settings run tasks in-process."""
 
 import os
+from contextlib import suppress
+from pathlib import Path
 
 from celery import Celery
 
@@ -9,6 +12,14 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 app = Celery("portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The filesystem transport expects its folders to exist.
+if str(app.conf.broker_url).startswith("filesystem"):
+    for option in ("data_folder_in", "data_folder_out", "control_folder"):
+        folder = (app.conf.broker_transport_options or {}).get(option)
+        if folder:
+            with suppress(OSError):  # unwritable: the first .delay() says so
+                Path(folder).mkdir(parents=True, exist_ok=True)
 
 # All periodic schedules sit here, each with when and why it runs.
 app.conf.beat_schedule = {

@@ -5,7 +5,9 @@ wakes the Celery sender, and if the broker is down the periodic sweep sends it l
 ``email_send_queued`` claims each message with a conditional UPDATE before sending it, so a task
 that runs twice, or a second worker, finds nothing to do; a worker killed mid-send, or a
 conversation cut before the server's answer, leaves the message "sending", never sent twice
-automatically (staff check, then resend it from the admin).
+automatically: past ``UNCERTAIN_AFTER`` the admin shows it as uncertain, and staff check, then
+resend it. Delivery is thus at most once unless staff choose otherwise: a message is never sent
+twice by the portal itself, and one interrupted mid-send may have been lost (or received).
 django-post-office was considered: it marks a batch sent only after the whole batch has gone,
 so a worker killed mid-batch would send some messages again.
 """
@@ -15,6 +17,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+import threading
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -22,23 +25,20 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
-from kombu.exceptions import OperationalError
 
-from portal.models import OutgoingEmail
+from portal.broker import task_publish
+from portal.models import OutgoingEmail, uncertain_q
 
 logger = logging.getLogger(__name__)
 
+SITE_NAME = "Chantiers communs"  # how every email names the site
 MAX_ATTEMPTS = 5
 # The content of a sent message is kept this long (to answer "what did I receive?"), then
 # blanked by a daily task; see email_purge_content.
 CONTENT_KEPT_DAYS = 30
-# What .delay() raises when Redis is stopped, and after the socket timeout when it hangs
-# (measured with kombu 5.7). Nothing wider: with tasks in-process (no REDIS_URL) .delay() runs
-# the task itself, and its own errors must show, not pass for a broker outage.
-BROKER_DOWN = OperationalError
 # A conversation cut before the server's final reply: it may have stored the message already.
 UNCERTAIN = (smtplib.SMTPServerDisconnected, OSError)
 UNCERTAIN_NOTE = (
@@ -56,7 +56,7 @@ class Attachment:
 
 def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]:
     """Subject, text and HTML of ``templates/emails/<template>_{subject,body}.{txt,html}``."""
-    context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": "Chantiers communs", **context}
+    context = {"SITE_URL": settings.SITE_URL, "SITE_NAME": SITE_NAME, **context}
     subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
     text = render_to_string(f"emails/{template}_body.txt", context)
     html = render_to_string(f"emails/{template}_body.html", context)
@@ -138,28 +138,45 @@ def email_queue_bulk(*, messages: list[BulkMessage]) -> list[OutgoingEmail]:
     return emails
 
 
-class _WakeUp:
-    """The after-commit wake-up of one transaction (it remembers that it has run)."""
+class _WakeUps(threading.local):
+    """The wake-ups of this thread's open transactions, as one batch (see _wake_after_commit)."""
+
+    batch: _Batch | None = None
+
+
+class _Batch:
+    """Wake-ups registered since the sender was last woken in this thread: the first of them to
+    run after a commit wakes it, the others find the batch done."""
 
     def __init__(self) -> None:
         self.done = False
 
-    def __call__(self) -> None:
-        self.done = True
-        wake_sender()
+
+_pending = _WakeUps()
 
 
 def _wake_after_commit() -> None:
-    """One wake-up per transaction, however many messages it queues: a batch of reminders or
-    a message to every registrant must not cost one broker round trip (or, with Redis hung,
-    one socket timeout) per message."""
-    connection = transaction.get_connection()
-    if connection.in_atomic_block and any(
-        isinstance(callback, _WakeUp) and not callback.done
-        for _, callback, *_ in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_WakeUp())
+    """One wake-up per transaction, however many messages it queues: a batch of reminders or a
+    message to every registrant must not cost one broker round trip (or, with Redis hung, one
+    socket timeout) per message.
+
+    Only public APIs: each message registers its own on-commit hook, and all the hooks of this
+    thread point to one batch until one of them has run. After a commit the first hook wakes the
+    sender and marks the batch done; the others do nothing. Hooks of a rolled-back transaction
+    or savepoint are dropped by Django, so a later committed hook of the same batch still wakes
+    the sender: no commit is left without its wake-up.
+    """
+    batch = _pending.batch
+    if batch is None or batch.done:
+        batch = _pending.batch = _Batch()
+
+    def wake() -> None:
+        if batch.done:
+            return
+        batch.done = True
+        wake_sender()
+
+    transaction.on_commit(wake)
 
 
 def email_queue_template(
@@ -183,16 +200,12 @@ def email_queue_template(
     )
 
 
-def wake_sender() -> None:
-    """Ask a worker to send now; a dead or hung broker only delays the mail until the sweep."""
+def wake_sender() -> bool:
+    """Ask a worker to send now; a dead or hung broker only delays the mail until the sweep.
+    Returns whether the wake-up was published (skipped while the Redis breaker is open)."""
     from portal.tasks import send_queued_emails
 
-    try:
-        send_queued_emails.delay()
-    except BROKER_DOWN:  # the beat sweep will send it
-        logger.warning(
-            "Broker unreachable; queued email left for the periodic sweep.", exc_info=True
-        )
+    return task_publish(send_queued_emails)
 
 
 def _claim(pk: int) -> bool:
@@ -322,7 +335,11 @@ def email_purge_content(*, now: datetime.datetime | None = None) -> int:
 
 
 def email_requeue(*, pks: list[int]) -> int:
-    """Staff's resend: put failed or interrupted messages back in the queue."""
-    return OutgoingEmail.objects.filter(
-        pk__in=pks, status__in=[OutgoingEmail.Status.FAILED, OutgoingEmail.Status.SENDING]
-    ).update(status=OutgoingEmail.Status.QUEUED, claimed_at=None)
+    """Staff's resend: put failed messages, and uncertain ones (interrupted mid-send longer
+    than ``UNCERTAIN_AFTER`` ago), back in the queue. A message being sent right now is left
+    alone: requeued, it would go out twice for sure."""
+    return (
+        OutgoingEmail.objects.filter(pk__in=pks)
+        .filter(Q(status=OutgoingEmail.Status.FAILED) | uncertain_q())
+        .update(status=OutgoingEmail.Status.QUEUED, claimed_at=None)
+    )

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -110,9 +112,28 @@ def in_wallonia(latitude: float, longitude: float) -> bool:
     return south <= latitude <= north and west <= longitude <= east
 
 
+# A message is claimed just before it is sent, and a send takes seconds (EMAIL_TIMEOUT is
+# 10 s): one still "sending" this long after its claim was interrupted (a worker killed, a
+# conversation cut) and may or may not have reached the server. Staff see it as uncertain.
+UNCERTAIN_AFTER = datetime.timedelta(minutes=10)
+
+
+def uncertain_q(*, prefix: str = "", now: datetime.datetime | None = None) -> models.Q:
+    """Still "sending" past ``UNCERTAIN_AFTER`` (``prefix`` to reach the outbox through a
+    relation, e.g. "email__")."""
+    cutoff = (now or timezone.now()) - UNCERTAIN_AFTER
+    return models.Q(
+        **{f"{prefix}status": OutgoingEmail.Status.SENDING, f"{prefix}claimed_at__lt": cutoff}
+    )
+
+
 class OutgoingEmailQuerySet(models.QuerySet["OutgoingEmail"]):
     def queued(self) -> OutgoingEmailQuerySet:
         return self.filter(status=OutgoingEmail.Status.QUEUED)
+
+    def uncertain(self, *, now: datetime.datetime | None = None) -> OutgoingEmailQuerySet:
+        """Interrupted mid-send: perhaps received, never resent by itself (staff decide)."""
+        return self.filter(uncertain_q(now=now))
 
 
 class OutgoingEmail(TimeStampedModel):
@@ -162,3 +183,11 @@ class OutgoingEmail(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.subject} → {self.to}"
+
+    @property
+    def is_uncertain(self) -> bool:
+        return (
+            self.status == self.Status.SENDING
+            and self.claimed_at is not None
+            and self.claimed_at < timezone.now() - UNCERTAIN_AFTER
+        )

@@ -12,6 +12,7 @@ Used by tests/events/test_delivery.py and tests/newsletter/test_delivery.py.
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import threading
@@ -19,6 +20,7 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +30,7 @@ import pytest
 import redis
 from django.conf import settings
 
+from portal import circuit
 from portal.celery import app
 from tests.portal.test_processes import ENTRYPOINT, free_port, production_env, running, tail
 from tests.smtp_sink import SmtpSink
@@ -93,6 +96,54 @@ def throwaway_redis(tmp_path: Path, port: int | None = None) -> Iterator[str]:
         yield f"redis://127.0.0.1:{port}/0"
 
 
+@dataclass
+class RedisProcess:
+    """A throwaway redis-server that a test may stop, freeze (SIGSTOP) and thaw."""
+
+    url: str
+    proc: subprocess.Popen
+
+    def freeze(self) -> None:
+        os.kill(self.proc.pid, signal.SIGSTOP)
+
+    def thaw(self) -> None:
+        os.kill(self.proc.pid, signal.SIGCONT)
+
+    def stop(self) -> None:
+        self.thaw()
+        self.proc.terminate()
+        self.proc.wait(timeout=10)
+
+
+@contextmanager
+def redis_process(tmp_path: Path, port: int | None = None) -> Iterator[RedisProcess]:
+    """Like ``throwaway_redis``, with the process to stop or freeze; thawed and stopped on exit
+    (never the machine's shared Redis)."""
+    port = port or free_port()
+    log = tmp_path / f"redis-{port}.log"
+    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", ""]
+    args += ["--appendonly", "no", "--dir", str(tmp_path)]
+    with running(args, env=dict(os.environ), log=log) as proc:
+        client = redis.Redis(host="127.0.0.1", port=port, socket_timeout=1)
+
+        def up() -> bool:
+            if proc.poll() is not None:
+                pytest.fail(f"redis-server exited ({proc.returncode})\n{tail(log)}")
+            with suppress(redis.RedisError):
+                return bool(client.ping())
+            return False
+
+        wait_for(up, timeout=10, what="throwaway redis-server", log=log)
+        client.close()
+        server = RedisProcess(url=f"redis://127.0.0.1:{port}/0", proc=proc)
+        try:
+            yield server
+        finally:
+            if proc.poll() is None:
+                with suppress(ProcessLookupError):
+                    server.thaw()
+
+
 @contextmanager
 def hung_server() -> Iterator[int]:
     """A TCP server on 127.0.0.1 that accepts connections and never answers (a wedged Redis)."""
@@ -137,11 +188,13 @@ def broker(url: str) -> Iterator[None]:
     previous = app.conf.broker_url
     assert not app.conf.task_always_eager, "a services test must use the real broker"
     reset_broker_pools()
+    circuit.reset_all()  # a breaker left open by an earlier test on the same port
     app.conf.broker_url = url
     try:
         yield
     finally:
         reset_broker_pools()
+        circuit.reset_all()
         app.conf.broker_url = previous
 
 

@@ -31,7 +31,8 @@ from newsletter.services.rendering import RenderedIssue as RenderedIssue
 from newsletter.services.rendering import issue_content as issue_content
 from newsletter.services.rendering import issue_render as issue_render
 from newsletter.services.rendering import unsubscribe_headers, unsubscribe_url
-from portal.mail import BROKER_DOWN, BulkMessage, email_queue, email_queue_bulk
+from portal.broker import task_publish
+from portal.mail import BulkMessage, email_queue, email_queue_bulk
 
 if TYPE_CHECKING:
     from portal.types import Visitor
@@ -88,12 +89,7 @@ def _enqueue_send(issue_pk: int) -> None:
     """Start the worker; a dead broker leaves the issue "sending" for the beat sweep."""
     from newsletter.tasks import send_issue
 
-    try:
-        send_issue.delay(issue_pk)
-    except BROKER_DOWN:  # resume_sending will start it
-        logger.warning(
-            "Broker unreachable; issue %s left for the periodic sweep.", issue_pk, exc_info=True
-        )
+    task_publish(send_issue, issue_pk)  # if the broker is down, resume_sending will start it
 
 
 @transaction.atomic

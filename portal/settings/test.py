@@ -12,6 +12,13 @@ STORAGES = {
 }
 WHITENOISE_AUTOREFRESH = True
 
+# Tasks run in-process, without a broker; with REDIS_URL the tests marked "services" send them
+# through Redis to a worker of their own (tests/conftest.py makes every other test eager).
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # noqa: F405
+if not REDIS_URL:  # noqa: F405
+    CELERY_BROKER_URL = "memory://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {}
+
 # The concurrency tests run real threads, each with its own connection. SQLite's in-memory
 # test database is shared between threads only in "shared cache" mode, where concurrent writers
 # fail at once ("database table is locked") instead of queueing: a file, one per test process,

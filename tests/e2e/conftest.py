@@ -57,6 +57,12 @@ def base_url(live_server: Any) -> str:
     return live_server.url
 
 
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(settings: Any, live_server: Any) -> None:
+    """Links in emails (the portal's and allauth's) start with SITE_URL: the live server here."""
+    settings.SITE_URL = live_server.url
+
+
 # The browser asks for French, as the portal's people do (Chromium would say en-US).
 LOCALE = "fr-BE"
 

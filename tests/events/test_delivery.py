@@ -14,6 +14,7 @@ one-line summary.
 
 from __future__ import annotations
 
+import datetime
 import os
 import signal
 import subprocess
@@ -26,11 +27,12 @@ from typing import cast
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 
 from events.models import Event, Registration
 from events.registrations import registration_create
 from portal.mail import email_requeue
-from portal.models import OutgoingEmail
+from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
 from tests.portal.test_processes import ROOT, free_port, tail
@@ -254,7 +256,13 @@ def test_worker_killed_during_a_send_causes_no_duplicate(
             assert len(sink.delivered(to=email)) == at_kill <= 1
             assert outbox_row(email).status == OutgoingEmail.Status.SENDING
 
-            # Staff's resend from the admin.
+            # Staff's resend from the admin: not while it might still be in progress; once the
+            # stated delay has passed, the admin shows it as uncertain and resends it.
+            assert email_requeue(pks=[pk]) == 0
+            OutgoingEmail.objects.filter(pk=pk).update(
+                claimed_at=timezone.now() - UNCERTAIN_AFTER - datetime.timedelta(seconds=1)
+            )
+            assert OutgoingEmail.objects.uncertain().filter(pk=pk).exists()
             assert email_requeue(pks=[pk]) == 1
             start = time.monotonic()
             line = sweep(log2)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from events.models import Event
-from portal.models import OutgoingEmail, User
+from portal.models import UNCERTAIN_AFTER, OutgoingEmail, User
 from portal.roles import STAFF_GROUP, staff_group_ensure
 from projets.models import JoinRequest, Membership
 from tests.admin_forms import change_form_data
@@ -454,6 +454,11 @@ def test_event_added_in_the_admin_records_its_creator(client, superuser):
 # --- Outbox ----------------------------------------------------------------------------------
 
 
+def long_ago():
+    """A claim older than the delay after which a message still "sending" is uncertain."""
+    return timezone.now() - UNCERTAIN_AFTER - datetime.timedelta(minutes=1)
+
+
 def outgoing(status, **kwargs):
     return OutgoingEmail.objects.create(
         to=kwargs.pop("to", f"{status}@example.org"),
@@ -466,19 +471,26 @@ def outgoing(status, **kwargs):
 
 def test_outbox_lists_for_the_cellule(client, cellule):
     sent = outgoing(OutgoingEmail.Status.SENT, sent_at=timezone.now(), attempts=1)
-    stuck = outgoing(OutgoingEmail.Status.SENDING, claimed_at=timezone.now(), attempts=1)
+    sending = outgoing(OutgoingEmail.Status.SENDING, claimed_at=timezone.now(), attempts=1)
+    stuck = outgoing(
+        OutgoingEmail.Status.SENDING, to="stuck@example.org", claimed_at=long_ago(), attempts=1
+    )
 
     response = client.get(reverse("admin:portal_outgoingemail_changelist"))
-    filtered = client.get(
-        reverse("admin:portal_outgoingemail_changelist"), {"status__exact": "sending"}
+    uncertain = client.get(reverse("admin:portal_outgoingemail_changelist"), {"etat": "uncertain"})
+    in_progress = client.get(
+        reverse("admin:portal_outgoingemail_changelist"), {"etat": "in_progress"}
     )
     searched = client.get(reverse("admin:portal_outgoingemail_changelist"), {"q": "sent@"})
 
     assert response.status_code == HTTPStatus.OK
-    assert set(response.context["cl"].result_list) == {sent, stuck}
-    assert list(filtered.context["cl"].result_list) == [stuck]
+    assert set(response.context["cl"].result_list) == {sent, sending, stuck}
+    assert list(uncertain.context["cl"].result_list) == [stuck]
+    assert list(in_progress.context["cl"].result_list) == [sending]
     assert list(searched.context["cl"].result_list) == [sent]
-    assert "peut-être déjà envoyé" in response.text
+    # The uncertain one is named so, in the list and in a warning above it.
+    assert response.text.count("Incertain") >= 2
+    assert "1 message est incertain" in response.text
     assert client.get(reverse("admin:portal_outgoingemail_add")).status_code == (
         HTTPStatus.FORBIDDEN
     )
@@ -515,31 +527,36 @@ def test_outbox_search_never_looks_in_the_bodies(client, cellule):
     assert list(response.context["cl"].result_list) == []
 
 
-def test_resend_requeues_failed_and_stuck_messages_and_warns_of_duplicates(
+def test_resend_requeues_failed_and_uncertain_messages_and_warns_of_duplicates(
     client, cellule, mailoutbox, django_capture_on_commit_callbacks
 ):
     failed = outgoing(OutgoingEmail.Status.FAILED, attempts=5, last_error="refusé")
-    stuck = outgoing(OutgoingEmail.Status.SENDING, claimed_at=timezone.now(), attempts=1)
+    stuck = outgoing(OutgoingEmail.Status.SENDING, claimed_at=long_ago(), attempts=1)
     sent = outgoing(OutgoingEmail.Status.SENT, sent_at=timezone.now(), attempts=1)
+    # Claimed a moment ago: a worker is sending it now. Requeued, it would go out twice.
+    sending = outgoing(
+        OutgoingEmail.Status.SENDING, to="now@example.org", claimed_at=timezone.now(), attempts=1
+    )
 
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         response = client.post(
             reverse("admin:portal_outgoingemail_changelist"),
-            {"action": "resend", "_selected_action": [failed.pk, stuck.pk, sent.pk]},
+            {"action": "resend", "_selected_action": [failed.pk, stuck.pk, sent.pk, sending.pk]},
             follow=True,
         )
 
-    for message in (failed, stuck, sent):
+    for message in (failed, stuck, sent, sending):
         message.refresh_from_db()
-    assert (failed.status, stuck.status, sent.status) == (
+    assert (failed.status, stuck.status, sent.status, sending.status) == (
         OutgoingEmail.Status.QUEUED,
         OutgoingEmail.Status.QUEUED,
         OutgoingEmail.Status.SENT,
+        OutgoingEmail.Status.SENDING,
     )
     texts = [str(m) for m in response.context["messages"]]
     assert "2 messages remis en file d'envoi." in texts
     assert any("en double" in t for t in texts)
-    assert any("1 message déjà envoyé ou déjà en attente" in t for t in texts)
+    assert any("2 messages déjà envoyés, en cours d'envoi ou déjà en attente" in t for t in texts)
     assert len(callbacks) == 1  # the sender is woken after commit
 
     callbacks[0]()  # the (eager) task sends them

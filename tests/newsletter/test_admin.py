@@ -1,17 +1,20 @@
 """Admin of the newsletter: issue pages and their buttons (fill, preview, test, send), progress
 and failed addresses, read-only once sent; subscribers. As staff, and refused to others."""
 
+import datetime
+import re
 from http import HTTPStatus
 from unittest import mock
 
 import pytest
 from django.contrib.auth.models import Permission
 from django.urls import reverse
+from django.utils import timezone
 
 from events.models import Event
 from newsletter.models import Delivery, Issue, Subscriber
 from newsletter.services import issue_send_batch
-from portal.models import OutgoingEmail
+from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 from tests.events.factories import EventFactory
 from tests.newsletter.factories import IssueFactory, SectionFactory, SubscriberFactory
 from tests.portal.factories import UserFactory
@@ -115,6 +118,45 @@ def test_changelist_shows_progress_in_constant_queries(client, staff):
     assert_constant_queries(client, reverse("admin:newsletter_issue_changelist"), grow)
     html = client.get(reverse("admin:newsletter_issue_changelist")).content.decode()
     assert "0 envoyés sur 1, 1 en attente, 0 en échec" in html
+
+
+def status_column(client):
+    [status] = re.findall(
+        r'class="field-status_label">([^<]*)<',
+        client.get(reverse("admin:newsletter_issue_changelist")).text,
+    )
+    return status
+
+
+def test_an_issue_is_not_shown_as_sent_while_messages_wait_or_are_uncertain(client, staff):
+    issue = IssueFactory(status=Issue.Status.SENDING, number=1)
+    SubscriberFactory.create_batch(2, status=CONFIRMED)
+    issue_send_batch(issue_pk=issue.pk)
+    issue_send_batch(issue_pk=issue.pk)
+    issue.refresh_from_db()
+    assert issue.status == Issue.Status.SENT  # everyone's message is in the outbox
+    first, second = OutgoingEmail.objects.order_by("pk")
+    changelist = reverse("admin:newsletter_issue_changelist")
+
+    assert status_column(client) == "Envoi en cours"
+    assert 'http-equiv="refresh"' in client.get(url("change", issue)).text
+
+    # A worker died while sending the second: past the stated delay it is uncertain.
+    OutgoingEmail.objects.filter(pk=first.pk).update(status=OutgoingEmail.Status.SENT)
+    OutgoingEmail.objects.filter(pk=second.pk).update(
+        status=OutgoingEmail.Status.SENDING,
+        claimed_at=timezone.now() - UNCERTAIN_AFTER - datetime.timedelta(minutes=1),
+    )
+    assert status_column(client) == "Envoi incomplet : 1 message incertain"
+    assert "1 envoyés sur 2, 0 en attente, 0 en échec, 1 incertain" in client.get(changelist).text
+    change = client.get(url("change", issue)).text
+    assert "Envoi incomplet : 1 message incertain" in change
+    assert "1 message a été interrompu pendant son envoi" in change
+    assert reverse("admin:portal_outgoingemail_changelist") + "?etat=uncertain" in change
+
+    OutgoingEmail.objects.filter(pk=second.pk).update(status=OutgoingEmail.Status.SENT)
+    assert status_column(client) == "Envoyée"
+    assert "2 envoyés sur 2" in client.get(changelist).text
 
 
 # --- Fill, preview, test send ------------------------------------------------------------------

@@ -26,7 +26,7 @@ from newsletter.services import (
 )
 from portal import mail as outbox
 from portal.mail import MAX_ATTEMPTS, BulkMessage, email_queue_bulk, email_send_queued
-from portal.models import OutgoingEmail
+from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 from tests.chantiers.factories import ChantierFactory
 from tests.events.factories import EventFactory
 from tests.newsletter.factories import IssueFactory, SectionFactory, SubscriberFactory
@@ -358,6 +358,33 @@ def test_progress_counts_by_outbox_status_in_one_query(django_assert_num_queries
 
     assert (progress.total, progress.sent, progress.queued, progress.failed) == (4, 1, 2, 1)
     assert progress.percent == 25
+    assert progress.uncertain == 0 and not progress.complete
+
+
+def test_progress_tells_apart_a_send_in_progress_and_one_interrupted_long_ago():
+    issue = sending_issue()
+    SubscriberFactory.create_batch(3, status=CONFIRMED)
+    issue_send_batch(issue_pk=issue.pk)
+    issue_send_batch(issue_pk=issue.pk)  # nobody left: the issue is marked sent
+    first, second, third = OutgoingEmail.objects.order_by("pk")
+    now = timezone.now()
+    OutgoingEmail.objects.filter(pk=first.pk).update(status=OutgoingEmail.Status.SENT)
+    OutgoingEmail.objects.filter(pk=second.pk).update(
+        status=OutgoingEmail.Status.SENDING, claimed_at=now
+    )
+    OutgoingEmail.objects.filter(pk=third.pk).update(
+        status=OutgoingEmail.Status.SENDING,
+        claimed_at=now - UNCERTAIN_AFTER - datetime.timedelta(seconds=1),
+    )
+
+    progress = issue_progress(issue=issue)
+
+    assert (progress.sent, progress.queued, progress.uncertain) == (1, 1, 1)
+    assert not progress.complete
+    OutgoingEmail.objects.filter(pk=second.pk).update(status=OutgoingEmail.Status.SENT)
+    assert not issue_progress(issue=issue).complete  # one may never have arrived
+    OutgoingEmail.objects.filter(pk=third.pk).update(status=OutgoingEmail.Status.SENT)
+    assert issue_progress(issue=issue).complete
 
 
 def test_a_refused_address_is_failed_after_max_attempts_and_not_retried(mailoutbox):

@@ -90,6 +90,29 @@ def test_signup_confirm_from_the_outbox_then_login(
     assert logged_in_user_id(client) == str(user.pk)
 
 
+def test_account_emails_name_the_site_and_link_to_site_url(client, settings, mailoutbox):
+    """Served on 127.0.0.1:18700, allauth greeted "127.0.0.1:18700" and linked to the request's
+    host: its emails say "Chantiers communs" and link to SITE_URL, as the portal's own do."""
+    settings.SITE_URL = "https://chantiers.example.org"
+    verified_user("camille@example.org")
+    client.post(
+        reverse("account_signup"),
+        {"email": "dominique@example.org", "password1": PASSWORD, "password2": PASSWORD},
+        HTTP_HOST="127.0.0.1:18700",
+    )
+    client.post(
+        reverse("account_reset_password"),
+        {"email": "camille@example.org"},
+        HTTP_HOST="127.0.0.1:18700",
+    )
+
+    for to in ("dominique@example.org", "camille@example.org"):
+        body = OutgoingEmail.objects.get(to=to).body_text
+        assert "Chantiers communs" in body
+        assert "127.0.0.1:18700" not in body
+        assert "https://chantiers.example.org/compte/" in body
+
+
 def test_login_with_an_unverified_address_is_refused(
     client, mailoutbox, django_capture_on_commit_callbacks
 ):

@@ -1,16 +1,19 @@
 """The outbox: queued in the caller's transaction, sent once, retried only when safe."""
 
+import datetime
 import smtplib
+from pathlib import Path
 from unittest import mock
 
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from portal import mail as outbox
 from portal.mail import Attachment, email_queue, email_requeue, email_send_queued
-from portal.models import OutgoingEmail
+from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +88,11 @@ def test_a_message_interrupted_mid_send_is_not_sent_again_by_itself(mailoutbox):
     email.refresh_from_db()
     assert email.status == OutgoingEmail.Status.SENDING
     assert email_send_queued() == 0
+    # Staff's resend: not while a worker may still be sending it; once uncertain, yes.
+    assert email_requeue(pks=[email.pk]) == 0
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        claimed_at=timezone.now() - UNCERTAIN_AFTER - datetime.timedelta(seconds=1)
+    )
     assert email_requeue(pks=[email.pk]) == 1
     assert email_send_queued() == 1
     assert len(mailoutbox) == 1
@@ -175,15 +183,62 @@ def test_management_command_sends_the_queue(mailoutbox):
 def test_one_wake_up_per_transaction_however_many_messages(django_capture_on_commit_callbacks):
     with (
         mock.patch("portal.tasks.send_queued_emails.delay") as delay,
-        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        django_capture_on_commit_callbacks(execute=True),
         transaction.atomic(),
     ):
         for n in range(5):
             queue(to=f"inscrit{n}@example.org")
 
-    assert len(callbacks) == 1
     assert delay.call_count == 1
     assert OutgoingEmail.objects.count() == 5
+
+
+def test_each_transaction_wakes_the_sender_once(django_capture_on_commit_callbacks):
+    with mock.patch("portal.tasks.send_queued_emails.delay") as delay:
+        for transactions in (1, 2, 3):
+            with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+                queue(to=f"a{transactions}@example.org")
+                queue(to=f"b{transactions}@example.org")
+            assert delay.call_count == transactions
+
+
+def _queue_then_fail(to: str) -> None:
+    queue(to=to)
+    raise RuntimeError
+
+
+def test_a_rolled_back_savepoint_does_not_cost_the_transaction_its_wake_up(
+    django_capture_on_commit_callbacks,
+):
+    with (
+        mock.patch("portal.tasks.send_queued_emails.delay") as delay,
+        django_capture_on_commit_callbacks(execute=True),
+        transaction.atomic(),
+    ):
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _queue_then_fail("annule@example.org")  # its hook is dropped with the savepoint
+        queue(to="garde@example.org")
+
+    assert delay.call_count == 1
+    assert list(OutgoingEmail.objects.values_list("to", flat=True)) == ["garde@example.org"]
+
+
+def test_a_rolled_back_transaction_leaves_the_next_one_its_wake_up(
+    django_capture_on_commit_callbacks,
+):
+    with mock.patch("portal.tasks.send_queued_emails.delay") as delay:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _queue_then_fail("annule@example.org")
+        assert delay.call_count == 0
+        with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+            queue(to="garde@example.org")
+
+    assert delay.call_count == 1
+
+
+def test_the_outbox_reads_no_private_api_of_django():
+    source = (Path(outbox.__file__)).read_text()
+    assert "run_on_commit" not in source
 
 
 def queue_many(count):

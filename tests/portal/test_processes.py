@@ -299,12 +299,10 @@ def test_worker_answers_ping_and_runs_a_task_sent_with_delay(
 
 @pytest.mark.services
 @requires_redis
-def test_beat_starts_and_stays_up(tmp_path: Path) -> None:
+def test_beat_starts_stays_up_and_keeps_nothing_on_disk(tmp_path: Path) -> None:
     env = production_env(tmp_path, services=True)
     log = tmp_path / "beat.log"
-    schedule = tmp_path / "celerybeat-schedule"
-    args = ["sh", str(ENTRYPOINT), "beat", "--schedule", str(schedule)]
-    with running(args, env=env, log=log) as proc:
+    with running(["sh", str(ENTRYPOINT), "beat"], env=env, log=log) as proc:
         time.sleep(3)
         assert proc.poll() is None, f"beat exited ({proc.returncode})\n{tail(log)}"
         wait_until(
@@ -314,7 +312,9 @@ def test_beat_starts_and_stays_up(tmp_path: Path) -> None:
             timeout=10,
             what="beat start-up",
         )
-    assert list(tmp_path.glob("celerybeat-schedule*")), "beat wrote no schedule file"
+    assert "portal.beat.Scheduler" in log.read_text()
+    assert not list(ROOT.glob("celerybeat-schedule*")), "beat wrote a schedule file"
+    assert not list(Path("/tmp").glob("celerybeat-schedule*")), "beat wrote a schedule file"
 
 
 # --- a broken broker must fail fast, not hang the request ---------------------------------------

@@ -121,21 +121,23 @@ def test_production_passes_check_deploy_with_example_values() -> None:
 
 
 @pytest.mark.parametrize(
-    ("settings", "extra"),
+    ("settings", "extra", "eager", "broker"),
     [
-        ("portal.settings.local", {}),
-        ("portal.settings.test", {}),
-        ("portal.settings.production", example_secrets()),
+        ("portal.settings.local", {}, False, "filesystem://"),
+        ("portal.settings.test", {}, True, "memory://"),
+        ("portal.settings.production", example_secrets(), False, "filesystem://"),
     ],
     ids=["local", "test", "production"],
 )
-def test_embedded_default_is_sqlite_and_in_process_tasks(
-    settings: str, extra: dict[str, str]
+def test_embedded_default_is_sqlite_and_a_broker_on_the_local_disk(
+    settings: str, extra: dict[str, str], eager: bool, broker: str, tmp_path: Path
 ) -> None:
-    described = describe(settings, **extra)
+    """Without services: SQLite, and tasks through a folder to the worker `make run` starts;
+    the tests alone run tasks in-process."""
+    described = describe(settings, SQLITE_PATH=str(tmp_path / "db.sqlite3"), **extra)
     assert described["engine"] == "django.db.backends.sqlite3"
-    assert described["eager"] is True
-    assert described["broker"] == "memory://"
+    assert described["eager"] is eager
+    assert described["broker"] == broker
     assert described["cache"] == "django.core.cache.backends.locmem.LocMemCache"
 
 
@@ -155,7 +157,7 @@ def test_database_url_and_redis_url_switch_to_postgresql_and_a_real_worker(
     assert described["engine"] == "django.db.backends.postgresql"
     assert described["eager"] is False
     assert described["broker"] == REDIS_URL
-    assert described["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert described["cache"] == "portal.cache.ResilientRedisCache"
 
 
 def test_production_never_runs_in_debug() -> None:
