@@ -14,7 +14,6 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
-from django_ratelimit.core import is_ratelimited
 
 from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
@@ -22,6 +21,7 @@ from expertises.selectors import facilitators_covering
 from hub.selectors import province_list
 from portal.maps import MapConfig, MapLayer
 from portal.pagination import paginate
+from portal.ratelimits import FormLimits
 from portal.service_errors import error_to_form
 from projets.selectors import project_list_queryset
 from territoires.contact import OfficerMessage, officer_message_send
@@ -86,25 +86,13 @@ class ProvinceDetailView(DetailView):
         return context
 
 
-RATE_GROUP = "officer-contact"
 # Per address of the sender, a burst and a sustained flood; per email address, a mailbox that
 # writes again and again (as the newsletter form).
-RATES_PER_IP = ("5/m", "20/h")
-RATE_PER_EMAIL = "5/h"
+LIMITS = FormLimits(group="officer-contact", per_ip=("5/m", "20/h"), per_email="5/h")
 TOO_MANY = gettext_lazy(
     "Trop de messages envoyés en peu de temps. Votre message n'est pas parti : "
     "réessayez dans quelques minutes, il est conservé ci-dessous."
 )
-
-
-def _over_limit(request: HttpRequest, *, key: Any, rate: str) -> bool:
-    """Count this request against one limit. The cache is optional (Redis may be down): if it
-    cannot count, the form stays open rather than failing."""
-    try:
-        return bool(is_ratelimited(request, group=RATE_GROUP, key=key, rate=rate, increment=True))
-    except Exception:
-        logger.warning("Officer contact rate limit not counted (cache unavailable).", exc_info=True)
-        return False
 
 
 class ProvinceContactView(TemplateView):
@@ -127,15 +115,8 @@ class ProvinceContactView(TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = contact_form(request, request.POST)
-        # Every rate counts every attempt (no short-circuit): a flood of junk counts too.
-        limited = [_over_limit(request, key="ip", rate=rate) for rate in RATES_PER_IP]
         valid = form.is_valid()
-        if valid:
-            email = form.cleaned_data["email"].lower()
-            limited.append(
-                _over_limit(request, key=lambda _group, _request: email, rate=RATE_PER_EMAIL)
-            )
-        if any(limited):
+        if LIMITS.exceeded(request, email=form.cleaned_data["email"].lower() if valid else None):
             form.add_error(None, TOO_MANY)
             context = self.get_context_data(form=form)
             return self.render_to_response(context, status=HTTPStatus.TOO_MANY_REQUESTS)

@@ -28,7 +28,6 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import TemplateView
-from django_ratelimit.core import is_ratelimited
 
 from newsletter.forms import InterestsForm, SubscribeForm
 from newsletter.models import CONFIRMATION_DAYS, Subscriber
@@ -44,27 +43,16 @@ from newsletter.services import (
     subscriber_update_interests,
 )
 from portal import editing
+from portal.ratelimits import FormLimits
 
 logger = logging.getLogger(__name__)
 
-RATE_GROUP = "newsletter-subscribe"
 # Per address of the sender, a burst and a sustained flood; per email address, a mailbox bombed.
-RATES_PER_IP = ("5/m", "20/h")
-RATE_PER_EMAIL = "3/h"
+LIMITS = FormLimits(group="newsletter-subscribe", per_ip=("5/m", "20/h"), per_email="3/h")
 TOO_MANY = gettext_lazy(
     "Trop de demandes d'inscription en peu de temps. Réessayez dans quelques minutes."
 )
 SOURCE_RESUBSCRIBE_PREFERENCES = gettext_lazy("Réinscription depuis la page des préférences")
-
-
-def _over_limit(request: HttpRequest, *, key: Any, rate: str) -> bool:
-    """Count this request against one limit. The cache is optional (Redis may be down): if it
-    cannot count, the form stays open rather than failing."""
-    try:
-        return bool(is_ratelimited(request, group=RATE_GROUP, key=key, rate=rate, increment=True))
-    except Exception:
-        logger.warning("Newsletter rate limit not counted (cache unavailable).", exc_info=True)
-        return False
 
 
 def _invalid(request: HttpRequest, error: ValidationError, *, kind: str) -> HttpResponse:
@@ -88,15 +76,10 @@ class SubscribeView(TemplateView):
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         form = SubscribeForm(request.POST)
-        # Every rate counts every attempt (no short-circuit): a flood of junk counts too.
-        limited = [_over_limit(request, key="ip", rate=rate) for rate in RATES_PER_IP]
         valid = form.is_valid()
-        if valid:
-            email = email_normalise(form.cleaned_data["email"])
-            limited.append(
-                _over_limit(request, key=lambda _group, _request: email, rate=RATE_PER_EMAIL)
-            )
-        if any(limited):
+        if LIMITS.exceeded(
+            request, email=email_normalise(form.cleaned_data["email"]) if valid else None
+        ):
             form.add_error(None, TOO_MANY)
             context = self.get_context_data(form=form)
             return self.render_to_response(context, status=HTTPStatus.TOO_MANY_REQUESTS)
