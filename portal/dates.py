@@ -7,6 +7,7 @@ from typing import Protocol
 
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 DAY_FORMAT = "l j F Y"
@@ -22,11 +23,12 @@ class Timed(Protocol):
 
 
 def long_date(value: datetime.date | datetime.datetime) -> str:
-    """« mardi 1er juin 2021 »: the French ordinal for the first day of the month."""
+    """« mardi 1er juin 2021 »: the French ordinal for the first day of the month (in French
+    only: « Tuesday 1 June 2021 » in English)."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
     text = date_format(value, DAY_FORMAT)
-    if value.day == 1:
+    if value.day == 1 and (get_language() or "fr").startswith("fr"):
         text = text.replace(" 1 ", " 1er ", 1)
     return text
 

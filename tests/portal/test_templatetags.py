@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from events.models import Event
 from portal.templatetags.portal_tags import event_when, long_date
@@ -18,6 +19,11 @@ def at(day, hour=0, minute=0):
 def test_long_date_uses_the_french_ordinal_for_the_first():
     assert long_date(datetime.date(2021, 6, 1)) == "mardi 1er juin 2021"
     assert long_date(datetime.date(2021, 6, 11)) == "vendredi 11 juin 2021"
+
+
+def test_long_date_keeps_the_french_ordinal_out_of_english():
+    with translation.override("en"):
+        assert long_date(datetime.date(2021, 6, 1)) == "Tuesday 1 June 2021"
 
 
 def test_long_date_of_a_datetime_is_taken_in_brussels_time():
