@@ -2,6 +2,10 @@
 
 Each feed is one query for its items (plus one for its chantier), whatever their number. Only
 published items appear (drafts and scheduled ones wait); an unknown chantier is a 404.
+
+Feed readers take an RSS description and an Atom summary (``type="html"``) as HTML: the
+summary, which is plain text, goes out HTML-escaped, so markup typed in it shows as typed and
+never runs. Control characters, which XML refuses (a 500), are left out of every text.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from chantiers.models import Chantier, News
 from chantiers.selectors import news_feed_items
+from portal.text import html_escaped_text, without_control_characters
 
 
 def chantier_feed_urls(slug: str) -> dict[str, str]:
@@ -36,7 +41,7 @@ class NewsFeed(Feed):
         if obj is None:
             return _("Chantiers communs – actualités")
         return _("Chantiers communs – actualités du chantier « %(chantier)s »") % {
-            "chantier": obj.title
+            "chantier": without_control_characters(obj.title)
         }
 
     def link(self, obj: Chantier | None = None) -> str:
@@ -46,16 +51,18 @@ class NewsFeed(Feed):
     def description(self, obj: Chantier | None = None) -> str:
         if obj is None:
             return _("Les actualités des chantiers communs et des territoires wallons.")
-        return _("Les actualités du chantier « %(chantier)s ».") % {"chantier": obj.title}
+        return _("Les actualités du chantier « %(chantier)s ».") % {
+            "chantier": without_control_characters(obj.title)
+        }
 
     def items(self, obj: Chantier | None = None) -> QuerySet[News]:
         return news_feed_items(chantier=obj)
 
     def item_title(self, item: News) -> str:
-        return item.title
+        return without_control_characters(item.title)
 
     def item_description(self, item: News) -> str:
-        return item.summary
+        return html_escaped_text(item.summary)
 
     def item_link(self, item: News) -> str:
         return item.get_absolute_url()

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.periods import Period, Precision, period_end, period_start
+from portal.links import LinkField
 from portal.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ class Resource(models.Model):
         blank=True,
         related_name="resources",
     )
-    url = models.URLField(
+    url = LinkField(
         _("adresse web"), blank=True, help_text=_("Facultative : les liens d'origine sont perdus.")
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)

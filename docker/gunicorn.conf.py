@@ -2,7 +2,8 @@
 
 gunicorn listens on the internal network only; nginx (docker/nginx/default.conf.template) is
 in front. gunicorn has no setting for the size of a request body: Django refuses oversized
-bodies before reading them (portal/middleware.py) and nginx does so first with the same limits.
+bodies before reading them (portal/middleware/body_limits.py) and nginx does so first with the
+same limits.
 The header limits below match nginx's large_client_header_buffers (4 buffers of 8 KiB).
 """
 

@@ -4,6 +4,10 @@ Times are written in Europe/Brussels with a VTIMEZONE (``add_missing_timezones()
 calendar app shows the Belgian wall-clock time whatever its own zone. Each event keeps the UID
 ``event-<pk>@<host>`` (host of ``settings.SITE_URL``) in every file and feed, and carries its
 ``sequence``: an app that already holds the event replaces it instead of adding a copy.
+
+Every text goes out as iCalendar TEXT (icalendar escapes commas, semicolons and line breaks,
+so a summary cannot add a property of its own), without the control characters TEXT excludes,
+and without any HTML alternative (no ``X-ALT-DESC``): a calendar app shows what was typed.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from events.models import CalendarFeedToken, Event, calendar_feed_token_new
 from portal.models import User
+from portal.text import single_line, without_control_characters
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 PRODID = "-//Cellule Manger Demain//Chantiers communs//FR"
@@ -76,11 +81,11 @@ def event_to_vevent(event: Event, *, host: str, waiting_list: bool = False) -> i
     page_url = absolute_url(event.get_absolute_url())
     vevent = icalendar.Event.new(
         uid=event_uid(event, host=host),
-        summary=title,
+        summary=single_line(title),
         start=start,
         end=end,
-        location=_location(event) or None,
-        description=_description(event, page_url=page_url),
+        location=single_line(_location(event)) or None,
+        description=without_control_characters(_description(event, page_url=page_url)),
         url=page_url,
         status=icalendar.STATUS.CANCELLED if event.is_cancelled else icalendar.STATUS.CONFIRMED,
         sequence=getattr(event, "sequence", 0) or 0,
@@ -123,6 +128,8 @@ def _calendar(
     calendar.add("calscale", "GREGORIAN")
     calendar.add("method", method)
     if name:
+        # X-WR-CALNAME is written unescaped: a line break in a title would break the file.
+        name = single_line(name)
         calendar.add("x-wr-calname", name)
         calendar.add("name", name)
     if uid:

@@ -1,4 +1,5 @@
-"""Celery tasks of the events: the reminders before an event."""
+"""Celery tasks of the events: the reminders before an event, and the erasure of registration
+remarks some time after it."""
 
 from celery import shared_task
 from django.utils import timezone
@@ -15,3 +16,12 @@ def send_due_reminders() -> int:
     from events.notifications import reminders_send
 
     return reminders_send(now=timezone.now())
+
+
+@shared_task(ignore_result=True)
+def erase_past_registration_remarks() -> int:
+    """Blank the remarks (diet, accessibility) of registrations to events long past; returns
+    how many. Idempotent: a second run finds none left. Daily, by beat (portal/celery.py)."""
+    from events.retention import registration_remarks_erase
+
+    return registration_remarks_erase(now=timezone.now())

@@ -202,17 +202,16 @@ class _Validator(RowChecks):
 
         website = ""
         if cells.get("site_web"):
-            website = self.url(cells["site_web"]) or ""
-            if not website:
-                errors.append(
-                    _("Adresse du site web invalide : « %(value)s ».")
-                    % {"value": cells["site_web"]}
-                )
+            website, error = self.url(
+                cells["site_web"], _("Adresse du site web invalide : « %(value)s ».")
+            )
+            if error:
+                errors.append(error)
         links: list[str] = []
         for value in _split(cells.get("liens", "")):
-            url = self.url(value)
-            if url is None:
-                errors.append(_("Lien invalide : « %(value)s ».") % {"value": value})
+            url, error = self.url(value, _("Lien invalide : « %(value)s »."))
+            if error:
+                errors.append(error)
             else:
                 links.append(url)
 

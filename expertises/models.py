@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.links import LinkField, validate_link_lines
 from portal.models import TimeStampedModel
 
 if TYPE_CHECKING:
@@ -84,9 +85,12 @@ class Facilitator(TimeStampedModel):
     contact_name = models.CharField(_("contact (nom)"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact (e-mail)"), blank=True)
     contact_phone = models.CharField(_("contact (téléphone)"), max_length=40, blank=True)
-    website = models.URLField(_("site web"), blank=True)
+    website = LinkField(_("site web"), blank=True)
     links = models.TextField(
-        _("autres liens"), blank=True, help_text=_("Une adresse web par ligne.")
+        _("autres liens"),
+        blank=True,
+        help_text=_("Une adresse web par ligne."),
+        validators=[validate_link_lines],
     )
     last_reviewed = models.DateField(_("dernière vérification"), null=True, blank=True)
     is_published = models.BooleanField(_("publié"), default=True)
@@ -190,6 +194,16 @@ class Offer(TimeStampedModel):
         Category, verbose_name=_("catégorie"), on_delete=models.PROTECT, related_name="offers"
     )
     description = models.TextField(_("description"), max_length=2000)
+    # Who wrote it, for that person's data export; the offer stays the project's when the
+    # account goes.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("créée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("offre d'expertise")

@@ -127,7 +127,7 @@ def need_mark_answered(*, by: Visitor, need: Need) -> Need:
 @transaction.atomic
 def offer_create(*, user: User, project: Project, data: Mapping[str, Any]) -> Offer:
     _check_project(user, project)
-    offer = Offer(project=project)
+    offer = Offer(project=project, created_by=user)
     model_assign(offer, fields=OFFER_FIELDS, data=data)
     model_validate(offer, check=_check_text_lengths)
     offer.save()

@@ -2,13 +2,19 @@
 
 from django.conf import settings
 from django.contrib import admin
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.generic import RedirectView
 
 from chantiers import urls as chantiers_urls
 from hub import views
 from hub.views_account import PrivacyView
 from projets import urls as projets_urls
+
+# A refused request (a malformed form, a NUL character) in the visitor's language.
+handler400 = "portal.errors.bad_request"
 
 admin.site.site_header = _("Chantiers communs – administration")
 admin.site.site_title = _("Chantiers communs")
@@ -23,6 +29,8 @@ project_pages = [
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    # Browsers ask for /favicon.ico on pages that do not link an icon (the admin, a feed).
+    path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("confidentialite/", PrivacyView.as_view(), name="privacy"),
     # The chantier and project pages are the roof's (they gather from other apps), under the
     # namespaces of their apps.

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import FormView, TemplateView, UpdateView
 
+from events.retention import REMARKS_KEPT_DAYS
 from hub.forms_account import AccountDeleteForm, AccountForm
 from hub.personal_data import user_delete, user_delete_plan, user_export_data, user_roles
 from portal.editing import SpaceMixin
@@ -107,3 +108,5 @@ class AccountDeleteView(SpaceMixin, FormView):
 
 class PrivacyView(TemplateView):
     template_name = "hub/privacy.html"
+    # The page states the delay after which registration remarks are erased: the one applied.
+    extra_context = {"remarks_days": REMARKS_KEPT_DAYS}

@@ -1,6 +1,7 @@
 """Public pages of the subscription: subscribe (its page, and the footer's form), confirm,
-unsubscribe in one click (a link, or the mail provider's RFC 8058 POST), resubscribe and
-preferences behind the subscriber's token. Thin: each reads input and calls one service.
+unsubscribe (the email's link shows a button; the mail provider's RFC 8058 POST is one click),
+resubscribe and preferences behind the subscriber's token. Thin: each reads input and calls one
+service. No GET changes anything: mail scanners follow every link of a message.
 
 A wrong, expired or used key or token shows a kind page (404) and changes nothing.
 """
@@ -134,15 +135,20 @@ class ConfirmView(editing.ConfirmView):
 
 @method_decorator(csrf_exempt, name="dispatch")
 class UnsubscribeView(View):
-    """One click: the link of every issue (GET), or the mail provider's POST (RFC 8058), which
-    comes without cookie or CSRF token — hence csrf_exempt; it changes nothing but this."""
+    """The email's link (GET) shows a button and changes nothing: link scanners of mail
+    providers open every link, and must not unsubscribe the reader. Its POST unsubscribes. The
+    mail provider's button POSTs ``List-Unsubscribe=One-Click`` (RFC 8058) to the same address
+    without cookie or CSRF token — hence csrf_exempt; the token in the address is the
+    credential, and this view changes nothing but the subscription."""
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            subscriber = subscriber_unsubscribe(token=kwargs["token"])
+            subscriber = subscriber_for_token(token=kwargs["token"])
         except ValidationError as error:
             return _invalid(request, error, kind="token")
-        return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+        if subscriber.status == Subscriber.Status.UNSUBSCRIBED:
+            return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+        return render(request, "newsletter/unsubscribe_confirm.html", {"subscriber": subscriber})
 
     def head(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Link checkers probe with HEAD: answer without unsubscribing anybody.
@@ -150,17 +156,23 @@ class UnsubscribeView(View):
         return HttpResponse() if exists else HttpResponseNotFound()
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if request.POST.get("List-Unsubscribe") != "One-Click":
+        one_click = request.POST.get("List-Unsubscribe") == "One-Click"
+        if not one_click and request.POST.get("confirmer") != "1":
             return HttpResponseBadRequest(
                 _("Requête de désinscription incomplète."), content_type="text/plain"
             )
         try:
-            subscriber_unsubscribe(token=kwargs["token"])
-        except ValidationError:
+            subscriber = subscriber_unsubscribe(token=kwargs["token"])
+        except ValidationError as error:
+            if not one_click:
+                return _invalid(request, error, kind="token")
             return HttpResponseNotFound(
                 _("Lien de désinscription inconnu."), content_type="text/plain"
             )
-        return HttpResponse(_("Désinscription enregistrée."), content_type="text/plain")
+        if one_click:
+            return HttpResponse(_("Désinscription enregistrée."), content_type="text/plain")
+        # The button of the page: back to the same address, which now says it is done.
+        return HttpResponseRedirect(subscriber.get_unsubscribe_url())
 
 
 class ResubscribeView(editing.ActionView):

@@ -19,8 +19,11 @@ class PortalConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
+        from portal import lookups
         from portal.roles import staff_group_ensure
         from portal.search import sqlite_functions_register
+
+        lookups.register()
 
         # After the other apps' post_migrate has created their permissions.
         post_migrate.connect(staff_group_ensure, dispatch_uid="portal.staff_group")
@@ -38,7 +41,10 @@ class PortalAdminConfig(SimpleAdminConfig):
     skipped = frozenset({"leaflet"})
 
     def ready(self) -> None:
+        from portal import admin_safety
+
         super().ready()
+        admin_safety.install()
         for config in apps.get_app_configs():
             if config.name not in self.skipped and module_has_submodule(config.module, "admin"):
                 import_module(f"{config.name}.admin")

@@ -51,4 +51,11 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.purge_sent_email_content",
         "schedule": 86400.0,
     },
+    # Daily: blank the remarks of registrations (diet, accessibility: health data) 30 days after
+    # their event ended, as the privacy page promises (events.retention). Once a day is enough
+    # for a limit counted in days; a run that was missed is caught up by the next one.
+    "erase-past-registration-remarks": {
+        "task": "events.tasks.erase_past_registration_remarks",
+        "schedule": 86400.0,
+    },
 }

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from typing import IO, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+
+from portal.links import link_clean
+from portal.text import CONTROL_CHARACTERS
 
 Row = TypeVar("Row")
 Created = TypeVar("Created")
@@ -86,6 +88,19 @@ def read_text(file: IO[str] | IO[bytes] | bytes, max_bytes: int) -> str:
             ) from exc
     if not text.strip():
         raise CsvFileError(_("Le fichier est vide."))
+    invalid = CONTROL_CHARACTERS.search(text)
+    if invalid:
+        # A NUL would make PostgreSQL refuse the whole import (a 500), the others break the
+        # RSS feeds and spreadsheet exports later: no spreadsheet writes them in a cell.
+        raise CsvFileError(
+            _(
+                "Le fichier contient un caractère de contrôle invisible (code %(code)s) : "
+                "ouvrez-le dans un tableur, retapez la valeur de cette ligne et enregistrez-le "
+                "à nouveau au format « CSV UTF-8 »."
+            )
+            % {"code": f"U+{ord(invalid.group()):04X}"},
+            line=text.count("\n", 0, invalid.start()) + 1,
+        )
     return text
 
 
@@ -176,7 +191,6 @@ class RowChecks:
         self.existing = {fold(name) for name in existing_names}
         self.exists_message = exists_message
         self.seen: dict[str, int] = {}
-        self.url_validator = URLValidator(schemes=["http", "https"])
 
     def length_errors(self, cells: dict[str, str]) -> list[str]:
         return [
@@ -203,16 +217,19 @@ class RowChecks:
             errors.append(self.exists_message % {"name": name})
         return errors
 
-    def url(self, value: str) -> str | None:
-        """The web address, "https://" added when no scheme is given; None when invalid."""
-        url = value if "://" in value else f"https://{value}"
+    def url(self, value: str, invalid: str) -> tuple[str, str | None]:
+        """(the link, None), "https://" added when no scheme is given; or ("", the error):
+        ``invalid`` (with ``%(value)s``) followed by the reason. Links are http, https or mailto
+        only (portal.links): a ``javascript:`` address is refused and said so."""
         try:
+            url = link_clean(value)
             if len(url) > self.url_max_length:
-                raise ValidationError("too long")
-            self.url_validator(url)
-        except ValidationError:
-            return None
-        return url
+                raise ValidationError(
+                    _("L'adresse dépasse %(limit)s caractères.") % {"limit": self.url_max_length}
+                )
+        except ValidationError as error:
+            return "", " ".join([invalid % {"value": value}, *error.messages])
+        return url, None
 
 
 def csv_import(

@@ -72,10 +72,13 @@ def email_queue(
     key: str | None = None,
     attachments: list[Attachment] | tuple[Attachment, ...] = (),
     headers: dict[str, str] | None = None,
+    wake: bool = True,
 ) -> OutgoingEmail | None:
     """Store a message in the outbox; with a ``key``, at most once per key and recipient.
 
     Returns the new message, or None when that key was already queued for this recipient.
+    ``wake=False`` leaves it to the periodic sweep (an error report must not send, or wait on
+    the broker, inside the request that failed).
     """
     full_key = f"{key}:{to.lower()}" if key else None
     try:
@@ -93,7 +96,8 @@ def email_queue(
         if full_key and OutgoingEmail.objects.filter(key=full_key).exists():
             return None
         raise
-    _wake_after_commit()
+    if wake:
+        _wake_after_commit()
     return email
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
 from portal.search import text_search
 
@@ -52,7 +53,7 @@ class Organisation(TimeStampedModel):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("présentation"), blank=True)
-    website = models.URLField(_("site web"), blank=True)
+    website = LinkField(_("site web"), blank=True)
 
     class Meta:
         verbose_name = _("organisation")
@@ -127,7 +128,7 @@ class Project(LocatedModel, TimeStampedModel):
     partners = models.ManyToManyField(
         Organisation, verbose_name=_("partenaires"), related_name="projects", blank=True
     )
-    website = models.URLField(_("site web"), blank=True)
+    website = LinkField(_("site web"), blank=True)
     contact_name = models.CharField(_("contact public (nom)"), max_length=200, blank=True)
     contact_email = models.EmailField(_("contact public (e-mail)"), blank=True)
     status = models.CharField(

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
 
 
@@ -90,7 +91,7 @@ class Event(LocatedModel, TimeStampedModel):
     )
     venue = models.CharField(_("lieu"), max_length=200, blank=True)
     address = models.CharField(_("adresse"), max_length=300, blank=True)
-    online_url = models.URLField(_("lien de la réunion en ligne"), blank=True)
+    online_url = LinkField(_("lien de la réunion en ligne"), blank=True)
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
     description = models.TextField(_("description"), blank=True)
     capacity = models.PositiveIntegerField(

@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Before the session (a NUL in its cookie) and every view (a NUL in a query): a 400 page.
+    "portal.middleware.RefuseNulMiddleware",
     # Before CommonMiddleware, so that its headers reach every answer of the open data.
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -339,6 +341,8 @@ SPECTACULAR_SETTINGS = {
 }
 # CORS: any site may read the open data and the API from a browser (GET only, no cookies).
 CORS_URLS_REGEX = r"^/(api|donnees)/.*$"
+# Where a refused request (portal.errors.bad_request) is answered in JSON rather than a page.
+JSON_ERROR_PATHS = CORS_URLS_REGEX
 CORS_ALLOW_ALL_ORIGINS = True
 CORS_ALLOW_CREDENTIALS = False
 CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
@@ -358,10 +362,26 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_BODY_MAX_BYTES
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
 
+# Every error is logged to the console (the root logger). Django's own "mail_admins" would send
+# each server error to ADMINS from inside the failing request (ten bad requests, ten emails,
+# ten workers waiting on SMTP): ours queues one message per kind of error and per hour in the
+# outbox, which the sweep sends (portal/error_mail.py). Without ADMINS it does nothing.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"require_debug_false": {"()": "django.utils.log.RequireDebugFalse"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "mail_admins": {
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+            "class": "portal.error_mail.OutboxAdminEmailHandler",
+        },
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        # Propagates to the root's console; replaces Django's default handlers of this logger.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO"},
+    },
 }

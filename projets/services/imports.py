@@ -159,12 +159,11 @@ class _Validator(RowChecks):
 
         website = ""
         if cells.get("site_web"):
-            website = self.url(cells["site_web"]) or ""
-            if not website:
-                errors.append(
-                    _("Adresse du site web invalide : « %(value)s ».")
-                    % {"value": cells["site_web"]}
-                )
+            website, error = self.url(
+                cells["site_web"], _("Adresse du site web invalide : « %(value)s ».")
+            )
+            if error:
+                errors.append(error)
 
         types: list[ProjectType] = []
         for label in (cells.get("types") or "").split(";"):

@@ -131,3 +131,50 @@ def test_feed_query_counts_are_constant(client, kind):
     assert_constant_queries(
         client, reverse(f"news:chantier_feed_{kind}", args=[chantier.slug]), grow
     )
+
+
+# --- Output encoding: the summary is text, whatever it holds ---------------------------------
+
+MARKUP = 'Un <b>chapeau</b> & <script>alert("x")</script> <img src=x onerror=alert(1)>'
+
+
+def test_rss_description_carries_the_summary_as_text_not_markup(client):
+    NewsFactory(title="Balisée", summary=MARKUP)
+
+    _channel, items = rss_items(client, RSS)
+
+    # Once the XML is read, a reader gets escaped HTML: it shows the tags, it runs nothing.
+    description = items[0].findtext("description")
+    assert description == (
+        "Un &lt;b&gt;chapeau&lt;/b&gt; &amp; &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; "
+        "&lt;img src=x onerror=alert(1)&gt;"
+    )
+    assert "<" not in description
+
+
+def test_atom_summary_carries_the_summary_as_text_not_markup(client):
+    NewsFactory(title="Balisée", summary=MARKUP)
+
+    _feed, entries = atom_entries(client, ATOM_URL)
+
+    summary = entries[0].find(f"{ATOM}summary")
+    assert summary.get("type") == "html"
+    assert "<" not in summary.text
+    assert summary.text.startswith("Un &lt;b&gt;chapeau&lt;/b&gt; &amp; &lt;script&gt;")
+
+
+@pytest.mark.parametrize("url", [RSS, ATOM_URL])
+def test_control_characters_in_a_news_item_do_not_break_the_feeds(client, url):
+    """XML 1.0 refuses them: Django raised (a 500) on a title or summary pasted with one."""
+    chantier = ChantierFactory(title="Chantier\x0b")
+    NewsFactory(title="Titre\x0b collé", summary="Résumé\x0c\x01 collé", chantier=chantier)
+
+    response = client.get(url)
+
+    assert response.status_code == HTTPStatus.OK
+    ET.fromstring(response.content)  # well-formed
+    text = response.content.decode()
+    assert "Titre collé" in text
+    assert "Résumé collé" in text
+    feed_url = reverse("news:chantier_feed_rss", kwargs={"slug": chantier.slug})
+    assert client.get(feed_url).status_code == HTTPStatus.OK

@@ -120,3 +120,26 @@ def test_unknown_page_is_a_french_accessible_404(
     assert response is not None and response.status == HTTPStatus.NOT_FOUND
     expect(page.get_by_role("heading", level=1)).to_have_text("Page introuvable")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("path", ["/", "/admin/login/"])
+def test_a_page_loads_without_a_console_error_or_a_missing_file(
+    transactional_db: None, page: Page, live_server: Any, path: str
+) -> None:
+    """The favicon among them: every page logged a 404 for /favicon.ico before it had one."""
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on(
+        "response",
+        lambda r: (
+            errors.append(f"{r.status} {r.url}") if r.status >= HTTPStatus.BAD_REQUEST else None
+        ),
+    )
+
+    page.goto(live_server.url + path)
+    expect(page.locator("h1").first).to_be_visible()
+    icon = page.request.get(live_server.url + "/favicon.ico")
+    page.wait_for_load_state("networkidle")
+
+    assert icon.ok and icon.headers["content-type"].startswith("image/svg+xml")
+    assert errors == []

@@ -463,3 +463,30 @@ def test_province_and_chantier_pages_link_to_their_feeds(client):
     assert "S'abonner au calendrier" in province_page
     assert reverse("calendar:chantier", kwargs={"slug": "sols"}) in chantier_page
     assert "S'abonner au calendrier" in chantier_page
+
+
+# --- Text stays text ---------------------------------------------------------------------------
+
+
+def test_a_summary_holding_markup_or_line_breaks_stays_text_in_the_feed(client):
+    """No HTML alternative goes out, and a line break cannot start a property of its own."""
+    event = EventFactory(
+        title="Rencontre <b>gras</b>\r\nATTENDEE:mailto:intrus@example.org",
+        summary='Un <script>alert("x")</script>\nORGANIZER:mailto:intrus@example.org',
+        venue="Salle\x0b\x01 B",
+    )
+
+    response = client.get(event_ics_url(event))
+    raw = response.content.decode()
+    vevent = icalendar.Calendar.from_ical(response.content).events[0]
+
+    assert "X-ALT-DESC" not in raw
+    assert "\nATTENDEE" not in raw.replace("\r\n ", "")  # unfolded: no such property line
+    assert "\nORGANIZER" not in raw.replace("\r\n ", "")
+    assert "ATTENDEE" not in vevent and "ORGANIZER" not in vevent
+    assert str(vevent["SUMMARY"]) == (
+        "Rencontre <b>gras</b> ATTENDEE:mailto:intrus@example.org"  # a title is one line
+    )
+    assert 'Un <script>alert("x")</script>\nORGANIZER' in str(vevent["DESCRIPTION"])
+    assert str(vevent["LOCATION"]).startswith("Salle B")  # control characters left out
+    assert not any(ord(c) < 32 and c not in "\r\n\t" for c in raw)

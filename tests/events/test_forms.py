@@ -127,7 +127,10 @@ def test_capacity_below_one_is_refused(officer, liege, capacity):
         (
             {"online_url": "javascript:alert(1)"},
             "online_url",
-            "Saisissez une URL valide.",
+            (
+                "Seules les adresses web (http:// ou https://) et e-mail (mailto:) "
+                "sont acceptées ; « javascript: » ne l'est pas."
+            ),
         ),
         (
             {"start": "12/06/2030 quatorze heures"},

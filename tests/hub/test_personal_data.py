@@ -12,12 +12,20 @@ from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
-from events.models import Event
-from hub.personal_data import user_delete, user_delete_plan, user_export_data
+from chantiers.models import News
+from events.calendar import calendar_feed_token_renew
+from events.models import CalendarFeedToken, Event, Registration
+from expertises.models import Need, Offer, Support, WorkshopProposal
+from hub.personal_data import USER_RELATIONS, user_delete, user_delete_plan, user_export_data
+from newsletter.models import Issue
 from portal.models import OutgoingEmail, User
 from projets.models import JoinRequest, Membership, Project
-from tests.events.factories import EventFactory
+from tests.chantiers.factories import NewsFactory
+from tests.events.factories import EventFactory, RegistrationFactory
+from tests.expertises.factories import NeedFactory, OfferFactory, WorkshopProposalFactory
+from tests.newsletter.factories import IssueFactory
 from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory
 from tests.territoires.factories import ProvinceFactory
@@ -59,6 +67,25 @@ def person_with_everything(email, *, project_name, event_title, province_name):
     event.save()
     OutgoingEmail.objects.create(to=email, subject=f"Message pour {email}", body_text="…")
     OutgoingEmail.objects.create(to=f"autre-{email}", subject="Autre adresse", body_text="…")
+    # Registrations, expertise, news, the newsletter issues staff write, the calendar address.
+    name = email.split("@")[0]
+    RegistrationFactory(
+        event=EventFactory(title=f"Atelier où va {name}"),
+        user=user,
+        project=led,
+        organisation="",
+        remarks=f"Repas végétarien pour {name}",
+    )
+    NeedFactory(project=led, created_by=user, description=f"Besoin de {name}")
+    NeedFactory(project=led, answered_by=user, description=f"Besoin répondu par {name}")
+    OfferFactory(project=led, created_by=user, description=f"Offre de {name}")
+    WorkshopProposalFactory(proposed_by=user, title=f"Atelier proposé par {name}")
+    Support.objects.create(
+        user=user, proposal=WorkshopProposalFactory(title=f"Atelier soutenu par {name}")
+    )
+    NewsFactory(author=user, title=f"Actualité de {name}")
+    IssueFactory(created_by=user, subject=f"Lettre de {name}")
+    calendar_feed_token_renew(user=user)
     return user
 
 
@@ -192,8 +219,52 @@ def test_export_holds_the_persons_data_and_nothing_of_another(client, alice, bob
         "Autre adresse",
     }
     assert all("body_text" not in m for m in data["emails_sent_to_you"])
-    for of_bob in ("bob@example.org", "Ferme de Bob", "Atelier de Bob", "Namur"):
+    [registration] = data["registrations"]
+    assert registration["event"] == "Atelier où va alice"
+    assert registration["project"] == "Halle d'Alice"
+    assert registration["remarks"] == "Repas végétarien pour alice"
+    assert registration["status"] == "confirmed"
+    assert [n["description"] for n in data["needs_written"]] == ["Besoin de alice"]
+    assert [n["project"] for n in data["needs_marked_answered"]] == ["Halle d'Alice"]
+    assert [o["description"] for o in data["offers_written"]] == ["Offre de alice"]
+    assert [p["title"] for p in data["workshop_proposals"]] == ["Atelier proposé par alice"]
+    assert [p["proposal"] for p in data["workshop_supports"]] == ["Atelier soutenu par alice"]
+    assert [n["title"] for n in data["news_written"]] == ["Actualité de alice"]
+    assert [i["subject"] for i in data["newsletter_issues_created"]] == ["Lettre de alice"]
+    assert data["calendar_feed"]["created_at"]
+    token = CalendarFeedToken.objects.get(user=alice).token
+    assert token not in raw  # the secret address is a key, not information
+    for of_bob in ("bob@example.org", "Ferme de Bob", "Atelier de Bob", "Namur", "bob"):
         assert of_bob not in raw
+
+
+def test_every_relation_to_a_person_is_in_the_export():
+    """A model that gains a relation to the user must say where the export shows it."""
+    from django.apps import apps
+
+    relations = set()
+    for model in apps.get_models():
+        for field in [*model._meta.concrete_fields, *model._meta.many_to_many]:
+            if field.is_relation and field.related_model is User:
+                relations.add(f"{model._meta.label}.{field.name}")
+    exported = set(user_export_data(user=UserFactory()))
+
+    assert relations == set(USER_RELATIONS)
+    assert set(USER_RELATIONS.values()) <= exported
+
+
+def test_the_export_names_who_cancelled_only_as_you_or_not_you(alice):
+    organiser = UserFactory(email="organisatrice@example.org", first_name="Organisatrice")
+    Registration.objects.filter(user=alice).update(
+        status=Registration.Status.CANCELLED, cancelled_at=timezone.now(), cancelled_by=organiser
+    )
+
+    data = user_export_data(user=alice)
+    raw = json.dumps(data, default=str)
+
+    assert data["registrations"][0]["cancelled_by_you"] is False
+    assert "organisatrice@example.org" not in raw
+    assert "Organisatrice" not in raw
 
 
 def test_export_leaves_out_who_decided_a_request(alice):
@@ -225,7 +296,27 @@ def test_delete_page_says_beforehand_what_goes_and_what_stays(client, alice):
     assert "2 e-mails qui vous étaient adressés" in text
     assert "1 événement que vous avez créé" in text
     assert "2 modifications de pages de projets ou d'événements" in text
+    # Deleted: each kind named.
+    assert "Votre inscription à 1 événement, avec ce que vous y avez indiqué" in text
+    assert "Votre soutien à 1 proposition d'atelier." in text
+    assert "L'adresse privée de votre agenda" in text
+    # Kept without a link to her: each kind named.
+    assert "1 besoin d'expertise que vous avez rédigé pour un projet" in text
+    assert "1 offre d'expertise que vous avez rédigée pour un projet" in text
+    assert "1 proposition d'atelier que vous avez faite" in text
+    assert "1 actualité que vous avez rédigée" in text
+    assert "1 numéro de la lettre d'information que vous avez créé" in text
     assert User.objects.filter(pk=alice.pk).exists()  # a GET deletes nothing
+
+
+def test_delete_page_of_someone_who_wrote_nothing_says_nothing_stays(client):
+    user = UserFactory(password=PASSWORD)
+    client.force_login(user)
+
+    text = client.get(reverse("espace:account_delete")).text
+
+    assert "Rien : vous n'avez rien rédigé ni modifié" in text
+    assert "inscription à" not in text and "Vos inscriptions à" not in text
 
 
 def test_delete_needs_the_password(client, alice):
@@ -277,6 +368,16 @@ def test_delete_removes_what_it_says_and_keeps_history_without_the_person(client
     assert not EmailAddress.objects.filter(user_id=alice_pk).exists()
     assert not OutgoingEmail.objects.filter(to__icontains="alice@example.org").exists()
     assert not User.objects.filter(followed_provinces__name="Liège").exists()
+    assert not Registration.objects.filter(remarks__contains="alice").exists()
+    assert not Support.objects.filter(proposal__title="Atelier soutenu par alice").exists()
+    assert not CalendarFeedToken.objects.filter(user_id=alice_pk).exists()
+    # What she wrote for projects, chantiers and the newsletter stays, without her.
+    assert Need.objects.get(description="Besoin de alice").created_by is None
+    assert Need.objects.get(description="Besoin répondu par alice").answered_by is None
+    assert Offer.objects.get(description="Offre de alice").created_by is None
+    assert WorkshopProposal.objects.get(title="Atelier proposé par alice").proposed_by is None
+    assert News.objects.get(title="Actualité de alice").author is None
+    assert Issue.objects.get(subject="Lettre de alice").created_by is None
     # Signed out everywhere: the other device's session is gone too.
     assert other_device.get(reverse("espace:account")).status_code == HTTPStatus.FOUND
     # Kept, without any link to her.
@@ -425,3 +526,64 @@ def test_the_privacy_page_mentions_the_newsletter(client):
 
     assert "Votre inscription à la lettre d'information" in text
     assert "désinscrire en un clic" in text
+
+
+def test_deleting_an_account_frees_its_seat_for_the_waiting_list(alice):
+    registration = Registration.objects.get(user=alice)
+    event = registration.event
+    Event.objects.filter(pk=event.pk).update(capacity=1)
+    waiting = RegistrationFactory(event=event, status=Registration.Status.WAITING)
+
+    user_delete(user=alice)
+
+    waiting.refresh_from_db()
+    assert waiting.status == Registration.Status.CONFIRMED
+    event.refresh_from_db()
+    assert event.seats_taken == 1
+
+
+# --- The privacy page -------------------------------------------------------------------------
+
+
+def test_the_privacy_page_describes_registrations_and_when_remarks_go(client):
+    text = client.get(reverse("privacy")).text
+
+    assert "Vos inscriptions aux événements" in text
+    assert "régime alimentaire, accessibilité" in text
+    assert "effacés automatiquement 30 jours après la fin de l'événement" in text
+    assert "Les organisateur·rices d'un événement" in text
+
+
+def test_the_privacy_page_follows_the_delay_actually_applied(client, monkeypatch):
+    from hub.views_account import PrivacyView
+
+    monkeypatch.setitem(PrivacyView.extra_context, "remarks_days", 1)
+
+    assert "effacés automatiquement 1 jour après" in client.get(reverse("privacy")).text
+
+
+# --- Query counts -----------------------------------------------------------------------------
+
+
+def _grow_everything(user):
+    def grow(n):
+        for _ in range(n):
+            RegistrationFactory(user=user, remarks="Sans gluten")
+            NeedFactory(created_by=user)
+            OfferFactory(created_by=user)
+            WorkshopProposalFactory(proposed_by=user)
+            Support.objects.create(user=user, proposal=WorkshopProposalFactory())
+            NewsFactory(author=user)
+            IssueFactory(created_by=user)
+
+    return grow
+
+
+@pytest.mark.parametrize("url_name", ["espace:account_export", "espace:account_delete"])
+def test_the_export_and_the_deletion_page_cost_the_same_with_ten_times_more_rows(client, url_name):
+    from tests.querycount import assert_constant_queries
+
+    user = UserFactory(password=PASSWORD)
+    client.force_login(user)
+
+    assert_constant_queries(client, reverse(url_name), _grow_everything(user))

@@ -117,7 +117,6 @@ def test_the_list_is_the_default_view_and_the_map_one_link_away(client, world):
     [
         {"province": "atlantide"},
         {"chantier": "<script>"},
-        {"province": "li\x00ege"},
         {"couches": "volcans"},
         {"vue": "satellite"},
         {"projets": "-1"},
@@ -130,6 +129,13 @@ def test_nonsense_parameters_never_fail(client, world, query):
 
     assert response.status_code == HTTPStatus.OK
     assert "Pain durable" in response.content.decode()
+
+
+def test_a_nul_character_in_a_filter_is_a_400_page(client, world):
+    response = client.get(MAP, {"province": "li\x00ege"})
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert "Requête invalide" in response.content.decode()
 
 
 def test_an_unknown_province_is_ignored_with_a_message(client, world):

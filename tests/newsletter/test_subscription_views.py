@@ -338,12 +338,31 @@ def test_a_used_key_shows_the_kind_page(client):
 # --- Unsubscribe -----------------------------------------------------------------------------
 
 
-def test_the_link_unsubscribes_at_once_and_offers_to_come_back(client):
+def test_the_link_shows_a_button_and_changes_nothing(client):
+    """Mail providers' link scanners open every link of a message: a GET must not unsubscribe."""
     subscriber = SubscriberFactory(email="camille@example.org")
+    before = snapshot(subscriber)
 
     response = client.get(subscriber.get_unsubscribe_url())
 
     assert response.status_code == HTTPStatus.OK
+    assert snapshot(subscriber) == before
+    page = html(response)
+    assert "<h1>Se désinscrire de la lettre d'information</h1>" in page
+    assert "camille@example.org ne recevra plus la lettre" in page
+    assert f'<form method="post" action="{subscriber.get_unsubscribe_url()}">' in page
+    assert '<input type="hidden" name="confirmer" value="1">' in page
+    assert "Me désinscrire</button>" in page
+    assert f'href="{subscriber.get_preferences_url()}"' in page
+    assert "newsletter-footer" not in page  # no footer form carrying the token in its source
+
+
+def test_the_button_unsubscribes_and_offers_to_come_back(client):
+    subscriber = SubscriberFactory(email="camille@example.org")
+
+    response = client.post(subscriber.get_unsubscribe_url(), {"confirmer": "1"}, follow=True)
+
+    assert response.redirect_chain == [(subscriber.get_unsubscribe_url(), HTTPStatus.FOUND)]
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     assert subscriber.unsubscribed_at is not None
@@ -353,7 +372,16 @@ def test_the_link_unsubscribes_at_once_and_offers_to_come_back(client):
     assert f'action="{resubscribe}"' in page
     assert "Me réinscrire</button>" in page
     assert f'href="{subscriber.get_preferences_url()}"' in page
-    assert "newsletter-footer" not in page  # no footer form carrying the token in its source
+    assert "newsletter-footer" not in page
+
+
+def test_the_button_with_an_unknown_token_shows_the_kind_404(client):
+    response = client.post(
+        reverse("newsletter:unsubscribe", kwargs={"token": "inconnu"}), {"confirmer": "1"}
+    )
+
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert "Ce lien ne fonctionne pas" in html(response)
 
 
 def test_the_link_of_an_unsubscribed_address_changes_nothing(client):

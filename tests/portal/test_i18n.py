@@ -251,3 +251,62 @@ def test_the_error_page_follows_the_chosen_language(client):
 
     assert '<html lang="en">' in html
     assert "Page not found" in html
+
+
+# --- No message frozen in one language -----------------------------------------------------
+
+NON_LAZY = {"gettext", "ngettext", "pgettext", "npgettext"}
+
+
+def _frozen_translations(path: Path) -> list[str]:
+    """Calls of a non-lazy gettext at import time (module or class level): they are translated
+    once, in whatever language is active then (French), and show in French on English pages."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    names = {
+        alias.asname or alias.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.module == "django.utils.translation"
+        for alias in node.names
+        if alias.name in NON_LAZY
+    }
+    found: list[str] = []
+
+    def visit(body: list[ast.stmt]) -> None:
+        for statement in body:
+            if isinstance(statement, ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda):
+                continue
+            if isinstance(statement, ast.ClassDef):
+                visit(statement.body)
+                continue
+            for node in ast.walk(statement):
+                if (
+                    isinstance(node, ast.Call)
+                    and isinstance(node.func, ast.Name)
+                    and node.func.id in names
+                ):
+                    found.append(f"{path}:{node.lineno}")  # noqa: PERF401
+
+    visit(tree.body)
+    return found
+
+
+def test_no_message_is_translated_once_at_import_time():
+    base = Path(settings.BASE_DIR)
+    apps = (
+        "portal",
+        "territoires",
+        "chantiers",
+        "projets",
+        "events",
+        "expertises",
+        "newsletter",
+        "hub",
+    )
+    frozen = [
+        place
+        for app in apps
+        for path in sorted((base / app).rglob("*.py"))
+        if "migrations" not in path.parts
+        for place in _frozen_translations(path)
+    ]
+    assert not frozen, "Use gettext_lazy at module or class level:\n" + "\n".join(frozen)

@@ -1,10 +1,12 @@
 """The error pages: French 404, 500, 403 and 429."""
 
 from http import HTTPStatus
+from pathlib import Path
 
 import pytest
 from allauth.core.ratelimit import respond_429
 from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
 from django.test import Client, override_settings
 from django.urls import reverse
 
@@ -47,3 +49,18 @@ def test_rate_limited_requests_get_a_french_429(rf):
 
     assert response.status_code == HTTPStatus.TOO_MANY_REQUESTS
     assert "Trop de tentatives" in response.content.decode()
+
+
+def test_every_page_links_its_favicon(client):
+    html = client.get(reverse("home")).content.decode()
+
+    assert '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">' in html
+
+
+def test_favicon_ico_leads_to_the_icon_for_pages_that_link_none(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == "/static/favicon.svg"
+    icon = finders.find("favicon.svg")
+    assert icon and Path(icon).read_text().startswith("<svg")

@@ -1,4 +1,4 @@
-"""A URLconf with a view that fails, to render the 500 page."""
+"""A URLconf with views that fail, to render the 500 page and report server errors."""
 
 from django.urls import path
 
@@ -7,4 +7,8 @@ def boom(request):
     raise RuntimeError("boom")
 
 
-urlpatterns = [path("boom/", boom)]
+def boom_elsewhere(request):
+    raise LookupError("autre chose")
+
+
+urlpatterns = [path("boom/", boom), path("boom-autre/", boom_elsewhere)]

@@ -199,7 +199,7 @@ def test_search_folds_accents_and_case(client, q):
     assert names(client.get(LIST, {"q": q})) == ["Halle paysanne"]
 
 
-@pytest.mark.parametrize("q", ["\x00", "x" * 10_000])
+@pytest.mark.parametrize("q", ["é" * 500, "x" * 10_000])
 def test_search_accepts_any_string(client, q):
     ProjectFactory(name="Halle paysanne")
 
