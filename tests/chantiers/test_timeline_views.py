@@ -144,7 +144,7 @@ def test_filters_by_chantier_and_by_the_status_shown(client, steps, params, titl
 
 @pytest.mark.parametrize(
     "value",
-    ["inconnu", "é" * 10_000, "<script>alert(1)</script>", "1 OR 1=1"],
+    ["inconnu", "\x00", "é" * 10_000, "<script>alert(1)</script>", "1 OR 1=1"],
 )
 def test_nonsense_filters_are_ignored_and_said_so(client, steps, value):
     response, html = get(client, chantier=value, statut=value)

@@ -96,6 +96,7 @@ def test_the_same_filters_in_another_order_share_a_key(client, liege, stored):
         "utm_source=lettre",  # unknown parameter
         "q=pain",  # free text
         "periode=demain",
+        "province=li%00ege",  # a NUL, turned into U+FFFD by RefuseNulMiddleware
     ],
 )
 def test_anything_else_is_served_but_never_stored(client, liege, stored, query):
@@ -105,13 +106,6 @@ def test_anything_else_is_served_but_never_stored(client, liege, stored, query):
         response = client.get(f"{url}?{query}")
         assert response.status_code == HTTPStatus.OK
         assert response["Content-Type"] == "application/geo+json"
-
-    assert stored == []
-
-
-def test_a_nul_character_is_refused_and_never_stored(client, liege, stored):
-    for url in (PROJECTS, EVENTS, FACILITATORS):
-        assert client.get(f"{url}?province=li%00ege").status_code == HTTPStatus.BAD_REQUEST
 
     assert stored == []
 

@@ -80,6 +80,7 @@ def test_projects_layer_shows_located_public_projects_with_their_popup(client, w
         ({"province": "liege", "chantier": "cpa"}, []),
         # Invalid values are ignored, as the project list ignores them.
         ({"province": "atlantide"}, ["Conseil namurois", "Pain durable"]),
+        ({"province": "li\x00ege"}, ["Conseil namurois", "Pain durable"]),
     ],
 )
 def test_projects_layer_takes_the_project_lists_filters(client, world, query, expected):

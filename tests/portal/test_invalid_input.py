@@ -21,7 +21,7 @@ from tests.territoires.factories import ProvinceFactory
 pytestmark = pytest.mark.django_db
 
 
-# --- NUL characters: a 400 page, whatever the database --------------------------------------
+# --- NUL characters: a 400 page in a path or a form, "not understood" in a page's query -------
 
 
 @pytest.mark.parametrize(
@@ -31,12 +31,9 @@ pytestmark = pytest.mark.django_db
         "/lettre/desinscription/a%00b/",
         "/lettre/reinscription/%00/",
         "/lettre/confirmer/%00/",
-        "/projets/?province=%00",
-        "/projets/?q%00=1",
-        "/evenements/?page=1%002",
     ],
 )
-def test_a_nul_in_the_path_or_query_is_a_400_page_in_french(client, path):
+def test_a_nul_in_the_path_is_a_400_page_in_french(client, path):
     response = client.get(path)
 
     assert response.status_code == HTTPStatus.BAD_REQUEST
@@ -45,6 +42,38 @@ def test_a_nul_in_the_path_or_query_is_a_400_page_in_french(client, path):
     assert '<html lang="fr">' in html
     assert "\x00" not in html  # nothing of the request is echoed
     assert "newsletter-footer" not in html  # no form on an error page
+
+
+@pytest.mark.parametrize(
+    ("path", "page_found"),
+    [
+        ("/projets/?province=%00", True),
+        ("/projets/?q%00=1", True),
+        ("/recherche/?q=li%00ege", False),
+    ],
+)
+def test_a_nul_in_a_page_query_is_a_value_not_understood(client, path, page_found):
+    """Filters and search accept any string (issue 13): the NUL reaches them as U+FFFD."""
+    ProjectFactory(name="Halle de Liège")
+
+    response = client.get(path)
+
+    assert response.status_code == HTTPStatus.OK
+    html = response.content.decode()
+    assert "\x00" not in html
+    assert ("Halle de Liège" in html) is page_found
+
+
+def test_a_nul_in_a_page_number_gives_a_page(client):
+    assert client.get("/evenements/?page=1%002").status_code == HTTPStatus.OK
+
+
+@pytest.mark.parametrize("path", ["/api/v1/projets/?province=%00", "/projets/?province=%00"])
+def test_a_nul_in_a_query_is_refused_outside_page_reads(client, path):
+    """The API answers its JSON 400; a form posted to an address with one, the 400 page."""
+    response = client.get(path) if path.startswith("/api/") else client.post(path)
+
+    assert response.status_code == HTTPStatus.BAD_REQUEST
 
 
 def test_the_400_page_carries_the_security_headers_of_every_page(client):

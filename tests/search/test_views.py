@@ -161,13 +161,16 @@ def test_input_that_cannot_be_searched_gives_a_clear_empty_result(client, conten
 
 
 @pytest.mark.parametrize("query", ["\x00", "liège\x00"])
-def test_a_nul_character_is_refused_with_the_sites_400_page(client, content, query):
-    """No person types one: the portal refuses it everywhere alike (RefuseNulMiddleware)."""
+def test_a_nul_character_gives_a_clear_empty_result(client, content, query):
+    """RefuseNulMiddleware turns it into U+FFFD, which the box explains."""
     response = client.get(URL, {"q": query})
 
-    assert response.status_code == HTTPStatus.BAD_REQUEST
+    assert response.status_code == HTTPStatus.OK
     html = response.content.decode()
-    assert "caractères qu'il n'accepte pas" in html
+    assert "La recherche contient un caractère que le portail n&#x27;accepte pas." in html
+    assert 'role="alert"' in html
+    assert "Aucun résultat." in html
+    assert "groups" not in response.context
     assert "\x00" not in html
 
 
