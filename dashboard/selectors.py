@@ -268,7 +268,9 @@ def figure_registrations_by_province(*, scope: Scope, now: datetime.datetime) ->
         rows,
         months,
         key=lambda line: (
-            (1, 0) if line["event__province__name"] is None else (0, line["event__province__order"]),
+            (1, 0)
+            if line["event__province__name"] is None
+            else (0, line["event__province__order"]),
             line["event__province__name"] or wallonia,
         ),
     )
@@ -476,8 +478,7 @@ def figure_issues(*, scope: Scope, now: datetime.datetime) -> Figure:
             ),
             waiting=Count(
                 "deliveries",
-                filter=deliveries
-                & Q(deliveries__email__status__in=[mail.QUEUED, mail.SENDING]),
+                filter=deliveries & Q(deliveries__email__status__in=[mail.QUEUED, mail.SENDING]),
             ),
         )
         .order_by("-sending_started_at", "-pk")
@@ -502,8 +503,7 @@ def figure_issues(*, scope: Scope, now: datetime.datetime) -> Figure:
         slug="envois-lettre",
         title=_("Envois de la lettre d'information"),
         description=_(
-            "Les %(count)s derniers numéros envoyés : messages partis, en échec et encore "
-            "en file."
+            "Les %(count)s derniers numéros envoyés : messages partis, en échec et encore en file."
         )
         % {"count": ISSUES_SHOWN},
         row_heading=_("Numéro"),
@@ -535,7 +535,8 @@ def figure_needs(*, scope: Scope, now: datetime.datetime) -> Figure:
         counts[2] += offers > 0
         counts[3] += facilitators == 0 and offers == 0
     rows = tuple(
-        Row(label=name, values=tuple(counts)) for (_order, name), counts in sorted(by_category.items())
+        Row(label=name, values=tuple(counts))
+        for (_order, name), counts in sorted(by_category.items())
     )
     return Figure(
         slug="besoins-ouverts",
@@ -653,7 +654,9 @@ def dashboard_figures(*, scope: Scope, now: datetime.datetime | None = None) -> 
     return [FIGURES[slug](scope=scope, now=now) for slug in figure_slugs(scope)]
 
 
-def dashboard_figure(*, scope: Scope, slug: str, now: datetime.datetime | None = None) -> Figure | None:
+def dashboard_figure(
+    *, scope: Scope, slug: str, now: datetime.datetime | None = None
+) -> Figure | None:
     """One figure by its slug (None when unknown or not for this scope)."""
     if slug not in figure_slugs(scope):
         return None

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from chantiers.models import Participation
 from events.models import Event, Registration
 from expertises.models import Need, Support, WorkshopProposal
-from newsletter.models import Delivery, Issue, Subscriber
+from newsletter.models import Delivery, Subscriber
 from portal.models import OutgoingEmail
 from projets.models import Project
 from territoires.models import Province
@@ -35,8 +34,12 @@ from tests.projets.factories import ProjectFactory
 NOW = datetime.datetime(2026, 6, 15, 12, 0, tzinfo=datetime.UTC)
 
 
+BRUSSELS = ZoneInfo("Europe/Brussels")
+
+
 def at(year: int, month: int, day: int) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime(year, month, day, 10, 0))
+    """10 o'clock on that day in Brussels."""
+    return datetime.datetime(year, month, day, 10, 0, tzinfo=BRUSSELS)
 
 
 @dataclass
@@ -88,18 +91,27 @@ def world_build(liege: Province, namur: Province) -> World:
     cantines = ChantierFactory(title="Cantines", order=2)
 
     # Events: E1 in Liège (May 2026), E2 in Namur (June), E4 Wallonia-wide (March), E3 a draft.
-    e1 = EventFactory(title="Rencontre de Liège", province=liege, chantier=logistique, start=at(2026, 5, 6))
+    e1 = EventFactory(
+        title="Rencontre de Liège", province=liege, chantier=logistique, start=at(2026, 5, 6)
+    )
     for attended in (True, True, None):
         _register(e1, confirmed, attended=attended)
     _register(e1, waiting)
     _register(e1, cancelled)
     _register(e1, cancelled)
-    e2 = EventFactory(title="Rencontre de Namur", province=namur, chantier=cantines, start=at(2026, 6, 25))
+    e2 = EventFactory(
+        title="Rencontre de Namur", province=namur, chantier=cantines, start=at(2026, 6, 25)
+    )
     _register(e2, confirmed)
-    e3 = EventFactory(title="Brouillon", province=liege, status=Event.Status.DRAFT, start=at(2026, 6, 1))
+    e3 = EventFactory(
+        title="Brouillon", province=liege, status=Event.Status.DRAFT, start=at(2026, 6, 1)
+    )
     _register(e3, confirmed)
     e4 = EventFactory(
-        title="=HYPERLINK(\"http://evil.example\")", province=None, chantier=logistique, start=at(2026, 3, 7)
+        title='=HYPERLINK("http://evil.example")',
+        province=None,
+        chantier=logistique,
+        start=at(2026, 3, 7),
     )
     _register(e4, confirmed)
     _register(e4, confirmed)
@@ -108,7 +120,9 @@ def world_build(liege: Province, namur: Province) -> World:
     p1 = ProjectFactory(name="P1", province=liege, is_confirmed=True)
     p2 = ProjectFactory(name="P2", province=liege, is_confirmed=False)
     p3 = ProjectFactory(name="P3", province=namur, is_confirmed=False)
-    p4 = ProjectFactory(name="P4", province=liege, is_confirmed=True, status=Project.Status.WITHDRAWN)
+    p4 = ProjectFactory(
+        name="P4", province=liege, is_confirmed=True, status=Project.Status.WITHDRAWN
+    )
     p5 = ProjectFactory(name="P5", province=None, is_confirmed=True)
     ParticipationFactory(chantier=logistique, project=p1, role=Participation.Role.LEAD)
     ParticipationFactory(chantier=logistique, project=p2, role=Participation.Role.CONTRIBUTOR)

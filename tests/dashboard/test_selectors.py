@@ -176,8 +176,12 @@ def test_months_follow_brussels_time(liege, namur):
     from tests.events.factories import EventFactory, RegistrationFactory
 
     # 21:30 UTC on 31 May is 23:30 in Brussels (May); 22:30 UTC is 00:30 on 1 June (June).
-    may = EventFactory(province=liege, start=datetime.datetime(2026, 5, 31, 21, 30, tzinfo=datetime.UTC))
-    june = EventFactory(province=liege, start=datetime.datetime(2026, 5, 31, 22, 30, tzinfo=datetime.UTC))
+    may = EventFactory(
+        province=liege, start=datetime.datetime(2026, 5, 31, 21, 30, tzinfo=datetime.UTC)
+    )
+    june = EventFactory(
+        province=liege, start=datetime.datetime(2026, 5, 31, 22, 30, tzinfo=datetime.UTC)
+    )
     RegistrationFactory(event=may)
     RegistrationFactory(event=june)
     RegistrationFactory(event=june)
