@@ -169,7 +169,11 @@ def months_chart(figure: Figure) -> SafeString:
                 '<text x="{}" y="{}" font-weight="600">{}</text>',
                 round(left, 1),
                 top + 16,
-                _("%(series)s (total : %(total)s)") % {"series": _short(label, 40), "total": total},
+                _("%(series)s (aujourd'hui : %(count)s)")
+                % {"series": _short(label, 40), "count": values[-1] if values else 0}
+                if figure.stock
+                else _("%(series)s (total : %(total)s)")
+                % {"series": _short(label, 40), "total": total},
             )
         )
         base = top + title_height + 16 + bars_height
