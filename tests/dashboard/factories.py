@@ -199,7 +199,7 @@ def world_grow(liege: Province, namur: Province, times: int, *, now: datetime.da
         category = CategoryFactory()
         FacilitatorFactory(categories=[category], provinces=[province])
         NeedFactory(project=project, category=category)
-        OfferFactory(category=category)
+        OfferFactory(category=category, project__province=province)
         proposal = WorkshopProposalFactory(chantier=chantier)
         Support.objects.create(proposal=proposal, user=UserFactory())
         _email(OutgoingEmail.Status.QUEUED)
