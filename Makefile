@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 # Touched after a successful install; older than requirements/dev.txt means reinstall.
 INSTALLED := $(VENV)/.installed-dev
 PORT ?= 8000
-APPS := portal territoires chantiers projets events expertises newsletter maps hub opendata search
+APPS := portal territoires chantiers projets events expertises newsletter maps hub opendata search dashboard
 
 .DEFAULT_GOAL := help
 .PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter bench-redis clean messages

@@ -53,7 +53,10 @@ urlpatterns = [
     path("espace/expertises/", include("expertises.urls_espace")),
     path("espace/actualites/", include("chantiers.urls_espace")),
     path("espace/lettre/", include("newsletter.urls_espace")),
+    path("espace/tableau-de-bord/", include("dashboard.urls_espace")),
     path("i18n/", include("django.conf.urls.i18n")),
+    # Before the admin's own URLs, whose last pattern catches every address under /admin/.
+    path("admin/tableau-de-bord/", include("dashboard.urls")),
     path("admin/", admin.site.urls),
 ]
 

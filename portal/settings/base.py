@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "hub",
     "opendata",
     "search",
+    "dashboard",
 ]
 
 MIDDLEWARE = [

@@ -216,6 +216,8 @@ def valid_kwargs(name: str | None, route: str, world: World) -> dict[str, str] |
         "espace_expertises:proposal_support": {"pk": proposal.pk},
         "espace_expertises:proposal_schedule": {"pk": proposal.pk},
         "espace_expertises:proposal_decline": {"pk": proposal.pk},
+        "dashboard:figure_csv": {"slug": "projets-par-province"},
+        "espace_dashboard:figure_csv": {"slug": "projets-par-province"},
         "admin:app_list": {"app_label": "projets"},
         "admin:view_on_site": {
             "content_type_id": _content_type_id(o["project"]),

@@ -155,7 +155,7 @@ def test_every_page_of_a_signed_in_person_has_no_inline_code(client: Client, wor
 
 
 def admin_pages() -> list[str]:
-    pages = [reverse("admin:index")]
+    pages = [reverse("admin:index"), reverse("dashboard:staff")]
     for model, model_admin in admin.site._registry.items():
         info = (model._meta.app_label, model._meta.model_name)
         pages.append(reverse("admin:{}_{}_changelist".format(*info)))
