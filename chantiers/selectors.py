@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, F, Prefetch, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 
 from chantiers.filters import NewsFilter, StepFilter
 from chantiers.models import Chantier, News, NewsQuerySet, Participation, Resource, Step
@@ -52,6 +53,37 @@ def step_filter(*, data: Any) -> StepFilter:
     ``qs`` ignores invalid fields (see its errors)."""
     steps = step_queryset().select_related("chantier").order_by("chantier", "order", "pk")
     return StepFilter(data=data or None, queryset=steps)
+
+
+# What the home page shows of the échéancier before linking to it.
+NEXT_STEPS = 6
+
+
+def step_next(*, limit: int = NEXT_STEPS) -> QuerySet[Step]:
+    """The échéancier's next steps across the active chantiers: what is under way first, then
+    what is planned or postponed, earliest known date first, undated last; never what is done
+    or cancelled (whatever the date, so the home page always has something to show)."""
+    open_statuses = [Step.Status.ONGOING, Step.Status.PLANNED, Step.Status.POSTPONED]
+    under_way_first = Case(
+        When(effective_status=Step.Status.ONGOING, then=Value(0)), default=Value(1)
+    )
+    return (
+        step_queryset()
+        .select_related("chantier")
+        .filter(chantier__status=Chantier.Status.ACTIVE, effective_status__in=open_statuses)
+        .annotate(
+            under_way_first=under_way_first,
+            known_start=Coalesce("start_date", TruncDate("event__start")),
+        )
+        .order_by(
+            "under_way_first",
+            F("known_start").asc(nulls_last=True),
+            "chantier__order",
+            "chantier__title",
+            "order",
+            "pk",
+        )[:limit]
+    )
 
 
 # --- News ("actualités") -----------------------------------------------------------------------
