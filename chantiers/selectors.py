@@ -8,7 +8,15 @@ from django.db.models import Case, Count, F, Prefetch, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from chantiers.filters import NewsFilter, StepFilter
-from chantiers.models import Chantier, News, NewsQuerySet, Participation, Resource, Step
+from chantiers.models import (
+    Chantier,
+    News,
+    NewsQuerySet,
+    Participation,
+    Partnership,
+    Resource,
+    Step,
+)
 from territoires.models import Province
 
 if TYPE_CHECKING:
@@ -25,10 +33,11 @@ def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
 
 
 def chantier_detail_queryset() -> QuerySet[Chantier]:
-    """Chantiers with their resources, timeline and participating projects."""
+    """Chantiers with their resources, partners, timeline and participating projects."""
     # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
     lookups: list[Any] = [
         Prefetch("resources", queryset=Resource.objects.select_related("provider")),
+        Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
         Prefetch("steps", queryset=step_queryset()),
         Prefetch(
             "participations",

@@ -17,6 +17,7 @@ from hub.map_preview import map_preview
 from hub.seed import content as seed_content
 from projets import views as projets_views
 from projets.models import Project
+from projets.permissions import projects_led_by
 from territoires.models import Province
 
 # How many events the home page lists: those to come, else the last ones.
@@ -70,6 +71,9 @@ class ChantierDetailView(chantiers_views.ChantierDetailView):
         # The "Recueil d'expertises" chantier is the catalogue's: its page gives a glimpse.
         if self.object.slug == CATALOGUE_CHANTIER_SLUG:
             context["catalogue_facilitators"] = facilitator_highlights()
+        # A piste's page says how to take part: through the projects this person leads.
+        if self.object.is_candidate:
+            context["led_projects"] = list(projects_led_by(self.request.user).order_by("name"))
         return context
 
 

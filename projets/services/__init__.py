@@ -1,5 +1,5 @@
 """Writes on projects: staff's confirmation and CSV import (``imports``), the requests to join a
-project and their decision (``join_requests``), and the edit of a project's page (``pages``)."""
+project and their decision (``join_requests``), the edit of a project's page (``pages``), and the proposals of new pistes (``pistes``)."""
 
 from projets.services.imports import (
     MAX_IMPORT_BYTES,
@@ -17,6 +17,13 @@ from projets.services.join_requests import (
     join_request_refusal,
 )
 from projets.services.memberships import membership_add, membership_remove
+from projets.services.pistes import (
+    PISTE_DESCRIPTION_MAX_LENGTH,
+    PISTE_TITLE_MAX_LENGTH,
+    piste_propose,
+    piste_proposal_accept,
+    piste_proposal_decline,
+)
 from projets.services.pages import (
     CHANGE_REASON_LEADER,
     CHANGE_REASON_STAFF,
@@ -33,6 +40,8 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "OPTIONAL_COLUMNS",
     "PAGE_FIELDS",
+    "PISTE_DESCRIPTION_MAX_LENGTH",
+    "PISTE_TITLE_MAX_LENGTH",
     "REQUIRED_COLUMNS",
     "ImportReport",
     "join_request_approve",
@@ -43,5 +52,8 @@ __all__ = [
     "membership_remove",
     "project_confirm_many",
     "project_import_csv",
+    "piste_proposal_accept",
+    "piste_proposal_decline",
+    "piste_propose",
     "project_page_update",
 ]
