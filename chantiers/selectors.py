@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, F, Prefetch, QuerySet, Value, When
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 
 from chantiers.filters import NewsFilter, StepFilter
@@ -73,13 +73,14 @@ def step_next(*, limit: int = NEXT_STEPS) -> QuerySet[Step]:
     what is planned or postponed, earliest known date first, undated last; never what is done
     or cancelled (whatever the date, so the home page always has something to show)."""
     open_statuses = [Step.Status.ONGOING, Step.Status.PLANNED, Step.Status.POSTPONED]
+    # Q(): the annotation is unknown to the type checker's model of Step.
     under_way_first = Case(
-        When(effective_status=Step.Status.ONGOING, then=Value(0)), default=Value(1)
+        When(Q(effective_status=Step.Status.ONGOING), then=Value(0)), default=Value(1)
     )
     return (
         step_queryset()
         .select_related("chantier")
-        .filter(chantier__status=Chantier.Status.ACTIVE, effective_status__in=open_statuses)
+        .filter(Q(chantier__status=Chantier.Status.ACTIVE), Q(effective_status__in=open_statuses))
         .annotate(
             under_way_first=under_way_first,
             known_start=Coalesce("start_date", TruncDate("event__start")),

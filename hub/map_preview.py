@@ -66,7 +66,8 @@ def map_preview() -> MapPreview:
         .order_by("pk")
         .values_list("latitude", "longitude")[:MAX_POINTS]
     )
-    points = [p for p in (_project(lat, lon) for lat, lon in rows) if p is not None]
+    located = ((lat, lon) for lat, lon in rows if lat is not None and lon is not None)
+    points = [p for p in (_project(lat, lon) for lat, lon in located) if p is not None]
     labels = []
     for province in Province.objects.all():
         centre = _project(province.centre_latitude, province.centre_longitude)

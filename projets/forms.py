@@ -14,8 +14,7 @@ from chantiers.models import Chantier, Participation
 from portal.forms import LocatedModelForm
 from portal.models import in_wallonia
 from projets.models import Project
-from projets.permissions import is_project_staff
-from projets.permissions import projects_led_by
+from projets.permissions import is_project_staff, projects_led_by
 from projets.services import (
     DESCRIPTION_MAX_LENGTH,
     JOIN_MESSAGE_MAX_LENGTH,

@@ -144,8 +144,8 @@ def user_delete(*, user: User) -> None:
     account's, and those of its verified addresses), allauth email addresses, sessions, the
     outbox messages addressed to them, their admin log entries (Django deletes them with the
     user) and the user row. Kept without any link to the person (the relation set to NULL):
-    the events, needs, offers, workshop and piste proposals, news and newsletter issues they wrote, which
-    belong to the projects and chantiers, and the history of projects and events
+    the events, needs, offers, workshop and piste proposals, news and newsletter issues they
+    wrote, which belong to the projects and chantiers, and the history of projects and events
     (``history_user`` set to NULL by the database relation, ``created_by`` nulled in the
     historical rows here).
     """

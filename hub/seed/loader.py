@@ -248,15 +248,18 @@ def seed_load(*, stdout: _Writer | None = None, initial: bool = False) -> SeedRe
                     order=r.order,
                 ),
             )
-        for p in c.partners:
-            organisation = organisations.get(p.organisation)
+        for partner in c.partners:
+            organisation = organisations.get(partner.organisation)
             if organisation is None:
                 continue  # staff deleted the organisation: no partner to show
             load(
                 "partnerships",
-                identity.partnership(c, p),
+                identity.partnership(c, partner),
                 Partnership(
-                    chantier=chantier, organisation=organisation, role=p.role, order=p.order
+                    chantier=chantier,
+                    organisation=organisation,
+                    role=partner.role,
+                    order=partner.order,
                 ),
             )
 

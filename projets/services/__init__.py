@@ -1,5 +1,6 @@
 """Writes on projects: staff's confirmation and CSV import (``imports``), the requests to join a
-project and their decision (``join_requests``), the edit of a project's page (``pages``), and the proposals of new pistes (``pistes``)."""
+project and their decision (``join_requests``), the edit of a project's page (``pages``), and
+the proposals of new pistes (``pistes``)."""
 
 from projets.services.imports import (
     MAX_IMPORT_BYTES,
@@ -17,19 +18,19 @@ from projets.services.join_requests import (
     join_request_refusal,
 )
 from projets.services.memberships import membership_add, membership_remove
-from projets.services.pistes import (
-    PISTE_DESCRIPTION_MAX_LENGTH,
-    PISTE_TITLE_MAX_LENGTH,
-    piste_propose,
-    piste_proposal_accept,
-    piste_proposal_decline,
-)
 from projets.services.pages import (
     CHANGE_REASON_LEADER,
     CHANGE_REASON_STAFF,
     DESCRIPTION_MAX_LENGTH,
     PAGE_FIELDS,
     project_page_update,
+)
+from projets.services.pistes import (
+    PISTE_DESCRIPTION_MAX_LENGTH,
+    PISTE_TITLE_MAX_LENGTH,
+    piste_proposal_accept,
+    piste_proposal_decline,
+    piste_propose,
 )
 
 __all__ = [
@@ -50,10 +51,10 @@ __all__ = [
     "join_request_refusal",
     "membership_add",
     "membership_remove",
-    "project_confirm_many",
-    "project_import_csv",
     "piste_proposal_accept",
     "piste_proposal_decline",
     "piste_propose",
+    "project_confirm_many",
+    "project_import_csv",
     "project_page_update",
 ]
