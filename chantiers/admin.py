@@ -14,14 +14,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from chantiers.models import Chantier, News, Participation, Resource, Step
+from chantiers.models import Chantier, News, Participation, Partnership, Resource, Step
 from chantiers.services import RESERVED_SLUGS, news_delete, news_save
 from portal.admin_services import ServiceAdmin, acting_user, adopt
 
 
 class ResourceInline(admin.TabularInline):
     model = Resource
-    fields = ("order", "title", "description", "provider", "url")
+    fields = ("order", "title", "description", "provider", "url", "page")
     autocomplete_fields = ("provider",)
     formfield_overrides = {
         models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})},
@@ -61,6 +61,13 @@ class StepInline(admin.TabularInline):
         return str(obj.current_status.label)
 
 
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    fields = ("order", "organisation", "role")
+    autocomplete_fields = ("organisation",)
+    extra = 0
+
+
 class ChantierParticipationInline(admin.TabularInline):
     model = Participation
     fields = ("project", "role")
@@ -79,7 +86,7 @@ class ChantierAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("created_at", "updated_at")
     ordering = ("order", "title")
-    inlines = (ResourceInline, StepInline, ChantierParticipationInline)
+    inlines = (ResourceInline, PartnershipInline, StepInline, ChantierParticipationInline)
     fieldsets = (
         (None, {"fields": ("title", "slug", "status", "order")}),
         (_("Présentation"), {"fields": ("summary", "objective", "description")}),

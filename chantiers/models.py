@@ -62,6 +62,12 @@ class Chantier(TimeStampedModel):
         return self.status == self.Status.CANDIDATE
 
 
+class PortalPage(models.TextChoices):
+    """Pages of this portal that a resource can be (named by their URL, never imported)."""
+
+    NEWSLETTER = "newsletter:subscribe", _("La lettre d'information (inscription)")
+
+
 class Resource(models.Model):
     chantier = models.ForeignKey(
         Chantier, verbose_name=_("chantier"), on_delete=models.CASCADE, related_name="resources"
@@ -78,6 +84,16 @@ class Resource(models.Model):
     )
     url = LinkField(
         _("adresse web"), blank=True, help_text=_("Facultative : les liens d'origine sont perdus.")
+    )
+    page = models.CharField(
+        _("page du portail"),
+        max_length=50,
+        choices=PortalPage.choices,
+        blank=True,
+        help_text=_(
+            "Une page de ce portail qui est cette ressource (la lettre d'information…) : "
+            "le lien y mène, plutôt qu'à l'adresse web."
+        ),
     )
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     # When the row last changed: the open data's last-modified dates rest on it.
@@ -96,6 +112,51 @@ class Resource(models.Model):
 
     def get_absolute_url(self) -> str:
         return f"{self.chantier.get_absolute_url()}#ressources"
+
+    @property
+    def link(self) -> str:
+        """Where the resource's title leads: the portal's own page, else its web address."""
+        if self.page:
+            return reverse(self.page)
+        return self.url
+
+
+class Partnership(models.Model):
+    """An organisation named as a partner of a chantier (RATA, RAWAD, AIA and the CwAD for
+    the food policy councils), shown on the chantier's page."""
+
+    chantier = models.ForeignKey(
+        Chantier, verbose_name=_("chantier"), on_delete=models.CASCADE, related_name="partnerships"
+    )
+    organisation = models.ForeignKey(
+        "projets.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+    )
+    role = models.CharField(
+        _("rôle"),
+        max_length=300,
+        blank=True,
+        help_text=_("Ce que l'organisation apporte au chantier, en une phrase."),
+    )
+    order = models.PositiveSmallIntegerField(_("ordre"), default=0)
+
+    class Meta:
+        verbose_name = _("partenaire du chantier")
+        verbose_name_plural = _("partenaires du chantier")
+        ordering = ["chantier", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["chantier", "organisation"], name="partnership_unique_organisation"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.chantier} – {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.chantier.get_absolute_url()}#partenaires"
 
 
 # The values of events.Event.Status that a step reads through its ``event`` relation (this app

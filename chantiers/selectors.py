@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 
 from chantiers.filters import NewsFilter, StepFilter
-from chantiers.models import Chantier, News, NewsQuerySet, Participation, Resource, Step
+from chantiers.models import (
+    Chantier,
+    News,
+    NewsQuerySet,
+    Participation,
+    Partnership,
+    Resource,
+    Step,
+)
 from territoires.models import Province
 
 if TYPE_CHECKING:
@@ -24,10 +33,11 @@ def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
 
 
 def chantier_detail_queryset() -> QuerySet[Chantier]:
-    """Chantiers with their resources, timeline and participating projects."""
+    """Chantiers with their resources, partners, timeline and participating projects."""
     # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
     lookups: list[Any] = [
         Prefetch("resources", queryset=Resource.objects.select_related("provider")),
+        Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
         Prefetch("steps", queryset=step_queryset()),
         Prefetch(
             "participations",
@@ -52,6 +62,38 @@ def step_filter(*, data: Any) -> StepFilter:
     ``qs`` ignores invalid fields (see its errors)."""
     steps = step_queryset().select_related("chantier").order_by("chantier", "order", "pk")
     return StepFilter(data=data or None, queryset=steps)
+
+
+# What the home page shows of the échéancier before linking to it.
+NEXT_STEPS = 6
+
+
+def step_next(*, limit: int = NEXT_STEPS) -> QuerySet[Step]:
+    """The échéancier's next steps across the active chantiers: what is under way first, then
+    what is planned or postponed, earliest known date first, undated last; never what is done
+    or cancelled (whatever the date, so the home page always has something to show)."""
+    open_statuses = [Step.Status.ONGOING, Step.Status.PLANNED, Step.Status.POSTPONED]
+    # Q(): the annotation is unknown to the type checker's model of Step.
+    under_way_first = Case(
+        When(Q(effective_status=Step.Status.ONGOING), then=Value(0)), default=Value(1)
+    )
+    return (
+        step_queryset()
+        .select_related("chantier")
+        .filter(Q(chantier__status=Chantier.Status.ACTIVE), Q(effective_status__in=open_statuses))
+        .annotate(
+            under_way_first=under_way_first,
+            known_start=Coalesce("start_date", TruncDate("event__start")),
+        )
+        .order_by(
+            "under_way_first",
+            F("known_start").asc(nulls_last=True),
+            "chantier__order",
+            "chantier__title",
+            "order",
+            "pk",
+        )[:limit]
+    )
 
 
 # --- News ("actualités") -----------------------------------------------------------------------

@@ -8,29 +8,46 @@ from django.views.generic import TemplateView
 
 from chantiers import views as chantiers_views
 from chantiers.models import Chantier
-from chantiers.selectors import chantier_list, news_latest
+from chantiers.selectors import chantier_list, news_latest, step_next
 from events.models import Event
 from events.selectors import event_list_recent, event_list_upcoming
 from expertises.permissions import needs_visible_to
 from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
+from hub.map_preview import map_preview
+from hub.seed import content as seed_content
 from projets import views as projets_views
 from projets.models import Project
+from projets.permissions import projects_led_by
 from territoires.models import Province
+
+# How many events the home page lists: those to come, else the last ones.
+HOME_EVENTS = 5
+HOME_RECENT_EVENTS = 3
 
 
 class HomeView(TemplateView):
+    """Something to do whatever the date: the document's opening, the next steps of the
+    échéancier, the events to come (else the last ones and how to propose a workshop), the
+    news, the newsletter, a glimpse of the map, the search box and whom to contact."""
+
     template_name = "hub/home.html"
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
+        upcoming = list(event_list_upcoming(limit=HOME_EVENTS))
         context.update(
+            intro=seed_content.INTRO,
+            contact=seed_content.CONTACT,
             chantiers=chantier_list(),
             candidate_count=chantier_list(candidates=True).count(),
-            upcoming_events=event_list_upcoming(limit=5),
-            recent_events=event_list_recent(limit=5),
+            next_steps=step_next(),
+            upcoming_events=upcoming,
+            # Only when nothing is announced: what took place, and how to ask for more.
+            recent_events=[] if upcoming else list(event_list_recent(limit=HOME_RECENT_EVENTS)),
             latest_news=news_latest(),
             project_count=Project.objects.public().count(),
             provinces=Province.objects.all(),
+            map_preview=map_preview(),
         )
         return context
 
@@ -54,6 +71,9 @@ class ChantierDetailView(chantiers_views.ChantierDetailView):
         # The "Recueil d'expertises" chantier is the catalogue's: its page gives a glimpse.
         if self.object.slug == CATALOGUE_CHANTIER_SLUG:
             context["catalogue_facilitators"] = facilitator_highlights()
+        # A piste's page says how to take part: through the projects this person leads.
+        if self.object.is_candidate:
+            context["led_projects"] = list(projects_led_by(self.request.user).order_by("name"))
         return context
 
 

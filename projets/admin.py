@@ -20,7 +20,14 @@ from chantiers.models import Participation
 from portal.admin_imports import CsvImportMixin
 from portal.admin_services import ServiceAdmin, acting_user, inline_changes
 from portal.forms import LocatedModelForm
-from projets.models import JoinRequest, Membership, Organisation, Project, ProjectType
+from projets.models import (
+    JoinRequest,
+    Membership,
+    Organisation,
+    PisteProposal,
+    Project,
+    ProjectType,
+)
 from projets.services import (
     MAX_IMPORT_BYTES,
     OPTIONAL_COLUMNS,
@@ -310,4 +317,88 @@ class JoinRequestAdmin(ServiceAdmin):
                 % {"user": join_request.user, "project": join_request.project, "reason": reason},
                 messages.WARNING,
             )
+        return done
+
+
+# --- Proposals of new pistes ----------------------------------------------------------------------
+
+
+@admin.register(PisteProposal)
+class PisteProposalAdmin(ServiceAdmin):
+    """Staff review the pistes leaders propose: accepted, one becomes a candidate chantier with
+    its project interested; either way the proposer is told by email (``projets.services``)."""
+
+    list_display = ("title", "project", "status", "proposed_by", "created_at", "chantier")
+    list_select_related = ("project", "proposed_by", "chantier")
+    list_filter = ("status",)
+    search_fields = ("title", "description", "project__name")
+    date_hierarchy = "created_at"
+    ordering = ("-created_at",)
+    actions = ("accept", "decline")
+    fields = (
+        "title",
+        "description",
+        "project",
+        "proposed_by",
+        "status",
+        "created_at",
+        "decided_at",
+        "chantier",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # proposed by a leader, from the pistes' page
+
+    @admin.action(description=_("Accepter les pistes sélectionnées"), permissions=["change"])
+    def accept(self, request: HttpRequest, queryset: QuerySet[PisteProposal]) -> None:
+        from projets.services import piste_proposal_accept
+
+        done = self._decide(request, queryset, piste_proposal_accept)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d piste acceptée : elle figure parmi les pistes, la personne en est "
+                    "informée par e-mail.",
+                    "%(count)d pistes acceptées : elles figurent parmi les pistes, les personnes "
+                    "en sont informées par e-mail.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    @admin.action(description=_("Refuser les pistes sélectionnées"), permissions=["change"])
+    def decline(self, request: HttpRequest, queryset: QuerySet[PisteProposal]) -> None:
+        from projets.services import piste_proposal_decline
+
+        done = self._decide(request, queryset, piste_proposal_decline)
+        if done:
+            self.message_user(
+                request,
+                ngettext(
+                    "%(count)d piste refusée ; la personne en est informée par e-mail.",
+                    "%(count)d pistes refusées ; les personnes en sont informées par e-mail.",
+                    done,
+                )
+                % {"count": done},
+                messages.SUCCESS,
+            )
+
+    def _decide(self, request: HttpRequest, queryset: QuerySet[PisteProposal], service: Any) -> int:
+        """Each proposal on its own (one refused does not stop the others); how many were done."""
+        done = 0
+        for proposal in queryset.select_related("project"):
+            try:
+                service(by=acting_user(request), proposal=proposal)
+            except ValidationError as error:
+                self.message_user(
+                    request,
+                    _("Piste « %(title)s » laissée telle quelle : %(reason)s")
+                    % {"title": proposal.title, "reason": " ".join(error.messages)},
+                    messages.WARNING,
+                )
+            else:
+                done += 1
         return done

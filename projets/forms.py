@@ -4,7 +4,7 @@ and its decision, and the leaders' edit of a project's page (input validation on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.db import models
@@ -14,11 +14,13 @@ from chantiers.models import Chantier, Participation
 from portal.forms import LocatedModelForm
 from portal.models import in_wallonia
 from projets.models import Project
-from projets.permissions import is_project_staff
+from projets.permissions import is_project_staff, projects_led_by
 from projets.services import (
     DESCRIPTION_MAX_LENGTH,
     JOIN_MESSAGE_MAX_LENGTH,
     PAGE_FIELDS,
+    PISTE_DESCRIPTION_MAX_LENGTH,
+    PISTE_TITLE_MAX_LENGTH,
 )
 
 if TYPE_CHECKING:
@@ -45,6 +47,37 @@ class JoinRequestDeclineForm(forms.Form):
         max_length=JOIN_MESSAGE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class PisteProposalForm(forms.Form):
+    """A new piste proposed on behalf of one of the projects the person leads. Emptiness and
+    duplicates are the service's to refuse (with their message), not the browser's."""
+
+    project = forms.ModelChoiceField(
+        label=_("Au nom du projet"),
+        queryset=Project.objects.none(),
+        empty_label=None,
+    )
+    title = forms.CharField(
+        label=_("Titre de la piste"),
+        required=False,
+        max_length=PISTE_TITLE_MAX_LENGTH,
+        help_text=_(
+            "Le sujet du futur chantier, en quelques mots (par ex. « Chantier légumeries »)."
+        ),
+    )
+    description = forms.CharField(
+        label=_("Pourquoi ce chantier ? (facultatif)"),
+        required=False,
+        max_length=PISTE_DESCRIPTION_MAX_LENGTH,
+        help_text=_("Ce qu'il pourrait apporter, et à quels projets. 2000 caractères au plus."),
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+
+    def __init__(self, *args: Any, user: Visitor, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        project = cast(forms.ModelChoiceField, self.fields["project"])
+        project.queryset = projects_led_by(user).order_by("name")
 
 
 # --- The leaders' edit of a project's page ----------------------------------------------------

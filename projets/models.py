@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -262,3 +263,71 @@ class JoinRequest(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("espace_projets:join_requests")
+
+
+class PisteProposalQuerySet(models.QuerySet["PisteProposal"]):
+    def pending(self) -> PisteProposalQuerySet:
+        return self.filter(status=PisteProposal.Status.PENDING)
+
+
+class PisteProposal(TimeStampedModel):
+    """A new "piste" (candidate chantier) proposed by a project's leader, as the document
+    invites (« N'hésitez pas à revenir vers nous afin de compléter la liste »); staff accept it
+    (it becomes a candidate chantier, the project interested in it) or decline it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("En attente")
+        ACCEPTED = "accepted", _("Acceptée")
+        DECLINED = "declined", _("Refusée")
+
+    project = models.ForeignKey(
+        Project,
+        verbose_name=_("projet"),
+        on_delete=models.CASCADE,
+        related_name="piste_proposals",
+        help_text=_("Le projet au nom duquel la piste est proposée."),
+    )
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("proposée par"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="piste_proposals",
+    )
+    title = models.CharField(_("titre"), max_length=200)
+    description = models.TextField(_("description"), max_length=2000, blank=True)
+    status = models.CharField(
+        _("statut"), max_length=20, choices=Status.choices, default=Status.PENDING
+    )
+    decided_at = models.DateTimeField(_("décidée le"), null=True, blank=True)
+    chantier = models.ForeignKey(
+        "chantiers.Chantier",
+        verbose_name=_("piste créée"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="proposals",
+    )
+
+    objects = PisteProposalQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("proposition de piste")
+        verbose_name_plural = _("propositions de pistes")
+        ordering = ["-created_at"]
+        constraints = [
+            # The last line of defence against two pending proposals of one title (the service
+            # also compares accents and spacing aside, and with the existing chantiers).
+            models.UniqueConstraint(
+                Lower("title"),
+                condition=models.Q(status="pending"),
+                name="piste_proposal_one_pending_title",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("chantiers:candidate_list")

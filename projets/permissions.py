@@ -69,3 +69,22 @@ def project_staff_users() -> QuerySet[User]:
         )
         .distinct()
     )
+
+
+# --- Proposals of new pistes (candidate chantiers) ----------------------------------------------
+
+
+def projects_led_by(user: Visitor) -> ProjectQuerySet:
+    """The public projects this person leads: those on whose behalf they may propose a piste."""
+    if not user.is_authenticated:
+        return Project.objects.none()
+    return Project.objects.public().filter(memberships__user=user)
+
+
+def can_propose_piste(user: Visitor) -> bool:
+    return bool(user.is_active) and projects_led_by(user).exists()
+
+
+def can_decide_piste_proposals(user: Visitor) -> bool:
+    """Staff of the Cellule review the proposals, in the admin."""
+    return bool(user.is_active and user.is_staff and user.has_perm("projets.change_pisteproposal"))

@@ -18,6 +18,7 @@ urlpatterns = [
         views_espace.JoinRequestDeclineView.as_view(),
         name="join_request_decline",
     ),
+    path("pistes/proposer/", views_espace.PisteProposeView.as_view(), name="piste_propose"),
     path(
         "<slug:slug>/rejoindre/",
         views_espace.JoinRequestCreateView.as_view(),

@@ -17,15 +17,22 @@ from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
-from portal.editing import ObjectActionView, ObjectEditView, ObjectFormView, SpaceMixin
+from portal.editing import (
+    ObjectActionView,
+    ObjectEditView,
+    ObjectFormView,
+    ServiceFormView,
+    SpaceMixin,
+)
 from projets.forms import (
     JoinRequestDeclineForm,
     JoinRequestForm,
     ParticipationFormSet,
+    PisteProposalForm,
     ProjectPageForm,
 )
-from projets.models import JoinRequest, Project
-from projets.permissions import can_request_to_join
+from projets.models import JoinRequest, PisteProposal, Project
+from projets.permissions import can_propose_piste, can_request_to_join
 from projets.selectors import (
     chantiers_for_participation,
     join_requests_of,
@@ -37,6 +44,7 @@ from projets.services import (
     join_request_create,
     join_request_decline,
     join_request_refusal,
+    piste_propose,
     project_page_update,
 )
 
@@ -178,3 +186,30 @@ class ProjectEditView(SpaceMixin, ObjectEditView[Project, ProjectPageForm]):
             # A withdrawn project has no public page to show.
             return reverse("espace:home")
         return super().get_success_url()
+
+
+class PisteProposeView(SpaceMixin, ServiceFormView[PisteProposalForm]):
+    """A leader proposes a new piste on behalf of one of their projects; staff review it in
+    the admin. Someone who leads no project yet is told how to become a leader (no form)."""
+
+    template_name = "projets/espace/piste_proposal_form.html"
+    form_class = PisteProposalForm
+    form_takes_user = True
+    success_url = reverse_lazy("chantiers:candidate_list")
+    success_message = _(
+        "Merci : la piste « %(title)s » est transmise à la Cellule Manger Demain, qui vous "
+        "répondra par e-mail."
+    )
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["can_propose"] = can_propose_piste(self.user)
+        return context
+
+    def perform(self, form: PisteProposalForm) -> PisteProposal:
+        return piste_propose(
+            user=self.user,
+            project=form.cleaned_data["project"],
+            title=form.cleaned_data["title"],
+            description=form.cleaned_data["description"],
+        )

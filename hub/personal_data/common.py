@@ -21,6 +21,7 @@ USER_RELATIONS: dict[str, str] = {
     "projets.Membership.user": "memberships",
     "projets.JoinRequest.user": "join_requests",
     "projets.JoinRequest.decided_by": "join_request_decisions",
+    "projets.PisteProposal.proposed_by": "piste_proposals",
     "projets.HistoricalProject.history_user": "changes_made",
     "chantiers.News.author": "news_written",
     "events.Event.created_by": "events_created",

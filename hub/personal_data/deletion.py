@@ -22,7 +22,7 @@ from hub.personal_data.common import addresses, outbox_to, subscriptions
 from newsletter.models import Issue
 from portal.models import OutgoingEmail, User
 from portal.roles import is_last_superuser
-from projets.models import JoinRequest, Membership, Project
+from projets.models import JoinRequest, Membership, PisteProposal, Project
 from territoires.models import Province
 
 logger = logging.getLogger(__name__)
@@ -56,6 +56,7 @@ class DeletionPlan:
     needs_written: int = 0
     offers_written: int = 0
     workshop_proposals: int = 0
+    piste_proposals: int = 0
     news_written: int = 0
     newsletter_issues_created: int = 0
     blocked_reason: str = ""
@@ -74,6 +75,7 @@ class DeletionPlan:
                 self.needs_written,
                 self.offers_written,
                 self.workshop_proposals,
+                self.piste_proposals,
                 self.news_written,
                 self.newsletter_issues_created,
             )
@@ -108,6 +110,7 @@ def user_delete_plan(*, user: User) -> DeletionPlan:
         needs_written=Need.objects.filter(created_by=user).count(),
         offers_written=Offer.objects.filter(created_by=user).count(),
         workshop_proposals=WorkshopProposal.objects.filter(proposed_by=user).count(),
+        piste_proposals=PisteProposal.objects.filter(proposed_by=user).count(),
         news_written=News.objects.filter(author=user).count(),
         newsletter_issues_created=Issue.objects.filter(created_by=user).count(),
         blocked_reason=str(LAST_SUPERUSER) if is_last_superuser(user) else "",
@@ -141,8 +144,8 @@ def user_delete(*, user: User) -> None:
     account's, and those of its verified addresses), allauth email addresses, sessions, the
     outbox messages addressed to them, their admin log entries (Django deletes them with the
     user) and the user row. Kept without any link to the person (the relation set to NULL):
-    the events, needs, offers, workshop proposals, news and newsletter issues they wrote, which
-    belong to the projects and chantiers, and the history of projects and events
+    the events, needs, offers, workshop and piste proposals, news and newsletter issues they
+    wrote, which belong to the projects and chantiers, and the history of projects and events
     (``history_user`` set to NULL by the database relation, ``created_by`` nulled in the
     historical rows here).
     """
@@ -171,7 +174,8 @@ def user_delete(*, user: User) -> None:
     _delete_sessions(user)
     pk = user.pk
     # Supports and the calendar address go by CASCADE; Event.created_by, Need.created_by and
-    # answered_by, Offer.created_by, WorkshopProposal.proposed_by, News.author, Issue.created_by,
+    # answered_by, Offer.created_by, WorkshopProposal.proposed_by,
+    # PisteProposal.proposed_by, News.author, Issue.created_by,
     # JoinRequest.decided_by, Registration.cancelled_by and history_user: SET_NULL.
     user.delete()
     logger.info("Account %s deleted at the person's request.", pk)

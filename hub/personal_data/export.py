@@ -14,7 +14,7 @@ from expertises.models import Need, Offer, Support, WorkshopProposal
 from hub.personal_data.common import addresses, outbox_to, subscriptions, when
 from newsletter.models import Issue
 from portal.models import OutgoingEmail, User
-from projets.models import JoinRequest, Membership, Project
+from projets.models import JoinRequest, Membership, PisteProposal, Project
 from territoires.models import Province
 
 FORMAT = "chantiers-communs/donnees-personnelles/2"
@@ -109,6 +109,19 @@ def _expertise(user: User) -> dict[str, list[dict[str, Any]]]:
             }
             for o in Offer.objects.filter(created_by=user)
             .select_related("project", "category")
+            .order_by("created_at")
+        ],
+        "piste_proposals": [
+            {
+                "title": p.title,
+                "description": p.description,
+                "project": p.project.name,
+                "status": p.status,
+                "created_at": when(p.created_at),
+                "decided_at": when(p.decided_at),
+            }
+            for p in PisteProposal.objects.filter(proposed_by=user)
+            .select_related("project")
             .order_by("created_at")
         ],
         "workshop_proposals": [

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from django.utils.translation import gettext_lazy as _
 
-from chantiers.models import Chantier, Step
+from chantiers.models import Chantier, PortalPage, Step
 from events.models import Event
 from projets.models import Organisation
 
@@ -61,6 +61,17 @@ class ResourceSeed:
     provider: str | None  # slug of an OrganisationSeed
     order: int
     url: str = ""  # The document's links were lost in conversion.
+    page: str = ""  # a chantiers.models.PortalPage: the portal's own page that is the resource
+
+
+@dataclass(frozen=True)
+class PartnerSeed:
+    """An organisation the document names as a partner of a chantier, with its part in the
+    document's words."""
+
+    organisation: str  # slug of an OrganisationSeed
+    role: str
+    order: int
 
 
 @dataclass(frozen=True)
@@ -86,6 +97,7 @@ class ChantierSeed:
     objective: str = ""
     description: str = ""
     resources: tuple[ResourceSeed, ...] = field(default_factory=tuple)
+    partners: tuple[PartnerSeed, ...] = field(default_factory=tuple)
     steps: tuple[StepSeed, ...] = field(default_factory=tuple)
 
 
@@ -266,7 +278,26 @@ EVENTS: tuple[EventSeed, ...] = (
 
 # --- Chantiers -------------------------------------------------------------------------------
 
+# The document's words on the pistes, which their pages quote (chantiers/includes/piste_body.html
+# and the list of pistes): the pistes themselves are titles only, with no description of their
+# own (an earlier seed gave each of them CANDIDATES_INTRO; hub.0003 clears it).
 CANDIDATES_INTRO = "Voici quelques pistes de futurs chantiers qui ont été citées lors des échanges."
+CANDIDATES_INVITATION = "N'hésitez pas à revenir vers nous afin de compléter la liste"
+
+CPA_SLUG = "conseils-politiques-alimentaires"
+# The partners the document names for the food policy councils, each with its part in the
+# document's words.
+CPA_PARTNERS: tuple[PartnerSeed, ...] = (
+    PartnerSeed(
+        "rata",
+        "Accompagner ceux-ci sur des aspects méthodologiques et de mise en œuvre est une mission "
+        "qui sera menée en collaboration avec les partenaires du projet RATA",
+        1,
+    ),
+    PartnerSeed("rawad", "La note d'orientation devra être éclairée par les travaux du RAWAD", 2),
+    PartnerSeed("aia", "La note d'orientation devra être éclairée par les travaux d'AIA", 3),
+    PartnerSeed("cwad", "Avec le soutien du CwAD", 4),
+)
 
 CHANTIERS: tuple[ChantierSeed, ...] = (
     ChantierSeed(
@@ -348,7 +379,7 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
     ),
     ChantierSeed(
         title="Conseils de politiques alimentaires",
-        slug="conseils-politiques-alimentaires",
+        slug=CPA_SLUG,
         order=3,
         summary="Cela concerne directement 6 projets.",
         objective=(
@@ -364,6 +395,7 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
             "Manger Demain, tout cela, avec le soutien du CwAD. Des ateliers d'échanges seront "
             "organisés."
         ),
+        partners=CPA_PARTNERS,
     ),
     ChantierSeed(
         title="Marchés publics",
@@ -501,6 +533,8 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
                 description="Par ailleurs, une newsletter inter-projets est lancée.",
                 provider=CELLULE,
                 order=2,
+                # The newsletter launched then is this portal's: the resource leads to it.
+                page=PortalPage.NEWSLETTER,
             ),
         ),
         steps=(
@@ -538,7 +572,6 @@ CHANTIERS: tuple[ChantierSeed, ...] = (
             slug=slug,
             order=order,
             status=Chantier.Status.CANDIDATE,
-            description=CANDIDATES_INTRO,
         )
         for order, (title, slug) in enumerate(
             [

@@ -19,7 +19,7 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from hub.seed import content
-from hub.seed.content import ChantierSeed, ResourceSeed, StepSeed
+from hub.seed.content import ChantierSeed, PartnerSeed, ResourceSeed, StepSeed
 
 # The publicly reported projects of the seed (name, province, promoters, source).
 PROJECTS_CSV = Path(__file__).resolve().parent / "projets-publics.csv"
@@ -79,6 +79,19 @@ def resource(c: ChantierSeed, r: ResourceSeed) -> Identity:
     )
 
 
+def partnership(c: ChantierSeed, p: PartnerSeed) -> Identity:
+    return Identity(
+        "chantiers.Partnership",
+        f"partnership:{c.slug}:{p.organisation}",
+        (
+            {
+                "chantier": Ref(chantier(c).key),
+                "organisation": Ref(f"organisation:{p.organisation}"),
+            },
+        ),
+    )
+
+
 def step(c: ChantierSeed, s: StepSeed) -> Identity:
     parent = Ref(chantier(c).key)
     return Identity(
@@ -99,7 +112,9 @@ def project(name: str) -> Identity:
 
 
 def every_identity() -> Iterator[Identity]:
-    """Every piece of the seed, parents before the pieces that refer to them."""
+    """Every piece of the seed known to ``hub.0002``, parents before the pieces that refer to
+    them. Later pieces (the partnerships, ``partnership``) have their own data migration: this
+    list is what the backfill of 0002 walks, on the models of its time."""
     yield from (province(p) for p in content.PROVINCES)
     yield from (project_type(t) for t in content.PROJECT_TYPES)
     yield from (organisation(o) for o in content.ORGANISATIONS)

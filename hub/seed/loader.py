@@ -15,7 +15,7 @@ from django.db import models, transaction
 from django.utils.text import slugify
 from django.utils.translation import ngettext_lazy
 
-from chantiers.models import Chantier, Resource, Step
+from chantiers.models import Chantier, Partnership, Resource, Step
 from events.models import Event
 from hub.models import SeedRecord
 from hub.seed import content, identity
@@ -39,6 +39,7 @@ class SeedReport:
     organisations: int = 0
     chantiers: int = 0
     resources: int = 0
+    partnerships: int = 0
     steps: int = 0
     events: int = 0
     projects: int = 0
@@ -82,6 +83,14 @@ _MESSAGES = (
     (
         "resources",
         ngettext_lazy("Ressources : %(count)d créée", "Ressources : %(count)d créées", "form"),
+    ),
+    (
+        "partnerships",
+        ngettext_lazy(
+            "Partenaires de chantiers : %(count)d créé",
+            "Partenaires de chantiers : %(count)d créés",
+            "form",
+        ),
     ),
     ("steps", ngettext_lazy("Étapes : %(count)d créée", "Étapes : %(count)d créées", "form")),
     (
@@ -235,7 +244,22 @@ def seed_load(*, stdout: _Writer | None = None, initial: bool = False) -> SeedRe
                     description=r.description,
                     provider=organisations.get(r.provider) if r.provider else None,
                     url=r.url,
+                    page=r.page,
                     order=r.order,
+                ),
+            )
+        for partner in c.partners:
+            organisation = organisations.get(partner.organisation)
+            if organisation is None:
+                continue  # staff deleted the organisation: no partner to show
+            load(
+                "partnerships",
+                identity.partnership(c, partner),
+                Partnership(
+                    chantier=chantier,
+                    organisation=organisation,
+                    role=partner.role,
+                    order=partner.order,
                 ),
             )
 

@@ -1,5 +1,6 @@
 """Writes on projects: staff's confirmation and CSV import (``imports``), the requests to join a
-project and their decision (``join_requests``), and the edit of a project's page (``pages``)."""
+project and their decision (``join_requests``), the edit of a project's page (``pages``), and
+the proposals of new pistes (``pistes``)."""
 
 from projets.services.imports import (
     MAX_IMPORT_BYTES,
@@ -24,6 +25,13 @@ from projets.services.pages import (
     PAGE_FIELDS,
     project_page_update,
 )
+from projets.services.pistes import (
+    PISTE_DESCRIPTION_MAX_LENGTH,
+    PISTE_TITLE_MAX_LENGTH,
+    piste_proposal_accept,
+    piste_proposal_decline,
+    piste_propose,
+)
 
 __all__ = [
     "CHANGE_REASON_LEADER",
@@ -33,6 +41,8 @@ __all__ = [
     "MAX_IMPORT_BYTES",
     "OPTIONAL_COLUMNS",
     "PAGE_FIELDS",
+    "PISTE_DESCRIPTION_MAX_LENGTH",
+    "PISTE_TITLE_MAX_LENGTH",
     "REQUIRED_COLUMNS",
     "ImportReport",
     "join_request_approve",
@@ -41,6 +51,9 @@ __all__ = [
     "join_request_refusal",
     "membership_add",
     "membership_remove",
+    "piste_proposal_accept",
+    "piste_proposal_decline",
+    "piste_propose",
     "project_confirm_many",
     "project_import_csv",
     "project_page_update",

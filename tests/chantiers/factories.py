@@ -5,8 +5,8 @@ import datetime
 import factory
 from django.utils import timezone
 
-from chantiers.models import Chantier, News, Participation, Resource, Step
-from tests.projets.factories import ProjectFactory
+from chantiers.models import Chantier, News, Participation, Partnership, Resource, Step
+from tests.projets.factories import OrganisationFactory, ProjectFactory
 
 
 class ChantierFactory(factory.django.DjangoModelFactory):
@@ -27,6 +27,15 @@ class ResourceFactory(factory.django.DjangoModelFactory):
     chantier = factory.SubFactory(ChantierFactory)
     title = factory.Sequence(lambda n: f"Ressource {n}")
     description = factory.Faker("sentence", locale="fr_FR")
+
+
+class PartnershipFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partnership
+
+    chantier = factory.SubFactory(ChantierFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = factory.Faker("sentence", locale="fr_FR")
 
 
 class StepFactory(factory.django.DjangoModelFactory):

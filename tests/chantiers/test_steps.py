@@ -240,7 +240,7 @@ def test_staff_set_a_steps_status_and_period_in_the_chantiers_admin_page(admin_c
         "steps-0-status": "postponed",
         "steps-0-event": "",
     }
-    for prefix in ("resources", "participations"):
+    for prefix in ("resources", "partnerships", "participations"):
         data |= {f"{prefix}-TOTAL_FORMS": "0", f"{prefix}-INITIAL_FORMS": "0"}
 
     response = admin_client.post(url, data)

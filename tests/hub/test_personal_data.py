@@ -587,3 +587,22 @@ def test_the_export_and_the_deletion_page_cost_the_same_with_ten_times_more_rows
     client.force_login(user)
 
     assert_constant_queries(client, reverse(url_name), _grow_everything(user))
+
+
+def test_the_pistes_a_person_proposed_are_exported_and_kept_without_them_on_deletion():
+    from projets.models import PisteProposal
+    from tests.projets.factories import PisteProposalFactory
+
+    alice = UserFactory(email="alice-pistes@example.org")
+    mine = PisteProposalFactory(proposed_by=alice, title="Chantier semences")
+    PisteProposalFactory(title="Piste de quelqu'un d'autre")
+
+    data = user_export_data(user=alice)
+    plan = user_delete_plan(user=alice)
+    user_delete(user=alice)
+
+    assert [p["title"] for p in data["piste_proposals"]] == ["Chantier semences"]
+    assert plan.piste_proposals == 1 and plan.keeps_anything
+    mine.refresh_from_db()
+    assert mine.proposed_by is None  # the proposal stays with its project
+    assert PisteProposal.objects.count() == 2

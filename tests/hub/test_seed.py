@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import translation
 
-from chantiers.models import Chantier, Resource, Step
+from chantiers.models import Chantier, Partnership, Resource, Step
 from events.models import Event
 from hub.seed import content
 from hub.seed.loader import seed_load
@@ -21,7 +21,17 @@ from territoires.models import Province
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 SEED_DIR = Path(content.__file__).parent
-MODELS = (Province, ProjectType, Organisation, Chantier, Resource, Step, Event, Project)
+MODELS = (
+    Province,
+    ProjectType,
+    Organisation,
+    Chantier,
+    Resource,
+    Partnership,
+    Step,
+    Event,
+    Project,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +94,7 @@ def test_one_load_creates_the_whole_seed():
     assert Event.objects.count() == 6
     assert Project.objects.count() == 19
     assert not Project.objects.filter(is_confirmed=True).exists()
-    assert report.total == 5 + 8 + 11 + 12 + 8 + 11 + 6 + 19
+    assert report.total == 5 + 8 + 11 + 12 + 8 + 4 + 11 + 6 + 19
     assert report.projects == 19
 
 
@@ -182,6 +192,7 @@ def test_a_database_seeded_before_records_is_recognised_after_the_migration():
 
     backfill(apps, None)
 
+    # 0002 records the pieces of its time; the load adopts the later ones (the partnerships).
     assert SeedRecord.objects.count() == 5 + 8 + 11 + 12 + 8 + 11 + 6 + 19
     _staff_edits_of_the_measured_case()
     before = _snapshot()
@@ -222,7 +233,7 @@ def test_initial_loads_an_empty_database_and_nothing_after():
     from hub.models import SeedRecord
 
     first = seed_load(initial=True)
-    assert first.total == 5 + 8 + 11 + 12 + 8 + 11 + 6 + 19
+    assert first.total == 5 + 8 + 11 + 12 + 8 + 4 + 11 + 6 + 19
 
     # A piece never recorded would be new content for a plain load; --initial leaves it.
     record = SeedRecord.objects.get(key="resource:caracterisation-offre-demande:projet-frugal")
@@ -431,6 +442,7 @@ def test_the_command_prints_one_line_per_kind():
         "Organisations : 11 créées",
         "Chantiers : 12 créés",
         "Ressources : 8 créées",
+        "Partenaires de chantiers : 4 créés",
         "Étapes : 11 créées",
         "Événements : 6 créés",
         "Projets : 19 créés",
@@ -441,6 +453,7 @@ def test_the_command_prints_one_line_per_kind():
         "Organisations : 0 créée",
         "Chantiers : 0 créé",
         "Ressources : 0 créée",
+        "Partenaires de chantiers : 0 créé",
         "Étapes : 0 créée",
         "Événements : 0 créé",
         "Projets : 0 créé",

@@ -4,7 +4,14 @@ from decimal import Decimal
 
 import factory
 
-from projets.models import JoinRequest, Membership, Organisation, Project, ProjectType
+from projets.models import (
+    JoinRequest,
+    Membership,
+    Organisation,
+    PisteProposal,
+    Project,
+    ProjectType,
+)
 from tests.portal.factories import UserFactory
 from tests.territoires.factories import ProvinceFactory
 
@@ -64,3 +71,15 @@ class JoinRequestFactory(factory.django.DjangoModelFactory):
     project = factory.SubFactory(ProjectFactory)
     user = factory.SubFactory(UserFactory)
     message = factory.Faker("sentence", locale="fr_FR")
+
+
+class PisteProposalFactory(factory.django.DjangoModelFactory):
+    """A pending proposal of a new piste, by a leader of its project."""
+
+    class Meta:
+        model = PisteProposal
+
+    project = factory.SubFactory(ProjectFactory)
+    proposed_by = factory.SubFactory(UserFactory)
+    title = factory.Sequence(lambda n: f"Piste proposée {n}")
+    description = factory.Faker("sentence", locale="fr_FR")
