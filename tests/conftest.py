@@ -82,6 +82,19 @@ def staff():
 
 
 @pytest.fixture(autouse=True)
+def _french_by_default():
+    """Each test starts in French, the site's language: a request in English leaves English
+    active in the test's thread (LocaleMiddleware activates it and nothing switches it back),
+    which made later tests comparing French words fail by order."""
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_map_layers():
     """A new version of the map's data for each test: a layer cached by an earlier test (whose
     rows were rolled back, which sends no signal) is never served. Not cache.clear(): with
