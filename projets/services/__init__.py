@@ -22,6 +22,7 @@ from projets.services.pages import (
     CHANGE_REASON_STAFF,
     DESCRIPTION_MAX_LENGTH,
     PAGE_FIELDS,
+    location_placed_by_hand,
     project_page_update,
 )
 
@@ -39,6 +40,7 @@ __all__ = [
     "join_request_create",
     "join_request_decline",
     "join_request_refusal",
+    "location_placed_by_hand",
     "membership_add",
     "membership_remove",
     "project_confirm_many",
