@@ -25,7 +25,7 @@ def test_routes():
 def test_every_footer_links_to_both_pages(client, url):
     html = client.get(url).content.decode()
     footer = html[html.index('<footer class="site-footer">') :]
-    assert f"href=\"{ACCESSIBILITY}\">Déclaration d'accessibilité</a>" in footer
+    assert f'href="{ACCESSIBILITY}">Déclaration d\'accessibilité</a>' in footer
     assert f'href="{LEGAL}">Mentions légales</a>' in footer
 
 
