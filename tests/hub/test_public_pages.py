@@ -4,8 +4,10 @@ French and English, linked from every page's footer; the checks of their setting
 from http import HTTPStatus
 
 import pytest
+from django.conf import settings
 from django.core import checks
 from django.urls import reverse
+from django.utils import translation
 
 from hub.checks import accessibility_settings, legal_notice_settings
 from hub.public_pages import accessibility_statement
@@ -116,6 +118,14 @@ def test_the_legal_notice_follows_its_settings(client, settings):
     assert '<a href="https://example.org/licence">Licence ouverte</a>' in html
 
 
+@pytest.fixture
+def french_afterwards():
+    """LocaleMiddleware leaves an English request's language active in the test's thread:
+    the tests after this one (a date written outside a request) must find French again."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.mark.parametrize(
     ("url", "heading", "phrase"),
     [
@@ -124,7 +134,7 @@ def test_the_legal_notice_follows_its_settings(client, settings):
         (LEGAL, "Legal notice", "Personal data"),
     ],
 )
-def test_both_pages_in_english(client, url, heading, phrase):
+def test_both_pages_in_english(client, french_afterwards, url, heading, phrase):
     client.cookies["django_language"] = "en"
     html = client.get(url).content.decode()
     assert f"<h1>{heading}</h1>" in html
