@@ -15,6 +15,7 @@ from events.models import Event
 from events.services import event_publish, event_unpublish
 from expertises.models import Support, WorkshopProposal
 from expertises.services import proposal_event_published_notify, proposal_support_toggle
+from portal.dates import when
 from portal.models import OutgoingEmail
 from tests.admin_forms import change_form_data
 from tests.events.factories import EventFactory
@@ -175,3 +176,13 @@ def test_the_list_links_to_the_published_event_only(client, staff, scheduled):
     client.logout()
     content = client.get(LIST_URL).content.decode()
     assert f"{event.get_absolute_url()}#inscription" in content
+    assert when(event) in content
+
+
+def test_an_author_who_supported_before_may_still_withdraw(client, author):
+    proposal = WorkshopProposalFactory(proposed_by=author)
+    Support.objects.create(proposal=proposal, user=author)  # from before the rule
+    client.force_login(author)
+    assert "Retirer mon soutien" in client.get(LIST_URL).content.decode()
+    assert proposal_support_toggle(user=author, proposal=proposal) is False
+    assert not Support.objects.exists()
