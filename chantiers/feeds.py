@@ -1,7 +1,8 @@
-"""RSS and Atom feeds of the news: site-wide, and per chantier.
+"""RSS and Atom feeds of the news: site-wide, per chantier and per province.
 
-Each feed is one query for its items (plus one for its chantier), whatever their number. Only
-published items appear (drafts and scheduled ones wait); an unknown chantier is a 404.
+Each feed is one query for its items (plus one for its chantier or province), whatever their
+number. Only published items appear (drafts and scheduled ones wait); an unknown chantier or
+province is a 404.
 
 Feed readers take an RSS description and an Atom summary (``type="html"``) as HTML: the
 summary, which is plain text, goes out HTML-escaped, so markup typed in it shows as typed and
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 from chantiers.models import Chantier, News
 from chantiers.selectors import news_feed_items
 from portal.text import html_escaped_text, without_control_characters
+from territoires.models import Province
 
 
 def chantier_feed_urls(slug: str) -> dict[str, str]:
@@ -31,6 +33,14 @@ def chantier_feed_urls(slug: str) -> dict[str, str]:
     return {
         "rss": reverse("news:chantier_feed_rss", kwargs={"slug": slug}),
         "atom": reverse("news:chantier_feed_atom", kwargs={"slug": slug}),
+    }
+
+
+def province_feed_urls(slug: str) -> dict[str, str]:
+    """The RSS and Atom addresses of one province's news (for the province page)."""
+    return {
+        "rss": reverse("news:province_feed_rss", kwargs={"slug": slug}),
+        "atom": reverse("news:province_feed_atom", kwargs={"slug": slug}),
     }
 
 
@@ -96,4 +106,36 @@ class ChantierNewsAtomFeed(ChantierNewsFeed):
     feed_type = Atom1Feed
 
     def subtitle(self, obj: Chantier | None = None) -> str:
+        return self.description(obj)
+
+
+class ProvinceNewsFeed(NewsFeed):
+    """``/actualites/province/<slug>/rss/``: the news of one province."""
+
+    def get_object(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Province:  # type: ignore[override]
+        return get_object_or_404(Province.objects.only("pk", "name", "slug"), slug=kwargs["slug"])
+
+    def title(self, obj: Province) -> str:  # type: ignore[override]
+        return _("Chantiers communs – actualités de la province : %(province)s") % {
+            "province": without_control_characters(obj.name)
+        }
+
+    def link(self, obj: Province) -> str:  # type: ignore[override]
+        return f"{reverse('news:news_list')}?province={obj.slug}"
+
+    def description(self, obj: Province) -> str:  # type: ignore[override]
+        return _("Les actualités de la province : %(province)s.") % {
+            "province": without_control_characters(obj.name)
+        }
+
+    def items(self, obj: Province) -> QuerySet[News]:  # type: ignore[override]
+        return news_feed_items(province=obj)
+
+
+class ProvinceNewsAtomFeed(ProvinceNewsFeed):
+    """``/actualites/province/<slug>/atom/``."""
+
+    feed_type = Atom1Feed
+
+    def subtitle(self, obj: Province) -> str:
         return self.description(obj)

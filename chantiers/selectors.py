@@ -132,11 +132,16 @@ def news_latest(
     return news[:limit]
 
 
-def news_feed_items(*, chantier: Chantier | None = None) -> QuerySet[News]:
-    """What a feed carries: the latest published items (only the columns a feed prints)."""
+def news_feed_items(
+    *, chantier: Chantier | None = None, province: Province | None = None
+) -> QuerySet[News]:
+    """What a feed carries: the latest published items (only the columns a feed prints), of
+    one chantier or one province (as the province page and the list's filter show them)."""
     news = News.objects.published().order_by("-published_at", "-pk")
     if chantier is not None:
         news = news.about_chantier(chantier)
+    if province is not None:
+        news = news.about_province(province)
     return news.only("title", "slug", "summary", "published_at", "updated_at")[:NEWS_FEED_ITEMS]
 
 

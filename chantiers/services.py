@@ -37,7 +37,7 @@ EDITABLE_FIELDS = ("title", "chantier", "province", "summary", "body")
 STAFF_FIELDS = ("slug", "author")
 BODY_MAX_LENGTH = 20_000
 # Paths that a slug would shadow (/actualites/rss/, /espace/actualites/nouvelle/…).
-RESERVED_SLUGS = frozenset({"rss", "atom", "chantier", "nouvelle"})
+RESERVED_SLUGS = frozenset({"rss", "atom", "chantier", "province", "nouvelle"})
 
 
 def _fields_for(user: User, data: Mapping[str, Any]) -> tuple[str, ...]:

@@ -14,5 +14,7 @@ urlpatterns = [
     path("atom/", feeds.NewsAtomFeed(), name="feed_atom"),
     path("chantier/<slug:slug>/rss/", feeds.ChantierNewsFeed(), name="chantier_feed_rss"),
     path("chantier/<slug:slug>/atom/", feeds.ChantierNewsAtomFeed(), name="chantier_feed_atom"),
+    path("province/<slug:slug>/rss/", feeds.ProvinceNewsFeed(), name="province_feed_rss"),
+    path("province/<slug:slug>/atom/", feeds.ProvinceNewsAtomFeed(), name="province_feed_atom"),
     path("<slug:slug>/", views_news.NewsDetailView.as_view(), name="news_detail"),
 ]

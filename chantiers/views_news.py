@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.views.generic import DetailView, TemplateView
 
-from chantiers.feeds import chantier_feed_urls
+from chantiers.feeds import chantier_feed_urls, province_feed_urls
 from chantiers.models import News
 from chantiers.selectors import news_filter, news_public_queryset
 from portal.markdown import markdown_to_html
@@ -26,13 +26,18 @@ class NewsListView(TemplateView):
         filterset = news_filter(data=self.request.GET)
         page = paginate(self.request, filterset.qs)
         # A valid chantier filter also offers that chantier's own feeds.
-        chantier = filterset.form.cleaned_data.get("chantier") if filterset.is_valid() else None
+        cleaned = filterset.form.cleaned_data if filterset.is_valid() else {}
+        chantier = cleaned.get("chantier")
+        # And a valid province filter, that province's.
+        province = cleaned.get("province")
         context.update(
             filter=filterset,
             page=page,
             query=query_without(self.request, "page"),
             chantier=chantier,
             chantier_feeds=chantier_feed_urls(chantier.slug) if chantier else None,
+            province=province,
+            province_feeds=province_feed_urls(province.slug) if province else None,
         )
         return context
 

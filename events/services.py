@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from events.hooks import event_published
 from events.models import Event
 from events.notifications import CHANGE_FIELDS, event_cancelled_notify, event_changed_notify
 from events.permissions import (
@@ -213,6 +214,8 @@ def event_publish(*, user: User, event: Event) -> Event:
     _validate(event, user=user, confirm_outside_wallonia=True)
     _record(event, user=user, reason=_("Publication"))
     event.save()
+    # In this transaction: what the receivers queue (emails) commits with the publication.
+    event_published.send(sender=Event, event=event, user=user)
     return event
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, QuerySet, Value, When
+from django.db.models import Case, Count, Prefetch, QuerySet, Value, When
 
 from expertises.forms import NeedFilterForm
 from expertises.models import Need, NeedQuerySet, Offer, WorkshopProposal
 from expertises.permissions import needs_overseen_by, needs_visible_to
-from projets.models import Project
+from projets.models import Membership, Project
 from projets.permissions import projects_editable_by
 
 if TYPE_CHECKING:
@@ -74,9 +74,19 @@ def need_board(*, user: Visitor) -> NeedQuerySet:
 
 
 def proposal_ranking() -> QuerySet[WorkshopProposal]:
-    """Proposals, the most supported first, then the most recent."""
+    """Proposals, the most supported first, then the most recent; each with its author's
+    public projects (``proposed_by.public_memberships``), as the list names the author."""
     return (
         WorkshopProposal.objects.select_related("chantier", "proposed_by", "event")
+        .prefetch_related(
+            Prefetch(
+                "proposed_by__memberships",
+                queryset=Membership.objects.filter(project__in=Project.objects.public())
+                .select_related("project")
+                .order_by("project__name"),
+                to_attr="public_memberships",
+            )
+        )
         .annotate(support_count=Count("supports", distinct=True))
         .order_by("-support_count", "-created_at", "-pk")
     )

@@ -256,6 +256,14 @@ def proposal_support_toggle(*, user: Visitor, proposal: WorkshopProposal) -> boo
             raise ValidationError(
                 _("Cette proposition n'est plus ouverte aux soutiens."), code="closed"
             )
+        if proposal.proposed_by_id == user.pk:
+            raise ValidationError(
+                _(
+                    "Vous avez proposé cet atelier : votre proposition compte déjà, seuls "
+                    "les autres membres peuvent la soutenir."
+                ),
+                code="own_proposal",
+            )
     try:
         with transaction.atomic():
             Support.objects.create(proposal=proposal, user=user)
@@ -292,15 +300,21 @@ def proposal_schedule(*, user: User, proposal: WorkshopProposal, data: Mapping[s
     return event
 
 
-def proposal_scheduled_notify(*, proposal: WorkshopProposal) -> int:
+def _proposal_people(proposal: WorkshopProposal) -> list[User]:
+    """Its author and supporters who can receive an email, each once, in address order."""
     people = {s.user for s in proposal.supports.select_related("user")}
     if proposal.proposed_by is not None:
         people.add(proposal.proposed_by)
+    return sorted(
+        (person for person in people if person.is_active and person.email),
+        key=lambda p: p.email,
+    )
+
+
+def proposal_scheduled_notify(*, proposal: WorkshopProposal) -> int:
     context = {"proposal": proposal, "proposal_url": proposal.get_absolute_url()}
     sent = 0
-    for person in sorted(people, key=lambda p: p.email):
-        if not (person.is_active and person.email):
-            continue
+    for person in _proposal_people(proposal):
         if email_queue_template(
             to=person.email,
             template="proposal_scheduled",
@@ -308,6 +322,35 @@ def proposal_scheduled_notify(*, proposal: WorkshopProposal) -> int:
             key=f"proposal-{proposal.pk}-scheduled",
         ):
             sent += 1
+    return sent
+
+
+def proposal_event_published_notify(*, event: Event) -> int:
+    """Tell the authors and supporters of the proposals this event came from that it is
+    published, with its date and the registration link, as the scheduling email promised.
+
+    Called when the event is published (``events.hooks.event_published``, received in
+    ``expertises.receivers``), inside that transaction. Once per person and event: the outbox
+    key makes a second publication (after a return to draft) or a second call a no-op.
+    Returns the emails queued.
+    """
+    sent = 0
+    proposals = WorkshopProposal.objects.filter(event=event).select_related("proposed_by")
+    for proposal in proposals:
+        context = {
+            "proposal": proposal,
+            "event": event,
+            "proposal_url": proposal.get_absolute_url(),
+            "registration_url": event.get_absolute_url() + "#inscription",
+        }
+        for person in _proposal_people(proposal):
+            if email_queue_template(
+                to=person.email,
+                template="proposal_published",
+                context=context,
+                key=f"proposal-event-{event.pk}-published",
+            ):
+                sent += 1
     return sent
 
 

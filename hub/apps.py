@@ -7,3 +7,6 @@ from django.utils.translation import gettext_lazy as _
 class HubConfig(AppConfig):
     name = "hub"
     verbose_name = _("Pages communes")
+
+    def ready(self) -> None:
+        from hub import checks  # noqa: F401  (registers the public-sector pages' checks)

@@ -11,6 +11,7 @@ from django.views.generic import RedirectView
 from chantiers import urls as chantiers_urls
 from hub import views
 from hub.views_account import PrivacyView
+from hub.views_public import AccessibilityView, LegalNoticeView
 from projets import urls as projets_urls
 
 # A refused request (a malformed form, a NUL character) in the visitor's language.
@@ -32,6 +33,8 @@ urlpatterns = [
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin, a feed).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("confidentialite/", PrivacyView.as_view(), name="privacy"),
+    path("accessibilite/", AccessibilityView.as_view(), name="accessibility"),
+    path("mentions-legales/", LegalNoticeView.as_view(), name="legal_notice"),
     # The chantier and project pages are the roof's (they gather from other apps), under the
     # namespaces of their apps.
     path("chantiers/", include((chantiers_urls.urlpatterns + chantier_pages, "chantiers"))),

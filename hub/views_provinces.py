@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, ListView, TemplateView
 
+from chantiers.feeds import province_feed_urls
 from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
 from expertises.selectors import facilitators_covering
@@ -80,6 +81,7 @@ class ProvinceDetailView(DetailView):
             upcoming_events=events.upcoming(),
             past_events=paginate(self.request, events.past(), param="passes"),
             latest_news=news_latest(province=province),
+            news_feeds=province_feed_urls(province.slug),
             officers=officer_cards(province),
             contact_form=contact_form(self.request),
         )

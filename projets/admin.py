@@ -33,6 +33,7 @@ from projets.services import (
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
     ImportReport,
+    location_placed_by_hand,
     membership_add,
     membership_remove,
     project_confirm_many,
@@ -156,6 +157,17 @@ class ProjectAdmin(CsvImportMixin, ServiceAdmin, SimpleHistoryAdmin):
         ),
         (_("Origine de l'information"), {"fields": ("source", "created_at", "updated_at")}),
     )
+
+    def save_model(self, request: HttpRequest, obj: Project, form: Any, change: bool) -> None:
+        # A point moved here is placed by hand: no longer approximate, unless staff set the
+        # box themselves in the same form.
+        location_placed_by_hand(
+            obj,
+            moved=change
+            and bool({"latitude", "longitude"} & set(form.changed_data))
+            and "location_is_approximate" not in form.changed_data,
+        )
+        super().save_model(request, obj, form, change)
 
     def get_inlines(self, request: HttpRequest, obj: Project | None) -> Any:
         # Leaders are added once the page exists (from here, or by approving a request).

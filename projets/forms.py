@@ -100,7 +100,10 @@ class ProjectPageForm(LocatedModelForm):
         label=_("Description"),
         required=False,
         max_length=DESCRIPTION_MAX_LENGTH,
-        help_text=_("Le projet, ses objectifs, où il en est. 5000 caractères au plus."),
+        help_text=_(
+            "Le projet, ses objectifs, où il en est. En Markdown : **gras**, *italique*, "
+            "listes avec « - », [lien](https://…). 5000 caractères au plus."
+        ),
         widget=forms.Textarea(attrs={"rows": 12}),
     )
 

@@ -106,7 +106,11 @@ class Project(LocatedModel, TimeStampedModel):
     name = models.CharField(_("nom"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     summary = models.CharField(_("résumé"), max_length=300, blank=True)
-    description = models.TextField(_("description"), blank=True)
+    description = models.TextField(
+        _("description"),
+        blank=True,
+        help_text=_("En Markdown : **gras**, *italique*, [lien](https://…)."),
+    )
     promoters = models.CharField(
         _("porteurs"),
         max_length=500,
@@ -156,7 +160,10 @@ class Project(LocatedModel, TimeStampedModel):
     location_is_approximate = models.BooleanField(
         _("position approximative"),
         default=False,
-        help_text=_("Coché quand le point est le centre de la commune, pas l'adresse du projet."),
+        help_text=_(
+            "Coché quand le point est le centre de la commune, pas l'adresse du projet ; "
+            "décoché de lui-même quand le point est déplacé à la main."
+        ),
     )
 
     objects = ProjectQuerySet.as_manager()

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from portal.maps import MapConfig, MapLayer, MapPoint, form_params
+from portal.markdown import markdown_to_html
 from portal.pagination import paginate, query_without
 from projets.models import Project
 from projets.permissions import can_edit_project, can_request_to_join
@@ -61,6 +62,8 @@ class ProjectDetailView(DetailView):
                 label=_("Localisation du projet"),
                 point=MapPoint(project.latitude, project.longitude, project.name, note),
             )
+        # Written in Markdown by its leaders and staff, sanitised as news is.
+        context["description_html"] = markdown_to_html(project.description)
         context["can_edit_project"] = can_edit_project(self.request.user, self.object)
         context["can_request_to_join"] = can_request_to_join(self.request.user, self.object)
         return context

@@ -296,6 +296,24 @@ CONTENT_SECURITY_POLICY = {
 
 PAGINATE_BY = 20
 
+# --- Public-sector pages (hub: /accessibilite/ and /mentions-legales/) ------------------------
+# The accessibility statement's conformance to WCAG 2.1 AA / EN 301 549: "full", "partial" or
+# "none" — as found by the last audit, dated here (YYYY-MM-DD). The audit this code base runs
+# is described on the page (hub/public_pages.py); a further audit (a person's, an expert's)
+# is told in ACCESSIBILITY_AUDIT_NOTE, shown as written.
+ACCESSIBILITY_STATUS = env("ACCESSIBILITY_STATUS", default="partial")
+ACCESSIBILITY_AUDIT_DATE = env("ACCESSIBILITY_AUDIT_DATE", default="2026-12-05")
+ACCESSIBILITY_AUDIT_NOTE = env("ACCESSIBILITY_AUDIT_NOTE", default="")
+# Where to report a barrier; empty: LEGAL_CONTACT_EMAIL, else the officers' contact form.
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", default="")
+# The legal notice: who publishes the portal, how to reach them, who hosts it.
+LEGAL_PUBLISHER = env("LEGAL_PUBLISHER", default="Cellule Manger Demain")
+LEGAL_PUBLISHER_PARENT = env("LEGAL_PUBLISHER_PARENT", default="Service public de Wallonie (SPW)")
+LEGAL_PUBLISHER_ADDRESS = env("LEGAL_PUBLISHER_ADDRESS", default="")
+LEGAL_CONTACT_EMAIL = env("LEGAL_CONTACT_EMAIL", default="")
+# Name and address of the host; `manage.py check --deploy` warns while it is empty.
+LEGAL_HOST = env("LEGAL_HOST", default="")
+
 # --- Open data and the read-only API (opendata) -----------------------------------------------
 # The licence stated on every dataset, in the DCAT-AP catalogue and in a Link header.
 OPEN_DATA_LICENSE_URL = env(

@@ -23,6 +23,7 @@ from projets.services.pages import (
     CHANGE_REASON_STAFF,
     DESCRIPTION_MAX_LENGTH,
     PAGE_FIELDS,
+    location_placed_by_hand,
     project_page_update,
 )
 from projets.services.pistes import (
@@ -49,6 +50,7 @@ __all__ = [
     "join_request_create",
     "join_request_decline",
     "join_request_refusal",
+    "location_placed_by_hand",
     "membership_add",
     "membership_remove",
     "piste_proposal_accept",

@@ -84,6 +84,17 @@ def _participations_update(project: Project, participations: Mapping[int, str | 
         Participation.objects.filter(pk__in=to_delete).delete()
 
 
+def location_placed_by_hand(project: Project, *, moved: bool) -> bool:
+    """A point someone placed by hand is where the project is, no longer its commune's centre:
+    once the coordinates change, "position approximative" goes. Every door that lets a person
+    move the point (the leaders' page, the admin) calls this; the CSV import and the seed, which
+    place projects at their commune's centre, do not. Returns whether the mark was cleared."""
+    if moved and project.location_is_approximate:
+        project.location_is_approximate = False
+        return True
+    return False
+
+
 @transaction.atomic
 def project_page_update(
     *,
@@ -110,9 +121,11 @@ def project_page_update(
             code="not_editable",
         )
     locked = Project.objects.select_for_update().get(pk=project.pk)
+    point_before = (locked.latitude, locked.longitude)
     for name, value in data.items():
         if name != "types":
             setattr(locked, name, value)
+    location_placed_by_hand(locked, moved=(locked.latitude, locked.longitude) != point_before)
     if len(locked.description) > DESCRIPTION_MAX_LENGTH:
         raise text_too_long("description", DESCRIPTION_MAX_LENGTH)
     editable = set(PAGE_FIELDS) - {"types"}

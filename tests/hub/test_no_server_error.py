@@ -188,6 +188,8 @@ def valid_kwargs(name: str | None, route: str, world: World) -> dict[str, str] |
         "calendar:private": {"token": o["feed_token"].token},
         "news:chantier_feed_rss": {"slug": o["chantier"].slug},
         "news:chantier_feed_atom": {"slug": o["chantier"].slug},
+        "news:province_feed_rss": {"slug": o["province"].slug},
+        "news:province_feed_atom": {"slug": o["province"].slug},
         "news:news_detail": {"slug": o["news"].slug},
         "newsletter:confirm": {"key": o["pending"].confirmation_key},
         "newsletter:unsubscribe": {"token": o["subscriber"].token},
