@@ -36,6 +36,8 @@ logger = logging.getLogger(__name__)
 
 SITE_NAME = "Chantiers communs"  # how every email names the site
 MAX_ATTEMPTS = 5
+# Messages read, claimed and sent by one run of email_send_queued, over one SMTP connection.
+SEND_BATCH = 200
 # The content of a sent message is kept this long (to answer "what did I receive?"), then
 # blanked by a daily task; see email_purge_content.
 CONTENT_KEPT_DAYS = 30
@@ -251,7 +253,7 @@ def _ensure_open(connection: Any) -> None:
     connection.open()
 
 
-def email_send_queued(*, limit: int = 200) -> int:
+def email_send_queued(*, limit: int = SEND_BATCH) -> int:
     """Send up to ``limit`` queued messages; returns how many were sent.
 
     Each message is claimed before it is sent. What the server refuses is retried (a temporary
