@@ -2,20 +2,25 @@
 
 ``email_queue`` renders a message and stores it in the caller's transaction; after commit it
 wakes the Celery sender, and if the broker is down the periodic sweep sends it later.
-``email_send_queued`` claims each message with a conditional UPDATE before sending it, so a task
-that runs twice, or a second worker, finds nothing to do; a worker killed mid-send, or a
-conversation cut before the server's answer, leaves the message "sending", never sent twice
-automatically: past ``UNCERTAIN_AFTER`` the admin shows it as uncertain, and staff check, then
-resend it. Delivery is thus at most once unless staff choose otherwise: a message is never sent
-twice by the portal itself, and one interrupted mid-send may have been lost (or received).
-django-post-office was considered: it marks a batch sent only after the whole batch has gone,
-so a worker killed mid-batch would send some messages again.
+``email_send_queued`` claims messages (``CLAIM_GROUP`` at a time, in one transaction that skips
+rows another run holds) before sending them over one SMTP connection, so a task that runs twice,
+or a second worker, finds nothing to do; it records the accepted ones as sent a group at a time.
+A conversation cut before the server's answer leaves the message "sending", and a worker killed
+outright leaves its group "sending" (the message in flight, those accepted but not yet recorded,
+and those not yet tried), never sent twice automatically: past ``UNCERTAIN_AFTER`` the admin
+shows them as uncertain, and staff check, then resend them. A run that stops otherwise records
+what was accepted and puts back what it had not tried. Delivery is thus at most once unless
+staff choose otherwise: a message is never sent twice by the portal itself, and one interrupted
+mid-send may have been lost (or received). django-post-office was considered: it marks a batch
+sent only after the whole batch has gone, so a worker killed mid-batch would send some messages
+again.
 """
 
 from __future__ import annotations
 
 import datetime
 import logging
+import select
 import smtplib
 import threading
 import time
@@ -36,6 +41,11 @@ logger = logging.getLogger(__name__)
 
 SITE_NAME = "Chantiers communs"  # how every email names the site
 MAX_ATTEMPTS = 5
+# Messages read, claimed and sent by one run of email_send_queued, over one SMTP connection.
+SEND_BATCH = 200
+# Messages claimed together (one transaction), then recorded as sent together (one UPDATE).
+# A worker killed outright leaves at most this many "sending": uncertain, for staff to check.
+CLAIM_GROUP = 20
 # The content of a sent message is kept this long (to answer "what did I receive?"), then
 # blanked by a daily task; see email_purge_content.
 CONTENT_KEPT_DAYS = 30
@@ -212,14 +222,43 @@ def wake_sender() -> bool:
     return task_publish(send_queued_emails)
 
 
-def _claim(pk: int) -> bool:
-    return bool(
-        OutgoingEmail.objects.filter(pk=pk, status=OutgoingEmail.Status.QUEUED).update(
-            status=OutgoingEmail.Status.SENDING,
-            claimed_at=timezone.now(),
-            attempts=F("attempts") + 1,
+def _claim(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
+    """Claim for sending those of ``emails`` still queued; returns them, in order.
+
+    One transaction for the group: the rows are locked as they are read (PostgreSQL; another
+    run skips them and takes the next), or the whole database is (SQLite's transactions are
+    IMMEDIATE), so a row another run took meanwhile is not claimed twice.
+    """
+    now = timezone.now()
+    with transaction.atomic():
+        mine = set(
+            OutgoingEmail.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=[email.pk for email in emails], status=OutgoingEmail.Status.QUEUED)
+            .values_list("pk", flat=True)
         )
+        if mine:
+            OutgoingEmail.objects.filter(pk__in=mine).update(
+                status=OutgoingEmail.Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
+            )
+    claimed = [email for email in emails if email.pk in mine]
+    for email in claimed:
+        email.attempts += 1  # as the UPDATE counted it
+    return claimed
+
+
+def _mark_sent(pks: list[int]) -> None:
+    """Record in one UPDATE that the server accepted these messages."""
+    OutgoingEmail.objects.filter(pk__in=pks).update(
+        status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
     )
+
+
+def _release(emails: list[OutgoingEmail]) -> None:
+    """Put back in the queue claimed messages the run stopped before trying: nothing of them
+    was sent, and their claim does not count as an attempt."""
+    OutgoingEmail.objects.filter(
+        pk__in=[email.pk for email in emails], status=OutgoingEmail.Status.SENDING
+    ).update(status=OutgoingEmail.Status.QUEUED, claimed_at=None, attempts=F("attempts") - 1)
 
 
 def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
@@ -238,11 +277,29 @@ def _message(email: OutgoingEmail, connection: Any) -> EmailMultiAlternatives:
     return message
 
 
+def _quiet(sock: Any) -> bool:
+    """Whether an open SMTP socket has nothing to read between two messages, as it should: a
+    server that closed it, or announced it would (421), has made it readable."""
+    if getattr(sock, "pending", None) and sock.pending():  # TLS data already decrypted
+        return False
+    try:
+        readable, _, _ = select.select([sock], [], [], 0)
+    except (OSError, ValueError):
+        return False
+    return not readable
+
+
 def _ensure_open(connection: Any) -> None:
     """Open the connection, or reopen it if the server dropped it, before claiming anything:
-    a failure here leaves every message queued, since nothing was sent."""
+    a failure here leaves every message queued, since nothing was sent. A connection whose
+    socket is open and quiet is used as it is (a NOOP round trip per message cost more than
+    the database's writes); one that is closed, or that the server wrote to unasked, is
+    checked with a NOOP and reopened if dead."""
     smtp = getattr(connection, "connection", None)  # smtplib.SMTP of Django's SMTP backend
     if smtp is not None:
+        sock = getattr(smtp, "sock", None)
+        if sock is not None and _quiet(sock):
+            return
         try:
             smtp.noop()
             return
@@ -251,21 +308,37 @@ def _ensure_open(connection: Any) -> None:
     connection.open()
 
 
-def email_send_queued(*, limit: int = 200) -> int:
+def email_send_queued(
+    *, limit: int = SEND_BATCH, connection: Any = None, group: int | None = None
+) -> int:
     """Send up to ``limit`` queued messages; returns how many were sent.
 
-    Each message is claimed before it is sent. What the server refuses is retried (a temporary
-    4xx refusal, up to MAX_ATTEMPTS) or failed (a permanent one); a conversation cut before
-    the server's answer leaves the message "sending" for staff to check, never resent by itself.
+    Messages are claimed before they are sent, ``group`` (``CLAIM_GROUP``) at a time in one
+    transaction, and recorded as sent a group at a time in one UPDATE: two statements for
+    twenty messages rather than two for each. What the server refuses is retried (a temporary
+    4xx refusal, up to MAX_ATTEMPTS) or failed (a permanent one), at once; a conversation cut
+    before the server's answer leaves the message "sending" for staff to check, never resent by
+    itself. A run that stops (server unreachable, an exception) records what was accepted and
+    puts back what it had not tried; only a worker killed outright leaves its group (at most
+    ``CLAIM_GROUP`` messages, some perhaps received) "sending", shown as uncertain after
+    ``UNCERTAIN_AFTER`` for staff to check. ``connection``: an open mail connection to reuse
+    (email_send_backlog's); otherwise one is opened and closed here.
     """
-    # Read once with their content, which never changes once queued; each is claimed before
-    # it is sent, so a row another run took meanwhile is skipped.
+    # Read once with their content, which never changes once queued; a row another run took
+    # meanwhile is not claimed.
     emails = list(OutgoingEmail.objects.queued().order_by("created_at")[:limit])
+    if not emails:
+        return 0
+    size = max(1, group or CLAIM_GROUP)
+    own = connection is None
+    if own:
+        connection = get_connection(fail_silently=False)
     sent = 0
-    connection = get_connection(fail_silently=False)
+    accepted: list[int] = []  # sent, not yet recorded as such
+    claimed: list[OutgoingEmail] = []  # claimed, not yet tried
     try:
-        for email in emails:
-            pk = email.pk
+        position = 0
+        while claimed or position < len(emails):
             try:
                 _ensure_open(connection)
             except (smtplib.SMTPException, OSError) as exc:
@@ -273,9 +346,15 @@ def email_send_queued(*, limit: int = 200) -> int:
                     "Mail server unreachable (%s); the queue waits for the next run", exc
                 )
                 break
-            if not _claim(pk):
-                continue  # another run took it
-            email.attempts += 1  # as _claim counted it
+            if not claimed:
+                if accepted:
+                    _mark_sent(accepted)
+                    accepted = []
+                claimed = _claim(emails[position : position + size])
+                position += size
+                continue
+            email = claimed.pop(0)
+            pk = email.pk
             try:
                 _message(email, connection).send()
             except smtplib.SMTPResponseException as exc:  # the server answered no: not stored
@@ -292,31 +371,41 @@ def email_send_queued(*, limit: int = 200) -> int:
                 logger.exception("Email %s refused", pk)
                 _finish(pk, OutgoingEmail.Status.FAILED, exc)
             else:
-                OutgoingEmail.objects.filter(pk=pk).update(
-                    status=OutgoingEmail.Status.SENT, sent_at=timezone.now(), last_error=""
-                )
+                accepted.append(pk)
                 sent += 1
     finally:
-        connection.close()
+        try:
+            if accepted:
+                _mark_sent(accepted)
+            if claimed:
+                _release(claimed)
+        finally:
+            if own:
+                connection.close()
     return sent
 
 
 def email_send_backlog(*, budget: float | None = None) -> tuple[int, bool]:
     """Send batch after batch until the queue is empty, a batch sends nothing (the server is
-    unreachable or refuses everything), or ``budget`` seconds have passed.
+    unreachable or refuses everything), or ``budget`` seconds have passed; one mail connection
+    for them all.
 
     Returns (messages sent, whether some may still wait): a newsletter issue queues thousands,
     which one batch every minute would take hours to send.
     """
     deadline = None if budget is None else time.monotonic() + budget
     total = 0
-    while True:
-        sent = email_send_queued()
-        total += sent
-        if not sent or not OutgoingEmail.objects.queued().exists():
-            return total, False
-        if deadline is not None and time.monotonic() > deadline:
-            return total, True
+    connection = get_connection(fail_silently=False)
+    try:
+        while True:
+            sent = email_send_queued(connection=connection)
+            total += sent
+            if not sent or not OutgoingEmail.objects.queued().exists():
+                return total, False
+            if deadline is not None and time.monotonic() > deadline:
+                return total, True
+    finally:
+        connection.close()
 
 
 def _finish(pk: int, status: str, exc: Exception, *, note: str = "") -> None:

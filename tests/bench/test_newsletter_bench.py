@@ -14,7 +14,6 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
-from aiosmtpd.controller import Controller
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "bench" / "newsletter.py"
@@ -28,39 +27,57 @@ def bench_module() -> ModuleType:
     return module
 
 
-def test_the_script_sends_to_every_subscriber_and_reports_both_paths():
+def run_script(*arguments: str) -> subprocess.CompletedProcess[str]:
     # Its own fresh SQLite database and in-process tasks, whatever the shell says.
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
-    result = subprocess.run(
-        [sys.executable, str(SCRIPT), "--subscribers", "50", "--batch", "20"],
+    return subprocess.run(
+        [sys.executable, str(SCRIPT), "--subscribers", "50", "--batch", "20", *arguments],
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=180,
         env=env,
         cwd=ROOT,
     )
 
+
+def test_the_script_sends_to_every_subscriber_and_reports_both_paths():
+    # No ratio asserted here: 50 messages measure nothing but fixed costs.
+    result = run_script("--rounds", "2", "--min-ratio", "0")
+
     assert result.returncode == 0, result.stdout + result.stderr
     assert "CHECK FAILED" not in result.stderr
+    assert "in its own process" in result.stdout
+    rounds = [line.split("|")[1:3] for line in result.stdout.splitlines() if "| 50 |" in line]
+    assert [[cell.strip() for cell in row] for row in rounds[:4]] == [
+        ["1", "portal"],
+        ["1", "smtplib loop"],
+        ["2", "portal"],
+        ["2", "smtplib loop"],
+    ]
     rows = {line.split("|")[1].strip(): line for line in result.stdout.splitlines() if "|" in line}
-    portal = rows["portal: issue_send_start → all accepted"]
-    smtp = rows["smtplib loop (one connection)"]
-    assert portal.split("|")[2].strip() == "50"
-    assert smtp.split("|")[2].strip() == "50"
+    assert rows["portal: issue_send_start → all accepted"].split("|")[2].strip() == "50"
+    assert rows["smtplib loop (EmailMessage per subscriber)"].split("|")[2].strip() == "50"
     # 50 subscribers in batches of 20: three batches, then the empty one that marks it sent.
     assert "| … queueing (issue_send_batch × 4, through the task) | 50 |" in result.stdout
-    assert "Ratio: the smtplib loop sends" in result.stdout
+    assert "as many messages per second as the smtplib loop" in result.stdout
     assert "Peak memory (ru_maxrss)" in result.stdout
 
 
-def test_the_server_counts_messages_and_their_list_unsubscribe_header():
+def test_the_script_fails_below_the_ratio_it_is_given():
+    result = run_script("--rounds", "1", "--min-ratio", "1000")
+
+    assert result.returncode == 1
+    assert "CHECK FAILED: the ratio" in result.stderr
+    assert "is below 1000.00" in result.stderr
+
+
+def test_the_server_process_counts_messages_and_their_list_unsubscribe_header():
     bench = bench_module()
-    handler = bench.CountingHandler()
-    port = bench.free_port()
-    controller = Controller(handler, hostname="127.0.0.1", port=port, server_hostname="localhost")
-    controller.start()
+    server = bench.ServerProcess()
+    server.start()
     try:
-        with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+        assert server.process.pid != os.getpid() and server.process.is_alive()
+        with smtplib.SMTP("127.0.0.1", server.port, timeout=10) as smtp:
             for unsubscribe in (True, False):
                 message = EmailMessage()
                 message["From"] = "lettre@example.org"
@@ -72,11 +89,12 @@ def test_the_server_counts_messages_and_their_list_unsubscribe_header():
                 message.set_content("List-Unsubscribe: <https://example.org/>\n")
                 smtp.send_message(message)
     finally:
-        controller.stop()
+        server.stop()
 
-    messages, with_unsubscribe, size, recipients = handler.snapshot()
+    messages, with_unsubscribe, size, recipients = server.handler.snapshot()
     assert (messages, with_unsubscribe, recipients) == (2, 1, 2)
     assert size > 0
+    assert not server.process.is_alive()
 
 
 @pytest.mark.django_db

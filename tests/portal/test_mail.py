@@ -8,6 +8,7 @@ from unittest import mock
 import pytest
 from django.core import mail
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
@@ -330,3 +331,149 @@ def test_content_of_messages_sent_long_ago_is_blanked_the_record_stays():
 
     entry = app.conf.beat_schedule["purge-sent-email-content"]
     assert entry["task"] == purge_sent_email_content.name
+
+
+def outbox_writes(queries):
+    return [q["sql"] for q in queries if q["sql"].startswith('UPDATE "portal_outgoingemail"')]
+
+
+def test_messages_are_claimed_and_recorded_as_sent_a_group_at_a_time(mailoutbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    queue_many(45)
+
+    with CaptureQueriesContext(connection) as queries:
+        assert email_send_queued(group=20) == 45
+
+    # Three groups (20, 20, 5): a claim and a "sent" UPDATE each, not two per message.
+    assert len(outbox_writes(queries.captured_queries)) == 6
+    assert len(mailoutbox) == 45
+    assert set(OutgoingEmail.objects.values_list("status", "attempts")) == {
+        (OutgoingEmail.Status.SENT, 1)
+    }
+    assert not OutgoingEmail.objects.filter(sent_at=None).exists()
+
+
+def test_a_run_stopped_mid_group_records_what_went_and_puts_back_what_was_not_tried(mailoutbox):
+    queue_many(5)
+    first, second, third, fourth, fifth = OutgoingEmail.objects.order_by("created_at")
+    real_message = outbox._message
+
+    def message(email, connection):
+        if email.pk == second.pk:
+            raise KeyboardInterrupt  # the worker stopped while sending the second message
+        return real_message(email, connection)
+
+    with mock.patch.object(outbox, "_message", message), pytest.raises(KeyboardInterrupt):
+        email_send_queued(group=3)
+
+    states = {
+        email.pk: (email.status, email.attempts, email.claimed_at is not None)
+        for email in OutgoingEmail.objects.all()
+    }
+    assert states[first.pk] == (OutgoingEmail.Status.SENT, 1, True)
+    assert states[second.pk] == (OutgoingEmail.Status.SENDING, 1, True)  # maybe received
+    assert states[third.pk] == (OutgoingEmail.Status.QUEUED, 0, False)  # claimed, never tried
+    assert states[fourth.pk] == states[fifth.pk] == (OutgoingEmail.Status.QUEUED, 0, False)
+    assert [m.to for m in mailoutbox] == [[first.to]]
+    # The next run sends the rest, never the second one again by itself.
+    assert email_send_queued() == 3
+    assert len(mailoutbox) == 4
+
+
+def test_a_server_lost_mid_group_leaves_the_untried_messages_queued(mailoutbox):
+    queue_many(4)
+    calls = {"n": 0}
+
+    def ensure_open(connection):
+        calls["n"] += 1
+        if calls["n"] == 4:  # before the claim, then before each message: the third one
+            raise ConnectionRefusedError("refused")
+
+    with mock.patch.object(outbox, "_ensure_open", ensure_open):
+        assert email_send_queued(group=4) == 2
+
+    counts = dict(
+        OutgoingEmail.objects.values_list("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    assert counts == {OutgoingEmail.Status.SENT: 2, OutgoingEmail.Status.QUEUED: 2}
+    assert not OutgoingEmail.objects.queued().exclude(attempts=0).exists()
+
+
+def test_a_message_another_run_claimed_is_not_claimed_again():
+    emails = [queue(to=f"a{n}@example.org") for n in range(3)]
+    OutgoingEmail.objects.filter(pk=emails[1].pk).update(status=OutgoingEmail.Status.SENDING)
+
+    claimed = outbox._claim(emails)
+
+    assert [email.pk for email in claimed] == [emails[0].pk, emails[2].pk]
+    assert outbox._claim(emails) == []
+
+
+def test_the_backlog_sends_over_one_connection(mailoutbox):
+    queue_many(450)
+
+    with mock.patch.object(outbox, "get_connection", wraps=outbox.get_connection) as opened:
+        assert outbox.email_send_backlog() == (450, False)
+
+    assert opened.call_count == 1
+    assert len(mailoutbox) == 450
+
+
+class FakeSMTP:
+    def __init__(self, sock):
+        self.sock = sock
+        self.noops = 0
+
+    def noop(self):
+        self.noops += 1
+        raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
+
+
+class FakeConnection:
+    def __init__(self, smtp):
+        self.connection = smtp
+        self.opened = 0
+
+    def close(self):
+        self.connection = None
+
+    def open(self):
+        self.opened += 1
+
+
+def test_a_quiet_connection_is_used_without_a_round_trip():
+    import socket
+
+    ours, server = socket.socketpair()
+    try:
+        smtp = FakeSMTP(ours)
+        connection = FakeConnection(smtp)
+        outbox._ensure_open(connection)
+        assert (smtp.noops, connection.opened) == (0, 0)
+    finally:
+        ours.close()
+        server.close()
+
+
+def test_a_connection_the_server_closed_is_reopened_before_anything_is_claimed():
+    import socket
+
+    ours, server = socket.socketpair()
+    server.close()  # the server hung up between two messages: our socket reads as ready (EOF)
+    try:
+        smtp = FakeSMTP(ours)
+        connection = FakeConnection(smtp)
+        outbox._ensure_open(connection)
+        assert (smtp.noops, connection.opened) == (1, 1)
+    finally:
+        ours.close()
+
+    # A socket smtplib already closed (after a 421) is checked and reopened too.
+    smtp = FakeSMTP(None)
+    connection = FakeConnection(smtp)
+    outbox._ensure_open(connection)
+    assert (smtp.noops, connection.opened) == (1, 1)
