@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('projets', '0003_links_http_https_mailto_only'),
+        ('projets', '0004_piste_proposal'),
     ]
 
     operations = [
