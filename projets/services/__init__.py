@@ -1,14 +1,8 @@
-"""Writes on projects: staff's confirmation and CSV import (``imports``), the requests to join a
-project and their decision (``join_requests``), and the edit of a project's page (``pages``)."""
+"""Writes on projects: staff's confirmation and the creation of an import's rows (``imports``),
+the requests to join a project and their decision (``join_requests``), and the edit of a
+project's page (``pages``)."""
 
-from projets.services.imports import (
-    MAX_IMPORT_BYTES,
-    OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS,
-    ImportReport,
-    project_confirm_many,
-    project_import_csv,
-)
+from projets.services.imports import project_confirm_many, project_create_many
 from projets.services.join_requests import (
     JOIN_MESSAGE_MAX_LENGTH,
     join_request_approve,
@@ -30,11 +24,7 @@ __all__ = [
     "CHANGE_REASON_STAFF",
     "DESCRIPTION_MAX_LENGTH",
     "JOIN_MESSAGE_MAX_LENGTH",
-    "MAX_IMPORT_BYTES",
-    "OPTIONAL_COLUMNS",
     "PAGE_FIELDS",
-    "REQUIRED_COLUMNS",
-    "ImportReport",
     "join_request_approve",
     "join_request_create",
     "join_request_decline",
@@ -42,6 +32,6 @@ __all__ = [
     "membership_add",
     "membership_remove",
     "project_confirm_many",
-    "project_import_csv",
+    "project_create_many",
     "project_page_update",
 ]
