@@ -427,7 +427,7 @@ def test_a_confirmation_imports_once(admin_client, provinces):
     again = admin_client.post(IMPORT_URL, {"confirm": "1"})
 
     assert Project.objects.count() == 1
-    assert "n'est plus disponible" in messages_of(again)[0]
+    assert "n'est plus disponible" in messages_of(again)[-1]
 
 
 def test_a_row_added_between_preview_and_confirmation_is_reported(admin_client, provinces):
