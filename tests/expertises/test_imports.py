@@ -7,10 +7,10 @@ from http import HTTPStatus
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from expertises.models import Facilitator
 from expertises.resources import FacilitatorResource, facilitator_import
 from portal.admin_exports import csv_response, export_rows
 from portal.imports import MAX_IMPORT_BYTES
-from expertises.models import Facilitator
 from projets.models import Organisation
 from tests.expertises.factories import CategoryFactory, FacilitatorFactory
 from tests.portal.factories import UserFactory
