@@ -1,5 +1,6 @@
 """The all-or-nothing CSV import of projects: the service, then the admin view over HTTP."""
 
+import io
 from decimal import Decimal
 from http import HTTPStatus
 
@@ -8,6 +9,7 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from projets.models import Project
 from projets.resources import project_import
@@ -441,8 +443,8 @@ def test_a_row_added_between_preview_and_confirmation_is_reported(admin_client, 
     assert Project.objects.count() == 1
 
 
-def confirm_import(client, text):
-    client.post(IMPORT_URL, {"file": upload(text)})
+def confirm_import(client, text, name="projets.csv"):
+    client.post(IMPORT_URL, {"file": upload(text, name)})
     return client.post(IMPORT_URL, {"confirm": "1"})
 
 
@@ -537,3 +539,15 @@ def test_non_staff_are_sent_to_the_login(client, provinces):
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("admin:login"))
     assert Project.objects.count() == 0
+
+
+def test_admin_import_of_a_workbook(admin_client, provinces):
+    workbook = Workbook()
+    workbook.active.append(["nom", "province", "porteurs", "source"])
+    workbook.active.append(["Halle", "Namur", "Ville", "presse"])
+    output = io.BytesIO()
+    workbook.save(output)
+
+    confirm_import(admin_client, output.getvalue(), name="projets.xlsx")
+
+    assert Project.objects.get().name == "Halle"
