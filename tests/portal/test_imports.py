@@ -106,7 +106,8 @@ def test_a_workbook_with_numbers_and_dates_reads_them_as_text():
     import datetime
 
     read = read_file(
-        xlsx(("nom", "source"), (12, datetime.datetime(2026, 1, 15))  # noqa: DTZ001 (a spreadsheet date has no zone)),
+        # A spreadsheet's date has no time zone.
+        xlsx(("nom", "source"), (12, datetime.datetime(2026, 1, 15))),  # noqa: DTZ001
         columns=COLUMNS,
         file_format="xlsx",
     )
