@@ -39,14 +39,16 @@ class ChantierResource(resources.ModelResource):
         export_order = fields
 
     def get_export_queryset(self) -> QuerySet[Chantier]:
-        return Chantier.objects.prefetch_related(
+        # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
+        lookups: list[Any] = [
             Prefetch("steps", queryset=Step.objects.order_by("order", "pk")),
             Prefetch(
                 "resources",
                 queryset=Resource.objects.select_related("provider").order_by("order", "pk"),
             ),
             "participations__project",
-        )
+        ]
+        return Chantier.objects.prefetch_related(*lookups)
 
     def dehydrate_projects(self, chantier: Chantier) -> str:
         return "; ".join(

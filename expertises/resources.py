@@ -108,8 +108,8 @@ class OrganisationWidget(widgets.Widget):
             self._cache = {}
             for organisation in Organisation.objects.all():
                 self._cache.setdefault(fold(organisation.name), organisation)
-        organisation = self._cache.get(fold(text))
-        return (organisation, "") if organisation else (None, text)
+        found = self._cache.get(fold(text))
+        return (found, "") if found else (None, text)
 
 
 class OrganisationField(fields.Field):
@@ -280,10 +280,11 @@ class FacilitatorResource(ServiceResource[Facilitator]):
             facilitators=[
                 (
                     facilitator,
-                    facilitator.import_lists.get("categories") or [],
-                    facilitator.import_lists.get("provinces") or [],
+                    lists.get("categories") or [],
+                    lists.get("provinces") or [],
                 )
                 for facilitator in instances
+                for lists in [getattr(facilitator, "import_lists", {})]
             ]
         )
 

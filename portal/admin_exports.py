@@ -23,10 +23,10 @@ from django.db.models import QuerySet
 from django.http import (
     FileResponse,
     HttpRequest,
-    HttpResponse,
     HttpResponseRedirect,
     StreamingHttpResponse,
 )
+from django.http.response import HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -147,7 +147,7 @@ class SpreadsheetExportMixin:
         ordering = queryset.query.order_by or cast(Any, self).get_ordering(None) or ("pk",)
         return base.filter(pk__in=queryset.values("pk")).order_by(*ordering)
 
-    def export_response(self, queryset: QuerySet[Any], file_format: str) -> HttpResponse:
+    def export_response(self, queryset: QuerySet[Any], file_format: str) -> HttpResponseBase:
         opts = cast(Any, self).opts
         stamp = timezone.localtime().strftime("%Y-%m-%d")
         filename = f"{self.export_filename}-{stamp}"
@@ -174,7 +174,7 @@ class SpreadsheetExportMixin:
         }
         return TemplateResponse(request, self.export_template, context)
 
-    def export_view(self, request: HttpRequest) -> HttpResponse:
+    def export_view(self, request: HttpRequest) -> HttpResponseBase:
         """The list's rows, with its filters and search (from the query string)."""
         admin = cast(Any, self)
         if not admin.has_view_permission(request):
@@ -191,7 +191,7 @@ class SpreadsheetExportMixin:
             return self.export_response(queryset, file_format)
         return self._export_page(request, queryset, selected=None)
 
-    def export_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponse:
+    def export_selected(self, request: HttpRequest, queryset: QuerySet[Any]) -> HttpResponseBase:
         file_format = request.POST.get("format")
         if file_format in EXPORT_FORMATS:
             return self.export_response(queryset, file_format)

@@ -25,7 +25,7 @@ import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, ClassVar, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, Generic, TypeVar
 
 import tablib
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -36,6 +36,9 @@ from import_export.results import Result, RowResult
 
 from portal.links import link_clean
 from portal.text import CONTROL_CHARACTERS
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 logger = logging.getLogger(__name__)
 
@@ -383,7 +386,7 @@ class TextWidget(widgets.CharWidget):
 class LinkWidget(widgets.CharWidget):
     """A web address: "https://" added when no scheme is given; http, https or mailto only."""
 
-    def __init__(self, *, invalid: str, max_length: int = 200) -> None:
+    def __init__(self, *, invalid: StrOrPromise, max_length: int = 200) -> None:
         super().__init__(allow_blank=True)
         self.invalid, self.max_length = invalid, max_length
 
@@ -433,7 +436,7 @@ class NamedWidget(widgets.Widget):
         *,
         choices: Callable[[], dict[str, Any]],
         known: Callable[[], str],
-        unknown: str,
+        unknown: StrOrPromise,
         label: Callable[[Any], str] = str,
     ) -> None:
         super().__init__()
@@ -503,7 +506,7 @@ class ServiceResource(resources.ModelResource, Generic[Created]):
     columns: ClassVar[Columns]
     name_column: ClassVar[str] = "nom"
     name_attribute: ClassVar[str] = "name"
-    exists_message: ClassVar[str]
+    exists_message: ClassVar[StrOrPromise]
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
@@ -633,19 +636,19 @@ def run_import(
             line = int(lines[invalid.number - 1])
             issues.extend(ImportIssue(line, message) for message in _messages(invalid.error))
         for number, errors in result.row_errors():
-            for error in errors:
-                logger.error("Import row failed", exc_info=error.error)
+            for row_error in errors:
+                logger.error("Import row failed", exc_info=row_error.error)
             issues.append(
                 ImportIssue(
                     int(lines[number - 1]),
                     _("Cette ligne n'a pas pu être lue : vérifiez ses valeurs."),
                 )
             )
-        for error in result.base_errors:
-            if isinstance(error.error, IntegrityError):
+        for base_error in result.base_errors:
+            if isinstance(base_error.error, IntegrityError):
                 result = None
                 break
-            logger.error("Import failed", exc_info=error.error)
+            logger.error("Import failed", exc_info=base_error.error)
             issues.append(ImportIssue(None, _("L'import a échoué : rien n'a été importé.")))
     if result is None:
         issues.append(
