@@ -18,7 +18,7 @@ from typing import Any, cast
 
 from django.contrib.admin import helpers
 from django.contrib.admin.options import IncorrectLookupParameters
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldError, PermissionDenied
 from django.db.models import QuerySet
 from django.http import (
     FileResponse,
@@ -144,8 +144,13 @@ class SpreadsheetExportMixin:
         resource = self.export_resource_class()
         joined = getattr(resource, "get_export_queryset", None)
         base = joined() if joined else queryset.model._default_manager.all()
-        ordering = queryset.query.order_by or cast(Any, self).get_ordering(None) or ("pk",)
-        return base.filter(pk__in=queryset.values("pk")).order_by(*ordering)
+        rows = base.filter(pk__in=queryset.values("pk"))
+        # The list's order, unless it sorts on a column of its own (an annotation of the
+        # list's queryset that the export's does not have): then the model's order.
+        try:
+            return rows.order_by(*queryset.query.order_by)
+        except FieldError:
+            return rows.order_by(*(cast(Any, self).get_ordering(None) or ("pk",)))
 
     def export_response(self, queryset: QuerySet[Any], file_format: str) -> HttpResponseBase:
         opts = cast(Any, self).opts

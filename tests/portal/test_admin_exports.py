@@ -299,3 +299,22 @@ def test_registrations_export_reads_status_labels(admin_client):
     rows = csv_rows(admin_client.post("/admin/events/registration/export/", {"format": "csv"}))
 
     assert dict(zip(rows[0], rows[1], strict=True))["Statut"] == "En liste d'attente"
+
+
+def test_a_list_sorted_on_a_column_of_its_own_exports_in_the_model_order(admin_client):
+    StepFactory(chantier=ChantierFactory(title="B"))
+    ChantierFactory(title="A")
+
+    # Column 4 of the chantiers' list: its steps, counted by the list's own query.
+    rows = csv_rows(admin_client.post("/admin/chantiers/chantier/export/?o=-4", {"format": "csv"}))
+
+    assert sorted(row[0] for row in rows[1:]) == ["A", "B"]
+
+
+def test_a_list_sorted_on_a_field_keeps_its_order(admin_client):
+    ChantierFactory(title="A")
+    ChantierFactory(title="B")
+
+    rows = csv_rows(admin_client.post("/admin/chantiers/chantier/export/?o=-1", {"format": "csv"}))
+
+    assert [row[0] for row in rows[1:]] == ["B", "A"]
