@@ -318,3 +318,18 @@ def test_a_list_sorted_on_a_field_keeps_its_order(admin_client):
     rows = csv_rows(admin_client.post("/admin/chantiers/chantier/export/?o=-1", {"format": "csv"}))
 
     assert [row[0] for row in rows[1:]] == ["B", "A"]
+
+
+def test_the_events_action_exports_their_registrations(admin_client):
+    first, second, other = EventFactory(), EventFactory(), EventFactory()
+    for event in (first, second, other):
+        RegistrationFactory(event=event)
+    data = {"action": "export_registrations", "_selected_action": [first.pk, second.pk]}
+
+    response = admin_client.post("/admin/events/event/", data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    page = admin_client.get(response["Location"])
+    assert "2 lignes seront exportées" in page.text
+    rows = csv_rows(admin_client.post(response["Location"], {"format": "csv"}))
+    assert sorted(row[0] for row in rows[1:]) == sorted([first.title, second.title])
