@@ -10,7 +10,7 @@ PORT ?= 8000
 APPS := portal territoires chantiers projets events expertises newsletter maps hub opendata search dashboard
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter bench-redis clean messages
+.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter bench-redis bench-spreadsheets clean messages
 
 help:
 	@echo "make run      install if needed, migrate, load the seed content, then serve 127.0.0.1:$(PORT)"
@@ -89,6 +89,9 @@ bench-redis: $(INSTALLED)
 
 bench-newsletter: $(INSTALLED)
 	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)
+
+bench-spreadsheets: $(INSTALLED)
+	$(BIN)/python bench/spreadsheets.py
 
 # Refreshes locale/en/LC_MESSAGES/django.po from the French msgids, then compiles django.mo.
 # Only this target needs GNU gettext (msgmerge, msgfmt): the compiled django.mo is committed,

@@ -14,6 +14,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from chantiers.admin_exports import ChantierExportMixin, NewsExportMixin
 from chantiers.models import Chantier, News, Participation, Partnership, Resource, Step
 from chantiers.services import RESERVED_SLUGS, news_delete, news_save
 from portal.admin_services import ServiceAdmin, acting_user, adopt
@@ -78,7 +79,7 @@ class ChantierParticipationInline(admin.TabularInline):
 
 
 @admin.register(Chantier)
-class ChantierAdmin(admin.ModelAdmin):
+class ChantierAdmin(ChantierExportMixin, admin.ModelAdmin):
     list_display = ("title", "status", "order", "resource_count", "step_count", "project_count")
     list_editable = ("order",)
     list_filter = ("status",)
@@ -165,7 +166,7 @@ class NewsAdminForm(forms.ModelForm):
 
 
 @admin.register(News)
-class NewsAdmin(ServiceAdmin):
+class NewsAdmin(NewsExportMixin, ServiceAdmin):
     form = NewsAdminForm
     list_display = ("title", "published_at", "province", "chantier", "author")
     list_select_related = ("province", "chantier", "author")

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
+from events.admin_exports import EventExportMixin, RegistrationExportMixin
 from events.models import Event, Registration
 from events.registrations import registration_create
 from events.registrations_staff import registration_delete, registration_status_change
@@ -26,7 +27,7 @@ from portal.forms import LocatedModelForm
 
 
 @admin.register(Event)
-class EventAdmin(ServiceAdmin, SimpleHistoryAdmin):
+class EventAdmin(EventExportMixin, ServiceAdmin, SimpleHistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "start", "kind", "status", "province", "chantier", "capacity")
@@ -119,7 +120,7 @@ REGISTRATION_FIELDS = (
 
 
 @admin.register(Registration)
-class RegistrationAdmin(ServiceAdmin):
+class RegistrationAdmin(RegistrationExportMixin, ServiceAdmin):
     """Staff register someone (the rules of the event apply: window, seats, waiting list),
     cancel a registration or register again a cancelled person; the rest is the person's."""
 

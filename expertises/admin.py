@@ -1,5 +1,6 @@
-"""Admin of the expertise catalogue: categories, facilitators (with CSV import and export),
-the projects' needs and offers, and the workshop proposals with their supports.
+"""Admin of the expertise catalogue: categories, facilitators (their import and export in
+``expertises.admin_spreadsheets``), the projects' needs and offers, and the workshop proposals
+with their supports.
 
 Needs, offers and proposals change through ``expertises.services``, as from the leaders' space:
 an offer saved here tells the leaders of the open needs it fits; a need is answered, and a
@@ -10,24 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, path, reverse
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from expertises.admin_actions import decline_proposals, mark_needs_answered, schedule_proposal
-from expertises.imports import (
-    COLUMNS,
-    MAX_IMPORT_BYTES,
-    REQUIRED_COLUMNS,
-    FacilitatorImportReport,
-    facilitator_export_csv,
-    facilitator_import_csv,
-)
+from expertises.admin_spreadsheets import FacilitatorSpreadsheetMixin
 from expertises.models import Category, Facilitator, Need, Offer, Support, WorkshopProposal
 from expertises.services import (
     facilitator_published,
@@ -38,19 +30,7 @@ from expertises.services import (
     offer_delete,
     offer_update,
 )
-from portal.admin_imports import CsvImportMixin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
-from territoires.models import Province
-
-
-def _csv_response(facilitators: QuerySet[Facilitator]) -> HttpResponse:
-    loaded = facilitators.select_related("organisation").prefetch_related("categories", "provinces")
-    response = HttpResponse(
-        facilitator_export_csv(facilitators=loaded), content_type="text/csv; charset=utf-8"
-    )
-    stamp = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="facilitateurs-{stamp}.csv"'
-    return response
 
 
 @admin.register(Category)
@@ -71,10 +51,9 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(CsvImportMixin, ServiceAdmin):
+class FacilitatorAdmin(FacilitatorSpreadsheetMixin, ServiceAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/expertises/facilitator/change_list.html"
-    import_template = "admin/expertises/facilitator/import.html"
     list_display = (
         "name",
         "organisation_label",
@@ -98,7 +77,7 @@ class FacilitatorAdmin(CsvImportMixin, ServiceAdmin):
         if form.instance.is_published:
             facilitator_published(facilitator=form.instance)
 
-    actions = ("mark_reviewed_today", "export_csv")
+    actions = ("mark_reviewed_today",)
     fieldsets = (
         (None, {"fields": ("name", "slug", "is_published", "last_reviewed")}),
         (_("Organisation"), {"fields": ("organisation", "organisation_name")}),
@@ -129,59 +108,6 @@ class FacilitatorAdmin(CsvImportMixin, ServiceAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-    @admin.action(description=_("Exporter en CSV"), permissions=["view"])
-    def export_csv(self, request: HttpRequest, queryset: QuerySet[Facilitator]) -> HttpResponse:
-        return _csv_response(queryset)
-
-    # --- CSV import and export ---------------------------------------------------------------
-
-    def get_urls(self) -> list[URLPattern]:
-        # Before the default URLs, whose "<path:object_id>/" would swallow "export/".
-        return [
-            path(
-                "export/",
-                self.admin_site.admin_view(self.export_view),
-                name="expertises_facilitator_export",
-            ),
-            *super().get_urls(),
-        ]
-
-    def export_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_view_permission(request):
-            raise PermissionDenied
-        return _csv_response(Facilitator.objects.order_by("name"))
-
-    import_title = _("Importer des facilitateurs depuis un fichier CSV")
-    import_max_bytes = MAX_IMPORT_BYTES
-
-    def import_csv(self, data: bytes) -> FacilitatorImportReport:
-        return facilitator_import_csv(file=data)
-
-    def import_context(self) -> dict[str, Any]:
-        return {
-            "columns": COLUMNS,
-            "required_columns": REQUIRED_COLUMNS,
-            "provinces": Province.objects.values_list("name", flat=True),
-            "categories": Category.objects.values_list("name", flat=True),
-        }
-
-    def import_failed_message(self, count: int) -> str:
-        return ngettext(
-            "Aucun facilitateur n'a été importé : le fichier contient %(count)d erreur.",
-            "Aucun facilitateur n'a été importé : le fichier contient %(count)d erreurs.",
-            count,
-        ) % {"count": count}
-
-    def import_succeeded_message(self, count: int) -> str:
-        return ngettext(
-            "%(count)d facilitateur importé et publié.",
-            "%(count)d facilitateurs importés et publiés.",
-            count,
-        ) % {"count": count}
-
-    def import_success_url(self) -> str:
-        return reverse(f"{self.admin_site.name}:expertises_facilitator_changelist")
 
 
 @admin.register(Offer)

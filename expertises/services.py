@@ -13,18 +13,19 @@ The hourly ``notify_need_matches`` scan (``needs_notify_all_matches``) catches a
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from events.models import Event
 from events.services import event_create
 from expertises.matching import needs_for_facilitator, needs_for_offer
-from expertises.models import Facilitator, Need, Offer, Support, WorkshopProposal
+from expertises.models import Category, Facilitator, Need, Offer, Support, WorkshopProposal
 from expertises.permissions import (
     can_edit_need,
     can_manage_proposals,
@@ -36,6 +37,7 @@ from portal.model_updates import model_assign, model_locked, model_update, model
 from portal.models import User
 from projets.models import Project
 from projets.permissions import can_edit_project
+from territoires.models import Province
 
 if TYPE_CHECKING:
     from portal.types import Visitor
@@ -204,6 +206,37 @@ def needs_notify_new_matches(
 def facilitator_published(*, facilitator: Facilitator) -> int:
     """For the admin: call after saving a facilitator and its categories and provinces."""
     return needs_notify_new_matches(facilitator=facilitator)
+
+
+def _unique_slug(name: str, taken: set[str]) -> str:
+    base = slugify(name)[:190].strip("-") or "facilitateur"
+    slug, counter = base, 2
+    while slug in taken:
+        slug = f"{base}-{counter}"
+        counter += 1
+    taken.add(slug)
+    return slug
+
+
+@transaction.atomic
+def facilitator_create_many(
+    *, facilitators: Sequence[tuple[Facilitator, Sequence[Category], Sequence[Province]]]
+) -> list[Facilitator]:
+    """Create validated, unsaved facilitators (an import's rows), each with a unique slug, its
+    categories and provinces, published; then tell the open needs each one matches, as a
+    facilitator saved in the admin does (``facilitator_published``)."""
+    taken = set(Facilitator.objects.values_list("slug", flat=True))
+    created = []
+    for facilitator, categories, provinces in facilitators:
+        facilitator.slug = _unique_slug(facilitator.name, taken)
+        facilitator.is_published = True
+        facilitator.save()
+        facilitator.categories.set(categories)
+        facilitator.provinces.set(provinces)
+        created.append(facilitator)
+    for facilitator in created:
+        facilitator_published(facilitator=facilitator)
+    return created
 
 
 @transaction.atomic

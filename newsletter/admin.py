@@ -15,6 +15,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsletter.admin_exports import SubscriberExportMixin
 from newsletter.models import Delivery, Issue, Section, Subscriber
 from newsletter.services.sending import (
     Progress,
@@ -323,7 +324,7 @@ class IssueAdmin(ServiceAdmin):
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(ServiceAdmin):
+class SubscriberAdmin(SubscriberExportMixin, ServiceAdmin):
     """Subscriptions are made and confirmed by their owners (double opt-in): staff read them,
     and may unsubscribe someone who asks; the consent is a record, never edited."""
 

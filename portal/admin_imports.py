@@ -1,9 +1,17 @@
-"""The admin's CSV import page, shared by the models staff import in bulk (projects,
-facilitators): an upload form, an all-or-nothing import by the app's service, a line-by-line
-report when it fails, and the admin log when it succeeds."""
+"""The admin's import page, shared by the models staff import in bulk (projects, facilitators):
+upload a CSV or XLSX file, see every bad line (nothing imported) or a preview of every row,
+then confirm; the import runs all or nothing through the app's resource and service, and the
+admin log records each row created.
+
+Between the preview and the confirmation, the file waits in django-import-export's temporary
+storage (``IMPORT_EXPORT_TMP_STORAGE_CLASS``), named in the staff member's session only: the
+confirmation takes no file name from the request.
+"""
 
 from __future__ import annotations
 
+import contextlib
+from pathlib import Path
 from typing import Any, cast
 
 from django import forms
@@ -15,17 +23,26 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
+from import_export.tmp_storages import TempFolderStorage
 
-from portal.csv_files import ImportReport
+from portal.imports import MAX_IMPORT_BYTES, ImportReport
+
+PREVIEW_ROWS = 200
 
 
-class CsvImportForm(forms.Form):
+class ImportForm(forms.Form):
     file = forms.FileField(
-        label=_("Fichier CSV"),
+        label=_("Fichier CSV ou XLSX"),
         help_text=_(
-            "Encodé en UTF-8, séparé par des virgules ou des points-virgules, 2 Mo au plus."
+            "CSV encodé en UTF-8, séparé par des virgules ou des points-virgules, ou classeur "
+            "XLSX (première feuille) ; 2 Mo au plus."
         ),
-        widget=forms.FileInput(attrs={"accept": ".csv,text/csv"}),
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
     )
 
     def __init__(self, *args: Any, max_bytes: int, **kwargs: Any) -> None:
@@ -43,19 +60,24 @@ class CsvImportForm(forms.Form):
             )
         return upload
 
+    @property
+    def file_format(self) -> str:
+        name = (self.cleaned_data["file"].name or "").lower()
+        return "xlsx" if name.endswith(".xlsx") else "csv"
 
-class CsvImportMixin:
-    """For a ModelAdmin: ``import/`` runs ``import_csv`` on an uploaded file.
 
-    A subclass names its template (extending ``admin/csv_import.html``), its size limit, and
-    says how to import, what to tell, and where to go after success.
+class SpreadsheetImportMixin:
+    """For a ModelAdmin: ``import/`` checks an uploaded file, previews it, then imports it.
+
+    A subclass names its template (extending ``admin/spreadsheet_import.html``) and says how
+    to import (``import_file``: the app's ``<model>_import``), what to tell, and where to go.
     """
 
     import_template: str
     import_title: Any
-    import_max_bytes: int
+    import_max_bytes: int = MAX_IMPORT_BYTES
 
-    def import_csv(self, data: bytes) -> ImportReport[Any]:
+    def import_file(self, data: bytes, *, file_format: str, dry_run: bool) -> ImportReport[Any]:
         raise NotImplementedError
 
     def import_context(self) -> dict[str, Any]:
@@ -84,21 +106,36 @@ class CsvImportMixin:
             *super().get_urls(),  # type: ignore[misc]
         ]
 
+    def _session_key(self) -> str:
+        return f"import:{cast(Any, self).opts.label_lower}"
+
     def import_view(self, request: HttpRequest) -> HttpResponse:
         admin = cast(Any, self)
         if not admin.has_add_permission(request):
             raise PermissionDenied
         report = None
-        if request.method == "POST":
-            form = CsvImportForm(request.POST, request.FILES, max_bytes=self.import_max_bytes)
-            if form.is_valid():
-                # One byte more than allowed is enough for the service to tell "too large".
-                report = self.import_csv(form.cleaned_data["file"].read(self.import_max_bytes + 1))
-                if report.ok:
-                    return self._import_succeeded(request, report)
+        form = ImportForm(max_bytes=self.import_max_bytes)
+        if request.method == "POST" and "confirm" in request.POST:
+            report = self._confirm(request)
+            if report is None:
+                messages.error(
+                    request,
+                    str(_("Le fichier à importer n'est plus disponible : envoyez-le à nouveau.")),
+                )
+            elif report.ok:
+                return self._import_succeeded(request, report)
+            else:
                 messages.error(request, self.import_failed_message(len(report.errors)))
-        else:
-            form = CsvImportForm(max_bytes=self.import_max_bytes)
+        elif request.method == "POST":
+            form = ImportForm(request.POST, request.FILES, max_bytes=self.import_max_bytes)
+            if form.is_valid():
+                # One byte more than allowed is enough for the import to tell "too large".
+                data = form.cleaned_data["file"].read(self.import_max_bytes + 1)
+                report = self.import_file(data, file_format=form.file_format, dry_run=True)
+                if report.ok:
+                    self._keep(request, data, form.file_format, form.cleaned_data["file"].name)
+                else:
+                    messages.error(request, self.import_failed_message(len(report.errors)))
         request.current_app = admin.admin_site.name
         context = {
             **admin.admin_site.each_context(request),
@@ -106,11 +143,43 @@ class CsvImportMixin:
             "title": self.import_title,
             "form": form,
             "report": report,
+            "preview": report is not None and report.ok and not report.created,
+            "preview_rows": report.preview[:PREVIEW_ROWS] if report else [],
             "max_megabytes": self.import_max_bytes // (1024 * 1024),
             "has_view_permission": admin.has_view_permission(request),
             **self.import_context(),
         }
         return TemplateResponse(request, self.import_template, context)
+
+    def _keep(self, request: HttpRequest, data: bytes, file_format: str, name: str | None) -> None:
+        self._discard(request)
+        storage = TempFolderStorage(read_mode="rb")
+        storage.save(data)
+        request.session[self._session_key()] = {
+            "storage": Path(storage.name).name,
+            "format": file_format,
+            "name": Path(name or "").name,
+        }
+
+    def _discard(self, request: HttpRequest) -> None:
+        kept = request.session.pop(self._session_key(), None)
+        if kept:
+            with contextlib.suppress(OSError):
+                TempFolderStorage(name=kept["storage"], read_mode="rb").remove()
+
+    def _confirm(self, request: HttpRequest) -> ImportReport[Any] | None:
+        kept = request.session.get(self._session_key())
+        if not kept:
+            return None
+        try:
+            data = TempFolderStorage(name=kept["storage"], read_mode="rb").read()
+        except OSError:
+            request.session.pop(self._session_key(), None)
+            return None
+        report = self.import_file(data, file_format=kept["format"], dry_run=False)
+        if report.ok:
+            self._discard(request)
+        return report
 
     def _import_succeeded(self, request: HttpRequest, report: ImportReport[Any]) -> HttpResponse:
         created = report.created
@@ -119,7 +188,7 @@ class CsvImportMixin:
                 user_id=cast(int, request.user.pk),
                 queryset=created,
                 action_flag=ADDITION,
-                change_message=str(_("Importé depuis un fichier CSV.")),
+                change_message=str(_("Importé depuis un fichier.")),
             )
         messages.success(request, self.import_succeeded_message(len(created)))
         for warning in report.warnings:

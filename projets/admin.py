@@ -1,5 +1,5 @@
 """Admin of projects (with their history and leaders), project types, organisations, requests to
-join a project, and the CSV import of projects."""
+join a project; the import and export of projects live in ``projets.admin_spreadsheets``."""
 
 from __future__ import annotations
 
@@ -11,15 +11,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Count, QuerySet
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from chantiers.models import Participation
-from portal.admin_imports import CsvImportMixin
 from portal.admin_services import ServiceAdmin, acting_user, inline_changes
 from portal.forms import LocatedModelForm
+from projets.admin_spreadsheets import ProjectSpreadsheetMixin
 from projets.models import (
     JoinRequest,
     Membership,
@@ -29,17 +28,11 @@ from projets.models import (
     ProjectType,
 )
 from projets.services import (
-    MAX_IMPORT_BYTES,
-    OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS,
-    ImportReport,
     location_placed_by_hand,
     membership_add,
     membership_remove,
     project_confirm_many,
-    project_import_csv,
 )
-from territoires.models import Province
 
 
 @admin.register(ProjectType)
@@ -110,11 +103,10 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(CsvImportMixin, ServiceAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(ProjectSpreadsheetMixin, ServiceAdmin, SimpleHistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/projets/project/change_list.html"
-    import_template = "admin/projets/project/import.html"
     list_display = ("name", "province", "status", "is_confirmed", "has_location", "updated_at")
     list_select_related = ("province",)
     list_filter = (
@@ -210,40 +202,6 @@ class ProjectAdmin(CsvImportMixin, ServiceAdmin, SimpleHistoryAdmin):
             % {"count": count},
             messages.SUCCESS,
         )
-
-    # --- CSV import ----------------------------------------------------------------------
-
-    import_title = _("Importer des projets depuis un fichier CSV")
-    import_max_bytes = MAX_IMPORT_BYTES
-
-    def import_csv(self, data: bytes) -> ImportReport:
-        return project_import_csv(file=data)
-
-    def import_context(self) -> dict[str, Any]:
-        return {
-            "required_columns": REQUIRED_COLUMNS,
-            "optional_columns": OPTIONAL_COLUMNS,
-            "provinces": Province.objects.values_list("name", flat=True),
-            "project_types": ProjectType.objects.values_list("name", flat=True),
-        }
-
-    def import_failed_message(self, count: int) -> str:
-        return ngettext(
-            "Aucun projet n'a été importé : le fichier contient %(count)d erreur.",
-            "Aucun projet n'a été importé : le fichier contient %(count)d erreurs.",
-            count,
-        ) % {"count": count}
-
-    def import_succeeded_message(self, count: int) -> str:
-        return ngettext(
-            "%(count)d projet importé ; il reste à confirmer par la Cellule.",
-            "%(count)d projets importés ; ils restent à confirmer par la Cellule.",
-            count,
-        ) % {"count": count}
-
-    def import_success_url(self) -> str:
-        changelist = reverse(f"{self.admin_site.name}:projets_project_changelist")
-        return f"{changelist}?{ConfirmationFilter.parameter_name}=non"
 
 
 # --- Requests to join a project ------------------------------------------------------------------

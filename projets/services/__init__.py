@@ -1,15 +1,8 @@
-"""Writes on projects: staff's confirmation and CSV import (``imports``), the requests to join a
-project and their decision (``join_requests``), the edit of a project's page (``pages``), and
-the proposals of new pistes (``pistes``)."""
+"""Writes on projects: staff's confirmation and the creation of an import's rows (``imports``),
+the requests to join a project and their decision (``join_requests``), the edit of a project's
+page (``pages``), and the proposals of new pistes (``pistes``)."""
 
-from projets.services.imports import (
-    MAX_IMPORT_BYTES,
-    OPTIONAL_COLUMNS,
-    REQUIRED_COLUMNS,
-    ImportReport,
-    project_confirm_many,
-    project_import_csv,
-)
+from projets.services.imports import project_confirm_many, project_create_many
 from projets.services.join_requests import (
     JOIN_MESSAGE_MAX_LENGTH,
     join_request_approve,
@@ -39,13 +32,9 @@ __all__ = [
     "CHANGE_REASON_STAFF",
     "DESCRIPTION_MAX_LENGTH",
     "JOIN_MESSAGE_MAX_LENGTH",
-    "MAX_IMPORT_BYTES",
-    "OPTIONAL_COLUMNS",
     "PAGE_FIELDS",
     "PISTE_DESCRIPTION_MAX_LENGTH",
     "PISTE_TITLE_MAX_LENGTH",
-    "REQUIRED_COLUMNS",
-    "ImportReport",
     "join_request_approve",
     "join_request_create",
     "join_request_decline",
@@ -57,6 +46,6 @@ __all__ = [
     "piste_proposal_decline",
     "piste_propose",
     "project_confirm_many",
-    "project_import_csv",
+    "project_create_many",
     "project_page_update",
 ]

@@ -7,8 +7,10 @@ from http import HTTPStatus
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from expertises.imports import MAX_IMPORT_BYTES, facilitator_export_csv, facilitator_import_csv
 from expertises.models import Facilitator
+from expertises.resources import FacilitatorResource, facilitator_import
+from portal.admin_exports import csv_response, export_rows
+from portal.imports import MAX_IMPORT_BYTES
 from projets.models import Organisation
 from tests.expertises.factories import CategoryFactory, FacilitatorFactory
 from tests.portal.factories import UserFactory
@@ -39,7 +41,7 @@ def reference():
 
 
 def run(text: str, **kwargs):
-    return facilitator_import_csv(file=text.encode("utf-8"), **kwargs)
+    return facilitator_import(data=text.encode("utf-8"), **kwargs)
 
 
 def test_good_file_creates_every_row(reference):
@@ -67,8 +69,8 @@ def test_good_file_creates_every_row(reference):
 
 
 def test_comma_separated_file_with_bom_is_read(reference):
-    report = facilitator_import_csv(
-        file="\ufeffnom,offre,categories\nService,Aide,Formation\n".encode()
+    report = facilitator_import(
+        data="\ufeffnom,offre,categories\nService,Aide,Formation\n".encode()
     )
 
     assert report.ok, report.errors
@@ -129,15 +131,20 @@ def test_duplicate_names_in_the_file_and_in_the_base(reference):
     ],
 )
 def test_file_level_errors(reference, data, reason):
-    report = facilitator_import_csv(file=data)
+    report = facilitator_import(data=data)
 
     assert not report.ok and reason in report.errors[0].message
 
 
 def test_file_too_large(reference):
-    report = facilitator_import_csv(file=b"nom;offre;categories\n" + b"x" * 100, max_bytes=50)
+    report = facilitator_import(data=b"nom;offre;categories\n" + b"x" * 100, max_bytes=50)
 
     assert "taille maximale" in report.errors[0].message
+
+
+def export_csv(queryset) -> str:
+    response = csv_response(export_rows(FacilitatorResource(), queryset), "f")
+    return b"".join(response.streaming_content).decode("utf-8")
 
 
 def test_export_then_import_round_trip(reference):
@@ -179,11 +186,11 @@ def test_export_then_import_round_trip(reference):
         ]
 
     before = snapshot()
-    exported = facilitator_export_csv(facilitators=Facilitator.objects.order_by("name"))
+    exported = export_csv(Facilitator.objects.order_by("name"))
     assert exported.startswith("\ufeffnom;organisation;offre;")
     Facilitator.objects.all().delete()
 
-    report = facilitator_import_csv(file=exported.encode("utf-8"))
+    report = facilitator_import(data=exported.encode("utf-8"))
 
     assert report.ok, report.errors
     assert snapshot() == before
@@ -202,9 +209,11 @@ def upload(text: str) -> SimpleUploadedFile:
 def test_admin_import_page_and_success(admin_client, reference):
     assert admin_client.get(IMPORT_URL).status_code == HTTPStatus.OK
 
-    response = admin_client.post(
-        IMPORT_URL, {"file": upload("nom;offre;categories\nA;o;juridique\n")}, follow=True
+    preview = admin_client.post(
+        IMPORT_URL, {"file": upload("nom;offre;categories\nA;o;juridique\n")}
     )
+    assert not Facilitator.objects.exists() and preview.context["preview"]
+    response = admin_client.post(IMPORT_URL, {"confirm": "1"}, follow=True)
 
     assert response.redirect_chain[-1][0] == "/admin/expertises/facilitator/"
     assert "1 facilitateur importé et publié." in response.content.decode()
@@ -230,21 +239,41 @@ def test_admin_import_refuses_a_too_large_upload(admin_client, reference):
     assert "taille maximale" in response.content.decode()
 
 
-def test_admin_export_link_and_action(admin_client, reference):
+def test_admin_export_page_warns_then_streams(admin_client, reference):
     FacilitatorFactory(name="Exporté", categories=[CategoryFactory(slug="juridique")])
+    FacilitatorFactory(name="Autre", categories=[CategoryFactory(slug="formation")])
 
-    link = admin_client.get(EXPORT_URL)
-    action = admin_client.post(
-        "/admin/expertises/facilitator/",
-        {"action": "export_csv", "_selected_action": [Facilitator.objects.get().pk]},
+    page = admin_client.get(EXPORT_URL + "?q=Export")
+    csv_file = admin_client.post(EXPORT_URL + "?q=Export", {"format": "csv"})
+
+    assert page.status_code == HTTPStatus.OK
+    assert "Données personnelles" in page.text
+    assert "1 ligne sera exportée" in page.text
+    assert csv_file.status_code == HTTPStatus.OK
+    assert csv_file.streaming
+    assert csv_file["Content-Type"] == "text/csv; charset=utf-8"
+    assert "attachment" in csv_file["Content-Disposition"]
+    content = b"".join(csv_file.streaming_content).decode("utf-8")
+    assert content.startswith("\ufeffnom;")
+    assert "Exporté" in content and "Autre" not in content
+
+
+def test_admin_export_action_asks_then_streams(admin_client, reference):
+    FacilitatorFactory(name="Exporté", categories=[CategoryFactory(slug="juridique")])
+    data = {"action": "export_selected", "_selected_action": [Facilitator.objects.get().pk]}
+
+    page = admin_client.post("/admin/expertises/facilitator/", data)
+    download = admin_client.post("/admin/expertises/facilitator/", {**data, "format": "xlsx"})
+
+    assert page.status_code == HTTPStatus.OK
+    assert "Données personnelles" in page.text
+    assert download.status_code == HTTPStatus.OK
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    Facilitator.objects.all().delete()
+    report = facilitator_import(
+        data=b"".join(download.streaming_content), file_format="xlsx", dry_run=True
     )
-
-    for response in (link, action):
-        assert response.status_code == HTTPStatus.OK
-        assert response["Content-Type"] == "text/csv; charset=utf-8"
-        assert "attachment" in response["Content-Disposition"]
-        assert response.content.decode("utf-8").startswith("\ufeffnom;")
-        assert "Exporté" in response.content.decode("utf-8")
+    assert report.preview[0][0] == "Exporté"
 
 
 def test_import_and_export_need_staff(client):

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from maps import cache as map_cache
 from maps.cache import Layer
-from projets.services import project_import_csv
+from projets.resources import project_import
 from tests.chantiers.factories import ChantierFactory, ParticipationFactory
 from tests.events.factories import EventFactory
 from tests.expertises.factories import FacilitatorFactory
@@ -195,7 +195,7 @@ def test_projects_imported_in_bulk_show_at_once(client, liege):
         "Halle paysanne,Liège,Asbl Halle,presse,50.6,5.5\n"
     )
 
-    report = project_import_csv(file=csv.encode())
+    report = project_import(data=csv.encode())
 
     assert not report.errors
     assert feature_names(client, PROJECTS) == ["Halle paysanne"]

@@ -1,6 +1,6 @@
 """Invalid input is refused or ignored, never a 500: NUL characters (RefuseNulMiddleware),
 numbers no column holds (portal.lookups), words where the admin expects an id
-(portal.admin_safety), and control characters in imported CSV files (portal.csv_files)."""
+(portal.admin_safety), and control characters in imported files (portal.imports)."""
 
 from http import HTTPStatus
 
@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from expertises.models import Need
-from portal.csv_files import CsvFileError, read_text
+from portal.imports import Columns, ImportFileError, read_file
 from territoires.models import Province
 from tests.expertises.factories import CategoryFactory, NeedFactory
 from tests.newsletter.factories import SubscriberFactory
@@ -224,8 +224,8 @@ def test_an_admin_action_on_a_made_up_selection_does_nothing(client, staff):
 def test_a_csv_file_with_a_control_character_is_refused_with_its_line(character):
     content = f"nom,province\nProjet,Liège\nA{character}B,Namur\n".encode()
 
-    with pytest.raises(CsvFileError) as raised:
-        read_text(content, 1024)
+    with pytest.raises(ImportFileError) as raised:
+        read_file(content, columns=Columns(required=("nom",), optional=("province",)))
 
     assert raised.value.issue.line == 3
     assert "caractère de contrôle invisible" in raised.value.issue.message
@@ -233,7 +233,9 @@ def test_a_csv_file_with_a_control_character_is_refused_with_its_line(character)
 
 
 def test_tabs_and_both_line_endings_are_fine_in_a_csv_file():
-    assert read_text(b"nom\tprovince\r\nA\tB\r\n", 1024) == "nom\tprovince\r\nA\tB\r\n"
+    read = read_file(b"nom,province\r\nA\tB,C\n", columns=Columns(required=("nom", "province")))
+
+    assert (read.issues, list(read.dataset)) == ([], [(2, "A\tB", "C")])
 
 
 def test_the_projects_import_reports_a_nul_instead_of_failing(client, staff):

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from expertises.imports import facilitator_import_csv
+from expertises.resources import facilitator_import
 from portal.links import LinkFormField, link_clean, safe_link, validate_link
 from tests.chantiers.factories import ChantierFactory, ResourceFactory
 from tests.events.factories import EventFactory
@@ -153,7 +153,7 @@ def test_a_facilitators_import_names_the_refused_scheme():
         "nom,offre,categories,liens,site_web\nService,Offre,Diagnostic,javascript:x,mailto:a@b.be\n"
     )
 
-    report = facilitator_import_csv(file=content.encode())
+    report = facilitator_import(data=content.encode())
 
     assert not report.ok
     messages = [issue.message for issue in report.errors]

@@ -9,9 +9,10 @@ from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl import Workbook
 
 from projets.models import Project
-from projets.services import project_import_csv
+from projets.resources import project_import
 from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory, ProjectTypeFactory
 from tests.territoires.factories import ProvinceFactory
@@ -65,7 +66,7 @@ def provinces():
 
 
 def run(text: str, **kwargs):
-    return project_import_csv(file=text.encode("utf-8"), **kwargs)
+    return project_import(data=text.encode("utf-8"), **kwargs)
 
 
 def only_error(report):
@@ -147,7 +148,7 @@ def test_bom_and_semicolons_are_accepted(provinces):
         "nom;province;porteurs;source;latitude;longitude\n"
         '"Enghien, je mange lokaal";Hainaut;"Ville d\'Enghien; CPAS";notele.be;50,69;4,04\n'
     )
-    report = project_import_csv(file=b"\xef\xbb\xbf" + text.encode("utf-8"))
+    report = project_import(data=b"\xef\xbb\xbf" + text.encode("utf-8"))
 
     assert report.ok, report.errors
     project = Project.objects.get()
@@ -156,10 +157,8 @@ def test_bom_and_semicolons_are_accepted(provinces):
     assert project.latitude == Decimal("50.69000")
 
 
-def test_text_stream_with_bom_and_crlf(provinces):
-    report = project_import_csv(
-        file=io.StringIO("\ufeffnom,province,porteurs,source\r\nA,Namur,,s\r\n")
-    )
+def test_bom_and_crlf(provinces):
+    report = project_import(data="\ufeffnom,province,porteurs,source\r\nA,Namur,,s\r\n".encode())
 
     assert report.ok, report.errors
     assert Project.objects.get().name == "A"
@@ -296,7 +295,7 @@ def test_optional_column_errors(provinces, row, fragment):
 def test_wrong_encoding_is_reported_with_its_line(provinces):
     data = (HEADER + "A,Namur,,s\nB,Liège,,s\n").encode("cp1252")
 
-    issue = only_error(project_import_csv(file=data))
+    issue = only_error(project_import(data=data))
 
     assert issue.line == 3
     assert "UTF-8" in issue.message
@@ -324,7 +323,7 @@ def test_duplicate_column(provinces):
 
 @pytest.mark.parametrize("content", [b"", b"   \n\n", b"\xef\xbb\xbf"])
 def test_empty_file(content):
-    issue = only_error(project_import_csv(file=content))
+    issue = only_error(project_import(data=content))
 
     assert issue.line is None
     assert issue.message == "Le fichier est vide."
@@ -339,14 +338,14 @@ def test_header_without_rows(provinces):
 def test_file_too_large(provinces):
     big = (HEADER + "A,Namur,,s\n").encode() + b"#" * (2 * 1024 * 1024)
 
-    issue = only_error(project_import_csv(file=big))
+    issue = only_error(project_import(data=big))
 
     assert "taille maximale de 2 Mo" in issue.message
     assert Project.objects.count() == 0
 
 
-def test_file_too_large_as_text_stream(provinces):
-    issue = only_error(project_import_csv(file=io.StringIO(HEADER + "é" * 600), max_bytes=1000))
+def test_file_too_large_with_a_smaller_limit(provinces):
+    issue = only_error(project_import(data=(HEADER + "é" * 600).encode(), max_bytes=1000))
 
     assert "taille maximale" in issue.message
 
@@ -380,7 +379,7 @@ def test_changelist_links_to_the_import(admin_client):
     assert response.status_code == HTTPStatus.OK
     assert reverse("admin:projets_project_import") == IMPORT_URL
     assert f'href="{IMPORT_URL}"' in response.text
-    assert "Importer un CSV" in response.text
+    assert "Importer un fichier" in response.text
 
 
 def test_import_page_shows_the_form(admin_client, provinces):
@@ -392,10 +391,18 @@ def test_import_page_shows_the_form(admin_client, provinces):
     assert "Brabant wallon" in response.text
 
 
-def test_admin_import_of_a_good_file(admin_client, provinces):
-    response = admin_client.post(
-        IMPORT_URL, {"file": upload(HEADER + "A,Namur,,s\nB,Hainaut,,s\n")}, follow=True
-    )
+def test_admin_import_previews_then_imports_on_confirmation(admin_client, provinces):
+    preview = admin_client.post(IMPORT_URL, {"file": upload(HEADER + "A,Namur,,s\nB,Hainaut,,s\n")})
+
+    assert preview.status_code == HTTPStatus.OK
+    assert Project.objects.count() == 0
+    assert preview.context["preview"]
+    assert preview.context["report"].preview == [["A", "Namur", "", "s"], ["B", "Hainaut", "", "s"]]
+    assert 'id="import-preview"' in preview.text
+    assert "ses 2 lignes seront importées" in preview.text
+    assert 'name="confirm"' in preview.text
+
+    response = admin_client.post(IMPORT_URL, {"confirm": "1"}, follow=True)
 
     assert response.redirect_chain == [
         (reverse("admin:projets_project_changelist") + "?confirmation=non", HTTPStatus.FOUND)
@@ -405,10 +412,46 @@ def test_admin_import_of_a_good_file(admin_client, provinces):
     assert response.context["cl"].result_count == 2
 
 
+def test_a_confirmation_without_a_preview_imports_nothing(admin_client, provinces):
+    response = admin_client.post(IMPORT_URL, {"confirm": "1"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert Project.objects.count() == 0
+    assert messages_of(response) == [
+        "Le fichier à importer n'est plus disponible : envoyez-le à nouveau."
+    ]
+
+
+def test_a_confirmation_imports_once(admin_client, provinces):
+    admin_client.post(IMPORT_URL, {"file": upload(HEADER + "A,Namur,,s\n")})
+    admin_client.post(IMPORT_URL, {"confirm": "1"})
+
+    again = admin_client.post(IMPORT_URL, {"confirm": "1"})
+
+    assert Project.objects.count() == 1
+    assert "n'est plus disponible" in messages_of(again)[-1]
+
+
+def test_a_row_added_between_preview_and_confirmation_is_reported(admin_client, provinces):
+    admin_client.post(IMPORT_URL, {"file": upload(HEADER + "A,Namur,,s\nB,Namur,,s\n")})
+    ProjectFactory(name="B", slug="b")
+
+    response = admin_client.post(IMPORT_URL, {"confirm": "1"})
+
+    assert response.status_code == HTTPStatus.OK
+    assert [issue.line for issue in response.context["report"].errors] == [3]
+    assert Project.objects.count() == 1
+
+
+def confirm_import(client, text, name="projets.csv"):
+    client.post(IMPORT_URL, {"file": upload(text, name)})
+    return client.post(IMPORT_URL, {"confirm": "1"})
+
+
 def test_admin_import_records_history(admin_client, provinces):
     from django.contrib.admin.models import ADDITION, LogEntry
 
-    admin_client.post(IMPORT_URL, {"file": upload(HEADER + "A,Namur,,s\n")})
+    confirm_import(admin_client, HEADER + "A,Namur,,s\n")
 
     entry = LogEntry.objects.get()
     assert (entry.action_flag, entry.object_repr) == (ADDITION, "A")
@@ -472,7 +515,7 @@ def test_staff_without_add_permission_cannot_import(client, provinces):
     assert Project.objects.count() == 0
     changelist = client.get(reverse("admin:projets_project_changelist"))
     assert changelist.status_code == HTTPStatus.OK
-    assert "Importer un CSV" not in changelist.text
+    assert "Importer un fichier" not in changelist.text
 
 
 def test_staff_with_add_permission_can_import(client, provinces):
@@ -482,7 +525,7 @@ def test_staff_with_add_permission_can_import(client, provinces):
     )
     client.force_login(staff)
 
-    response = client.post(IMPORT_URL, {"file": upload(HEADER + "A,Namur,,s\n")})
+    response = confirm_import(client, HEADER + "A,Namur,,s\n")
 
     assert response.status_code == HTTPStatus.FOUND
     assert Project.objects.count() == 1
@@ -496,3 +539,15 @@ def test_non_staff_are_sent_to_the_login(client, provinces):
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"].startswith(reverse("admin:login"))
     assert Project.objects.count() == 0
+
+
+def test_admin_import_of_a_workbook(admin_client, provinces):
+    workbook = Workbook()
+    workbook.active.append(["nom", "province", "porteurs", "source"])
+    workbook.active.append(["Halle", "Namur", "Ville", "presse"])
+    output = io.BytesIO()
+    workbook.save(output)
+
+    confirm_import(admin_client, output.getvalue(), name="projets.xlsx")
+
+    assert Project.objects.get().name == "Halle"
