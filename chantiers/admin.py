@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import Chantier, News, Participation, Resource, Step
 from chantiers.services import RESERVED_SLUGS, news_delete, news_save
+from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
 
 
@@ -71,7 +72,7 @@ class ChantierParticipationInline(admin.TabularInline):
 
 
 @admin.register(Chantier)
-class ChantierAdmin(admin.ModelAdmin):
+class ChantierAdmin(HistoryAdmin):
     list_display = ("title", "status", "order", "resource_count", "step_count", "project_count")
     list_editable = ("order",)
     list_filter = ("status",)
@@ -158,7 +159,7 @@ class NewsAdminForm(forms.ModelForm):
 
 
 @admin.register(News)
-class NewsAdmin(ServiceAdmin):
+class NewsAdmin(ServiceAdmin, HistoryAdmin):
     form = NewsAdminForm
     list_display = ("title", "published_at", "province", "chantier", "author")
     list_select_related = ("province", "chantier", "author")
@@ -181,7 +182,10 @@ class NewsAdmin(ServiceAdmin):
 
     def save_model(self, request: HttpRequest, obj: News, form: Any, change: bool) -> None:
         saved = news_save(
-            user=acting_user(request), news=obj if change else None, data=form.cleaned_data
+            user=acting_user(request),
+            news=obj if change else None,
+            data=form.cleaned_data,
+            reason=self.history_reason(form),
         )
         adopt(obj, saved)
 

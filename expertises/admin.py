@@ -38,6 +38,7 @@ from expertises.services import (
     offer_delete,
     offer_update,
 )
+from portal.admin_history import HistoryAdmin
 from portal.admin_imports import CsvImportMixin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
 from territoires.models import Province
@@ -71,7 +72,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(CsvImportMixin, ServiceAdmin):
+class FacilitatorAdmin(CsvImportMixin, ServiceAdmin, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/expertises/facilitator/change_list.html"
     import_template = "admin/expertises/facilitator/import.html"

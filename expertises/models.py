@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.history import PortalHistoricalRecords
 from portal.links import LinkField, validate_link_lines
 from portal.models import TimeStampedModel
 
@@ -96,6 +97,11 @@ class Facilitator(TimeStampedModel):
     is_published = models.BooleanField(_("publié"), default=True)
 
     objects = FacilitatorQuerySet.as_manager()
+    history = PortalHistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        m2m_fields=["categories", "provinces"],
+        verbose_name=_("historique du facilitateur"),
+    )
 
     class Meta:
         verbose_name = _("facilitateur")

@@ -14,9 +14,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from chantiers.models import Participation
+from portal.admin_history import HistoryAdmin
 from portal.admin_imports import CsvImportMixin
 from portal.admin_services import ServiceAdmin, acting_user, inline_changes
 from portal.forms import LocatedModelForm
@@ -52,7 +52,7 @@ class ProjectTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "acronym", "kind", "website")
     list_filter = ("kind",)
@@ -102,7 +102,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(CsvImportMixin, ServiceAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(CsvImportMixin, ServiceAdmin, HistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/projets/project/change_list.html"

@@ -8,8 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
 from portal.search import text_search
@@ -54,6 +54,10 @@ class Organisation(TimeStampedModel):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("présentation"), blank=True)
     website = LinkField(_("site web"), blank=True)
+
+    history = PortalHistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], verbose_name=_("historique de l'organisation")
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -159,7 +163,7 @@ class Project(LocatedModel, TimeStampedModel):
     )
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords(
+    history = PortalHistoricalRecords(
         excluded_fields=["created_at", "updated_at"], verbose_name=_("historique du projet")
     )
 
