@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.forms import Textarea
+from django.forms import NumberInput, Textarea, TextInput, URLInput
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -20,34 +20,40 @@ from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(admin.StackedInline):
+    """Stacked, three short lines a resource, to fit the page at 1,366 px."""
+
     model = Resource
-    fields = ("order", "title", "description", "provider", "url")
+    fields = (("order", "title"), ("provider", "url"), "description")
     autocomplete_fields = ("provider",)
     formfield_overrides = {
-        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})},
-        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})},
+        models.CharField: {"widget": TextInput(attrs={"size": 60})},
+        # A plain input: the admin's link widget adds "Actuellement : <the link>" before it.
+        models.URLField: {"assume_scheme": "https", "widget": URLInput(attrs={"size": 40})},
+        models.PositiveSmallIntegerField: {"widget": NumberInput(attrs={"class": "vSmallField"})},
     }
     extra = 0
 
 
-class StepInline(admin.TabularInline):
+class StepInline(admin.StackedInline):
+    """Stacked, four short lines a step: as a table its ten columns made the page 2,060 px wide
+    at 1,366 (tests/e2e/test_admin_fits.py measures it)."""
+
     model = Step
     fields = (
-        "order",
-        "title",
+        ("order", "title"),
+        ("status", "current_status", "event"),
+        ("start_date", "end_date", "date_precision", "is_continuous"),
         "description",
-        "start_date",
-        "end_date",
-        "date_precision",
-        "is_continuous",
-        "status",
-        "event",
-        "current_status",
     )
     readonly_fields = ("current_status",)
     autocomplete_fields = ("event",)
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+    formfield_overrides = {
+        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})},
+        models.CharField: {"widget": TextInput(attrs={"size": 60})},
+        models.PositiveSmallIntegerField: {"widget": NumberInput(attrs={"class": "vSmallField"})},
+    }
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:

@@ -302,6 +302,8 @@ class WorkshopProposalAdmin(ServiceAdmin):
 class SupportAdmin(admin.ModelAdmin):
     list_display = ("user", "proposal", "created_at")
     list_select_related = ("user", "proposal")
+    list_filter = (("proposal", admin.RelatedOnlyFieldListFilter),)
+    date_hierarchy = "created_at"
     search_fields = ("user__email", "proposal__title")
     autocomplete_fields = ("user", "proposal")
     ordering = ("-created_at",)

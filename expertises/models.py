@@ -282,10 +282,16 @@ class Support(models.Model):
     """One member's support of a proposal: counted once, however often they click."""
 
     proposal = models.ForeignKey(
-        WorkshopProposal, on_delete=models.CASCADE, related_name="supports"
+        WorkshopProposal,
+        verbose_name=_("proposition d'atelier"),
+        on_delete=models.CASCADE,
+        related_name="supports",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="supports",
     )
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 
