@@ -19,6 +19,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.admin.utils import flatten_fieldsets
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.http import HttpRequest
 from django.utils import formats, timezone
@@ -42,7 +43,7 @@ REASON_FIELD = "history_change_reason"
 EMPTY = "—"
 
 
-def reason_form(form: type[forms.BaseForm]) -> type[forms.BaseForm]:
+def reason_form(form: type[forms.ModelForm[Any]]) -> type[forms.ModelForm[Any]]:
     """``form`` with the optional reason field (declared, so that fieldsets may name it)."""
     if REASON_FIELD in form.base_fields:
         return form
@@ -86,7 +87,7 @@ def history_field_label(model: type[models.Model], name: str) -> str:
     """A column's heading: the field's French verbose name (or the name, for a property)."""
     try:
         return str(capfirst(model._meta.get_field(name).verbose_name))  # type: ignore[union-attr]
-    except Exception:  # noqa: BLE001 — a property or an admin method: its own name
+    except FieldDoesNotExist:  # a property or an admin method: its own name
         return str(capfirst(name.replace("_", " ")))
 
 
@@ -103,6 +104,8 @@ class PortalHistoryContextHelper(HistoricalRecordContextHelper):
 
 class HistoryAdmin(SimpleHistoryAdmin):
     """Base of the admins of models with a history (see the module's docstring)."""
+
+    form: type[forms.ModelForm[Any]]
 
     def __init__(self, model: type[models.Model], admin_site: Any) -> None:
         super().__init__(model, admin_site)

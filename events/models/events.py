@@ -13,8 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from portal.history import PortalHistoricalRecords
 
+from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
 
