@@ -88,3 +88,43 @@ def m2m_history_fields(model: type[models.Model]) -> list[str]:
     if records is None:
         return []
     return [field.name for field in records.get_m2m_fields_from_model(model)]
+
+
+# The columns simple-history adds to a historical model (the rest copy the row).
+_HISTORY_OWN = frozenset(
+    {"history_id", "history_date", "history_change_reason", "history_type", "history_user_id"}
+)
+BASELINE_REASON = "Début de l'historique"
+
+
+def history_baseline(apps: Any, app_label: str, model_name: str, m2m: tuple[str, ...] = ()) -> int:
+    """For a data migration: a first entry ("+") for each row that has none, with its
+    many-to-many rows, so that the first change made after it shows its diff. Returns how many
+    rows got one."""
+    from django.utils import timezone
+
+    model = apps.get_model(app_label, model_name)
+    history = apps.get_model(app_label, f"Historical{model_name}")
+    copied = [f.attname for f in history._meta.concrete_fields if f.attname not in _HISTORY_OWN]
+    known = set(history.objects.values_list("id", flat=True).distinct())
+    now = timezone.now()
+    count = 0
+    for row in model.objects.exclude(pk__in=known).iterator():
+        record = history.objects.create(
+            history_date=now,
+            history_type="+",
+            history_change_reason=BASELINE_REASON,
+            **{name: getattr(row, name) for name in copied},
+        )
+        for field_name in m2m:
+            field = model._meta.get_field(field_name)
+            through = field.remote_field.through
+            m2m_history = apps.get_model(app_label, f"Historical{model_name}_{field_name}")
+            own = field.m2m_field_name()
+            names = [f.attname for f in through._meta.concrete_fields]
+            m2m_history.objects.bulk_create(
+                m2m_history(history=record, **{name: getattr(link, name) for name in names})
+                for link in through.objects.filter(**{own: row.pk})
+            )
+        count += 1
+    return count

@@ -6,6 +6,16 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.history import history_baseline
+
+
+def baseline(apps, schema_editor):
+    """A first entry for the rows that existed before their history (see portal.history)."""
+    history_baseline(apps, 'chantiers', 'Chantier', m2m=())
+    history_baseline(apps, 'chantiers', 'Resource', m2m=())
+    history_baseline(apps, 'chantiers', 'Step', m2m=())
+    history_baseline(apps, 'chantiers', 'News', m2m=())
+
 
 class Migration(migrations.Migration):
 
@@ -121,4 +131,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(baseline, migrations.RunPython.noop),
     ]

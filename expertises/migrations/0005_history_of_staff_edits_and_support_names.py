@@ -6,6 +6,13 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.history import history_baseline
+
+
+def baseline(apps, schema_editor):
+    """A first entry for the rows that existed before their history (see portal.history)."""
+    history_baseline(apps, 'expertises', 'Facilitator', m2m=('categories', 'provinces'))
+
 
 class Migration(migrations.Migration):
 
@@ -88,4 +95,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(baseline, migrations.RunPython.noop),
     ]

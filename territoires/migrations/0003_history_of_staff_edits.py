@@ -5,6 +5,13 @@ import simple_history.models
 from django.conf import settings
 from django.db import migrations, models
 
+from portal.history import history_baseline
+
+
+def baseline(apps, schema_editor):
+    """A first entry for the rows that existed before their history (see portal.history)."""
+    history_baseline(apps, 'territoires', 'Province', m2m=('officers',))
+
 
 class Migration(migrations.Migration):
 
@@ -54,4 +61,5 @@ class Migration(migrations.Migration):
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
+        migrations.RunPython(baseline, migrations.RunPython.noop),
     ]

@@ -268,3 +268,34 @@ def test_the_reason_field_is_on_every_history_admin_form(as_staff):
 
     assert REASON_FIELD in response.context["adminform"].form.fields
     assert "Motif de la modification" in response.content.decode()
+
+
+# --- Rows older than their history --------------------------------------------------------------
+
+
+def test_rows_older_than_their_history_get_a_first_entry_with_their_relations(liege, officer):
+    from django.apps import apps
+
+    from portal.history import BASELINE_REASON, history_baseline
+    from territoires.models import Province
+
+    chantier = ChantierFactory()
+    chantier.history.all().delete()
+    liege.history.all().delete()  # as before the migration: rows without history
+
+    assert history_baseline(apps, "chantiers", "Chantier") == 1
+    assert history_baseline(apps, "territoires", "Province", m2m=("officers",)) == 1
+    assert history_baseline(apps, "chantiers", "Chantier") == 0  # once only
+
+    first = chantier.history.get()
+    assert (first.history_type, first.history_change_reason) == ("+", BASELINE_REASON)
+    assert first.title == chantier.title
+    baseline = Province.history.get(id=liege.pk)
+    assert [row.user for row in baseline.officers.all()] == [officer]
+    # The next change shows its diff against it.
+    province_officer_remove(
+        by=UserFactory(is_superuser=True, is_staff=True), province=liege, user=officer
+    )
+    assert diff(liege.history.latest()) == {
+        "Chargé·es de mission territoriale": (str(officer), "—")
+    }
