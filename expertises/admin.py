@@ -41,6 +41,7 @@ from expertises.services import (
 from portal.admin_history import HistoryAdmin
 from portal.admin_imports import CsvImportMixin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
+from portal.history import history_note
 from territoires.models import Province
 
 
@@ -118,8 +119,16 @@ class FacilitatorAdmin(CsvImportMixin, ServiceAdmin, HistoryAdmin):
 
     @admin.action(description=_("Marquer comme vérifié aujourd'hui"), permissions=["change"])
     def mark_reviewed_today(self, request: HttpRequest, queryset: QuerySet[Facilitator]) -> None:
-        # A plain field update with no side effect: no service needed (see STYLE.md).
-        count = queryset.update(last_reviewed=timezone.localdate(), updated_at=timezone.now())
+        # A plain field update with no side effect: no service needed (see STYLE.md). Row by
+        # row, so that each facilitator's history says who checked it, and when.
+        today, count = timezone.localdate(), 0
+        for facilitator in queryset:
+            facilitator.last_reviewed = today
+            history_note(
+                facilitator, user=request.user, reason=str(_("Vérifié aujourd'hui")), default=""
+            )
+            facilitator.save(update_fields=["last_reviewed", "updated_at"])
+            count += 1
         self.message_user(
             request,
             ngettext(
