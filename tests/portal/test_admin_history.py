@@ -299,3 +299,21 @@ def test_rows_older_than_their_history_get_a_first_entry_with_their_relations(li
     assert diff(liege.history.latest()) == {
         "Chargé·es de mission territoriale": (str(officer), "—")
     }
+
+
+def test_an_event_saved_in_the_admin_hands_the_reason_to_its_services(as_staff, staff):
+    from tests.events.factories import EventFactory
+    from tests.events.test_admin import post_change as post_event_change
+
+    event = EventFactory(
+        title="Rencontre", start=timezone.now().replace(microsecond=0) + datetime.timedelta(days=10)
+    )
+
+    response = post_event_change(
+        as_staff, event, venue="Salle B", **{REASON_FIELD: "Salle A prise"}
+    )
+
+    assert response.status_code == HTTPStatus.FOUND
+    record = event.history.latest()
+    assert (record.history_user, record.history_change_reason) == (staff, "Salle A prise")
+    assert diff(record)["Lieu"][1] == "Salle B"
