@@ -27,6 +27,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 from simple_history.utils import get_m2m_reverse_field_name
 
@@ -71,6 +72,11 @@ def history_value(field: models.Field[Any, Any] | None, value: Any) -> str:
         return EMPTY
     if isinstance(value, list):
         return ", ".join(history_value(None, item) for item in value) or EMPTY
+    if isinstance(value, DeletedObject):
+        return gettext("%(model)s supprimé·e (n° %(pk)s)") % {
+            "model": capfirst(value.model._meta.verbose_name),
+            "pk": value.pk,
+        }
     if field is not None and field.choices:
         labels = {str(key): label for key, label in field.flatchoices}
         return str(labels.get(str(value), value))

@@ -257,6 +257,12 @@ def test_values_read_as_people_read_them(value, shown):
     assert history_value(None, value) == shown
 
 
+def test_a_related_row_deleted_since_reads_in_french():
+    from simple_history.models import DeletedObject
+
+    assert history_value(None, DeletedObject(Chantier, 7)) == "Chantier supprimé·e (n° 7)"
+
+
 def test_a_choice_reads_as_its_label():
     assert history_value(Chantier._meta.get_field("status"), "candidate") == "Piste de chantier"
 
