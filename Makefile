@@ -97,10 +97,11 @@ bench-spreadsheets: $(INSTALLED)
 # Only this target needs GNU gettext (msgmerge, msgfmt): the compiled django.mo is committed,
 # so `make run` and `make test` never call it. New msgids come out untranslated: translate them
 # (tests/portal/test_i18n.py lists them) and run `make messages` again before committing.
-# Our copies of third-party templates (allauth, simple-history) keep those apps' catalogues.
+# Our copy of allauth's template keeps that app's catalogue; simple-history's list is ours now
+# (French msgids, templates/simple_history/object_history_list.html), so it is extracted.
 messages: $(INSTALLED)
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=staticfiles --ignore=tests \
-		--ignore=templates/account/email_change.html --ignore=templates/simple_history -e html,txt,py
+		--ignore=templates/account/email_change.html -e html,txt,py
 	$(BIN)/python manage.py compilemessages -l en --ignore=.venv
 
 # Removes what the tools generate; keeps .venv and the SQLite database (your data).

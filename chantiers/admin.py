@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import admin
 from django.db import models
 from django.db.models import Count, QuerySet
-from django.forms import Textarea
+from django.forms import NumberInput, Textarea, TextInput, URLInput
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -17,37 +17,44 @@ from django.utils.translation import gettext_lazy as _
 from chantiers.admin_exports import ChantierExportMixin, NewsExportMixin
 from chantiers.models import Chantier, News, Participation, Partnership, Resource, Step
 from chantiers.services import RESERVED_SLUGS, news_delete, news_save
+from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
 
 
-class ResourceInline(admin.TabularInline):
+class ResourceInline(admin.StackedInline):
+    """Stacked, three short lines a resource, to fit the page at 1,366 px."""
+
     model = Resource
-    fields = ("order", "title", "description", "provider", "url", "page")
+    fields = (("order", "title"), ("url", "page"), "provider", "description")
     autocomplete_fields = ("provider",)
     formfield_overrides = {
-        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})},
-        models.URLField: {"assume_scheme": "https"},
+        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})},
+        models.CharField: {"widget": TextInput(attrs={"size": 60})},
+        # A plain input: the admin's link widget adds "Actuellement : <the link>" before it.
+        models.URLField: {"assume_scheme": "https", "widget": URLInput(attrs={"size": 40})},
+        models.PositiveSmallIntegerField: {"widget": NumberInput(attrs={"class": "vSmallField"})},
     }
     extra = 0
 
 
-class StepInline(admin.TabularInline):
+class StepInline(admin.StackedInline):
+    """Stacked, four short lines a step: as a table its ten columns made the page 2,060 px wide
+    at 1,366 (tests/e2e/test_admin_fits.py measures it)."""
+
     model = Step
     fields = (
-        "order",
-        "title",
+        ("order", "title"),
+        ("status", "current_status", "event"),
+        ("start_date", "end_date", "date_precision", "is_continuous"),
         "description",
-        "start_date",
-        "end_date",
-        "date_precision",
-        "is_continuous",
-        "status",
-        "event",
-        "current_status",
     )
     readonly_fields = ("current_status",)
     autocomplete_fields = ("event",)
-    formfield_overrides = {models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 40})}}
+    formfield_overrides = {
+        models.TextField: {"widget": Textarea(attrs={"rows": 2, "cols": 80})},
+        models.CharField: {"widget": TextInput(attrs={"size": 60})},
+        models.PositiveSmallIntegerField: {"widget": NumberInput(attrs={"class": "vSmallField"})},
+    }
     extra = 0
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Step]:
@@ -79,7 +86,7 @@ class ChantierParticipationInline(admin.TabularInline):
 
 
 @admin.register(Chantier)
-class ChantierAdmin(ChantierExportMixin, admin.ModelAdmin):
+class ChantierAdmin(ChantierExportMixin, HistoryAdmin):
     list_display = ("title", "status", "order", "resource_count", "step_count", "project_count")
     list_editable = ("order",)
     list_filter = ("status",)
@@ -166,7 +173,7 @@ class NewsAdminForm(forms.ModelForm):
 
 
 @admin.register(News)
-class NewsAdmin(NewsExportMixin, ServiceAdmin):
+class NewsAdmin(NewsExportMixin, ServiceAdmin, HistoryAdmin):
     form = NewsAdminForm
     list_display = ("title", "published_at", "province", "chantier", "author")
     list_select_related = ("province", "chantier", "author")
@@ -189,7 +196,10 @@ class NewsAdmin(NewsExportMixin, ServiceAdmin):
 
     def save_model(self, request: HttpRequest, obj: News, form: Any, change: bool) -> None:
         saved = news_save(
-            user=acting_user(request), news=obj if change else None, data=form.cleaned_data
+            user=acting_user(request),
+            news=obj if change else None,
+            data=form.cleaned_data,
+            reason=self.history_reason(form),
         )
         adopt(obj, saved)
 

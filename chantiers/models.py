@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.periods import Period, Precision, period_end, period_start
+from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import TimeStampedModel
 
@@ -45,6 +46,9 @@ class Chantier(TimeStampedModel):
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
 
     objects = ChantierQuerySet.as_manager()
+    history = PortalHistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], verbose_name=_("historique du chantier")
+    )
 
     class Meta:
         verbose_name = _("chantier")
@@ -98,6 +102,10 @@ class Resource(models.Model):
     order = models.PositiveSmallIntegerField(_("ordre"), default=0)
     # When the row last changed: the open data's last-modified dates rest on it.
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
+
+    history = PortalHistoricalRecords(
+        excluded_fields=["updated_at"], verbose_name=_("historique de la ressource")
+    )
 
     class Meta:
         verbose_name = _("ressource")
@@ -272,6 +280,9 @@ class Step(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = StepQuerySet.as_manager()
+    history = PortalHistoricalRecords(
+        excluded_fields=["updated_at"], verbose_name=_("historique de l'étape")
+    )
 
     class Meta:
         verbose_name = _("étape")
@@ -490,6 +501,9 @@ class News(TimeStampedModel):
     )
 
     objects = NewsQuerySet.as_manager()
+    history = PortalHistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], verbose_name=_("historique de l'actualité")
+    )
 
     class Meta:
         verbose_name = _("actualité")

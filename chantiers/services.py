@@ -3,7 +3,8 @@
 Each service checks the permission functions itself (a view's queryset is one guard, not the
 only one), re-reads the row under lock before changing it, and validates the item against the
 model's rules: an officer's item carries one of their provinces; staff may leave the province
-empty (all of Wallonia); the chantier is optional.
+empty (all of Wallonia); the chantier is optional. Each leaves a history entry naming who acted
+and why (``reason``, optional: the service's own word otherwise).
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from chantiers.permissions import (
     can_write_news,
     is_news_staff,
 )
+from portal.history import history_note
 from portal.model_updates import model_assign, model_locked, model_update, model_validate
 from portal.models import User
 from portal.slugs import unique_slug
@@ -89,7 +91,7 @@ def _locked(news: News) -> News:
 
 
 @transaction.atomic
-def news_create(*, user: User, data: Mapping[str, Any]) -> News:
+def news_create(*, user: User, data: Mapping[str, Any], reason: str = "") -> News:
     """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
     if not can_write_news(user):
         raise PermissionDenied(_("Vous ne pouvez pas rédiger d'actualité."))
@@ -99,23 +101,27 @@ def news_create(*, user: User, data: Mapping[str, Any]) -> News:
     news.author = news.author or user
     news.slug = news.slug or news_slug_for(news.title)
     model_validate(news, check=_check_body)
+    history_note(news, user=user, reason=reason, default=_("Création"))
     news.save()
     return news
 
 
 @transaction.atomic
-def news_update(*, user: User, news: News, data: Mapping[str, Any]) -> News:
+def news_update(*, user: User, news: News, data: Mapping[str, Any], reason: str = "") -> News:
     """Change what the form holds; the slug and the publication stay (the address does not move)."""
     news = _locked(news)
     if not can_manage_news(user, news):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cette actualité."))
     _check_province(user=user, province=data.get("province", news.province))
+    history_note(news, user=user, reason=reason, default=_("Modification"))
     model_update(instance=news, fields=_fields_for(user, data), data=data, check=_check_body)
     return news
 
 
 @transaction.atomic
-def news_publish(*, user: User, news: News, at: datetime.datetime | None = None) -> News:
+def news_publish(
+    *, user: User, news: News, at: datetime.datetime | None = None, reason: str = ""
+) -> News:
     """Publish now, or at ``at`` (a time in the future schedules it)."""
     news = _locked(news)
     if not can_manage_news(user, news):
@@ -127,12 +133,13 @@ def news_publish(*, user: User, news: News, at: datetime.datetime | None = None)
         raise ValidationError(_("L'heure de publication doit être précise."), code="naive")
     news.published_at = at or now
     model_validate(news, check=_check_body)
+    history_note(news, user=user, reason=reason, default=_("Publication"))
     news.save(update_fields=["published_at", "updated_at"])
     return news
 
 
 @transaction.atomic
-def news_unpublish(*, user: User, news: News) -> News:
+def news_unpublish(*, user: User, news: News, reason: str = "") -> News:
     """Back to a draft: it leaves the public pages and the feeds at once."""
     news = _locked(news)
     if not can_manage_news(user, news):
@@ -140,21 +147,23 @@ def news_unpublish(*, user: User, news: News) -> News:
     if news.published_at is None:
         raise ValidationError(_("Cette actualité est déjà un brouillon."), code="draft")
     news.published_at = None
+    history_note(news, user=user, reason=reason, default=_("Retrait de la publication"))
     news.save(update_fields=["published_at", "updated_at"])
     return news
 
 
 @transaction.atomic
-def news_delete(*, user: User, news: News) -> None:
+def news_delete(*, user: User, news: News, reason: str = "") -> None:
     """Delete for good (a published item disappears from the pages and the feeds)."""
     news = _locked(news)
     if not can_manage_news(user, news):
         raise PermissionDenied(_("Vous ne pouvez pas supprimer cette actualité."))
+    history_note(news, user=user, reason=reason, default=_("Suppression"))
     news.delete()
 
 
 @transaction.atomic
-def news_save(*, user: User, news: News | None, data: Mapping[str, Any]) -> News:
+def news_save(*, user: User, news: News | None, data: Mapping[str, Any], reason: str = "") -> News:
     """Create or change an item and bring its publication to ``data["published_at"]``, as one
     change, for a form that holds the publication with the other fields (the admin's).
 
@@ -162,16 +171,16 @@ def news_save(*, user: User, news: News | None, data: Mapping[str, Any]) -> News
     (``news_publish``); a published item given another date is withdrawn and published again.
     """
     if news is None:
-        news = news_create(user=user, data=data)
+        news = news_create(user=user, data=data, reason=reason)
     else:
-        news = news_update(user=user, news=news, data=data)
+        news = news_update(user=user, news=news, data=data, reason=reason)
     if "published_at" not in data:
         return news
     at = data["published_at"]
     if at == news.published_at:
         return news
     if news.published_at is not None and (at is None or news.is_published):
-        news = news_unpublish(user=user, news=news)
+        news = news_unpublish(user=user, news=news, reason=reason)
     if at is not None:
-        news = news_publish(user=user, news=news, at=at)
+        news = news_publish(user=user, news=news, at=at, reason=reason)
     return news

@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from events.admin_exports import EventExportMixin, RegistrationExportMixin
 from events.models import Event, Registration
@@ -22,12 +21,13 @@ from events.registrations import registration_create
 from events.registrations_staff import registration_delete, registration_status_change
 from events.selectors import registrations_active
 from events.services import event_delete, event_save
+from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
 from portal.forms import LocatedModelForm
 
 
 @admin.register(Event)
-class EventAdmin(EventExportMixin, ServiceAdmin, SimpleHistoryAdmin):
+class EventAdmin(EventExportMixin, ServiceAdmin, HistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("title", "start", "kind", "status", "province", "chantier", "capacity")
@@ -73,7 +73,10 @@ class EventAdmin(EventExportMixin, ServiceAdmin, SimpleHistoryAdmin):
 
     def save_model(self, request: HttpRequest, obj: Event, form: Any, change: bool) -> None:
         saved = event_save(
-            user=acting_user(request), event=obj if change else None, data=form.cleaned_data
+            user=acting_user(request),
+            event=obj if change else None,
+            data=form.cleaned_data,
+            reason=self.history_reason(form),
         )
         adopt(obj, saved)
 

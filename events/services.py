@@ -142,6 +142,7 @@ def _check_province(*, user: User, event: Event) -> None:
 
 
 def _record(event: Event, *, user: User, reason: str) -> None:
+    """Who acts and why: the reason staff gave, else the service's own word."""
     event._history_user = user  # type: ignore[attr-defined]
     event._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]  # type: ignore[attr-defined]
 
@@ -152,7 +153,7 @@ def _slug_for(event: Event) -> str:
 
 
 @transaction.atomic
-def event_create(*, user: User, data: Mapping[str, Any]) -> Event:
+def event_create(*, user: User, data: Mapping[str, Any], reason: str = "") -> Event:
     """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
     if not can_create_event(user):
         raise PermissionDenied(_("Vous ne pouvez pas créer d'événement."))
@@ -161,13 +162,13 @@ def event_create(*, user: User, data: Mapping[str, Any]) -> Event:
     _check_province(user=user, event=event)
     event.slug = event.slug or _slug_for(event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
-    _record(event, user=user, reason=_("Création"))
+    _record(event, user=user, reason=reason or _("Création"))
     event.save()
     return event
 
 
 @transaction.atomic
-def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
+def event_update(*, user: User, event: Event, data: Mapping[str, Any], reason: str = "") -> Event:
     """Change what the form holds; status and slug stay (the public address does not move)."""
     # The stored row decides, not the object passed in (a form may have changed it already).
     event = model_locked(event)
@@ -176,7 +177,7 @@ def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
     changed = model_assign(event, fields=_fields_for(user, data), data=data)
     _check_province(user=user, event=event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
-    _record(event, user=user, reason=_("Modification"))
+    _record(event, user=user, reason=reason or _("Modification"))
     # Only a new time or place moves the event in its registrants' calendars.
     changes = [name for name in CHANGE_FIELDS if name in changed]
     if changes:
@@ -192,7 +193,7 @@ def event_update(*, user: User, event: Event, data: Mapping[str, Any]) -> Event:
 
 
 @transaction.atomic
-def event_publish(*, user: User, event: Event) -> Event:
+def event_publish(*, user: User, event: Event, reason: str = "") -> Event:
     """Make a draft public: it shows on the public pages at once."""
     event = model_locked(event)
     if not can_manage_event(user, event):
@@ -212,7 +213,7 @@ def event_publish(*, user: User, event: Event) -> Event:
         )
     event.status = Event.Status.PUBLISHED
     _validate(event, user=user, confirm_outside_wallonia=True)
-    _record(event, user=user, reason=_("Publication"))
+    _record(event, user=user, reason=reason or _("Publication"))
     event.save()
     # In this transaction: what the receivers queue (emails) commits with the publication.
     event_published.send(sender=Event, event=event, user=user)
@@ -220,7 +221,7 @@ def event_publish(*, user: User, event: Event) -> Event:
 
 
 @transaction.atomic
-def event_cancel(*, user: User, event: Event) -> Event:
+def event_cancel(*, user: User, event: Event, reason: str = "") -> Event:
     """Cancel a published, not yet past event; it stays on the public pages, marked cancelled."""
     event = model_locked(event)
     if not can_manage_event(user, event):
@@ -238,7 +239,7 @@ def event_cancel(*, user: User, event: Event) -> Event:
     if not can_cancel_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas annuler cet événement."))
     event.status = Event.Status.CANCELLED
-    _record(event, user=user, reason=_("Annulation"))
+    _record(event, user=user, reason=reason or _("Annulation"))
     event.save()
     event_cancelled_notify(event=event)
     return event
@@ -264,7 +265,7 @@ def event_copy(*, user: User, event: Event) -> Event:
 
 
 @transaction.atomic
-def event_unpublish(*, user: User, event: Event) -> Event:
+def event_unpublish(*, user: User, event: Event, reason: str = "") -> Event:
     """Back to a draft, while nobody is registered (registrants would lose it without a word:
     cancelling tells them)."""
     event = model_locked(event)
@@ -285,7 +286,7 @@ def event_unpublish(*, user: User, event: Event) -> Event:
             code="has_registrations",
         )
     event.status = Event.Status.DRAFT
-    _record(event, user=user, reason=_("Retour en brouillon"))
+    _record(event, user=user, reason=reason or _("Retour en brouillon"))
     event.save()
     return event
 
@@ -318,7 +319,9 @@ def event_delete(*, user: User, event: Event) -> None:
 
 
 @transaction.atomic
-def event_save(*, user: User, event: Event | None, data: Mapping[str, Any]) -> Event:
+def event_save(
+    *, user: User, event: Event | None, data: Mapping[str, Any], reason: str = ""
+) -> Event:
     """Create or change an event and bring it to ``data["status"]``, as one change.
 
     For a form that holds the status with the other fields (the admin's). Each step is the
@@ -328,19 +331,19 @@ def event_save(*, user: User, event: Event | None, data: Mapping[str, Any]) -> E
     """
     status = data.get("status")
     if event is None:
-        event = event_create(user=user, data=data)
+        event = event_create(user=user, data=data, reason=reason)
     else:
         if (
             status == Event.Status.CANCELLED
             and model_locked(event).status != Event.Status.CANCELLED
         ):
-            event = event_cancel(user=user, event=event)
-        event = event_update(user=user, event=event, data=data)
+            event = event_cancel(user=user, event=event, reason=reason)
+        event = event_update(user=user, event=event, data=data, reason=reason)
     if status and status != event.status:
         if status == Event.Status.PUBLISHED:
-            event = event_publish(user=user, event=event)
+            event = event_publish(user=user, event=event, reason=reason)
         elif status == Event.Status.CANCELLED:
-            event = event_cancel(user=user, event=event)
+            event = event_cancel(user=user, event=event, reason=reason)
         elif status == Event.Status.DRAFT:
-            event = event_unpublish(user=user, event=event)
+            event = event_unpublish(user=user, event=event, reason=reason)
     return event

@@ -30,7 +30,9 @@ from expertises.services import (
     offer_delete,
     offer_update,
 )
+from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
+from portal.history import history_note
 
 
 @admin.register(Category)
@@ -51,7 +53,7 @@ class CategoryAdmin(admin.ModelAdmin):
 
 
 @admin.register(Facilitator)
-class FacilitatorAdmin(FacilitatorSpreadsheetMixin, ServiceAdmin):
+class FacilitatorAdmin(FacilitatorSpreadsheetMixin, ServiceAdmin, HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/expertises/facilitator/change_list.html"
     list_display = (
@@ -96,8 +98,16 @@ class FacilitatorAdmin(FacilitatorSpreadsheetMixin, ServiceAdmin):
 
     @admin.action(description=_("Marquer comme vérifié aujourd'hui"), permissions=["change"])
     def mark_reviewed_today(self, request: HttpRequest, queryset: QuerySet[Facilitator]) -> None:
-        # A plain field update with no side effect: no service needed (see STYLE.md).
-        count = queryset.update(last_reviewed=timezone.localdate(), updated_at=timezone.now())
+        # A plain field update with no side effect: no service needed (see STYLE.md). Row by
+        # row, so that each facilitator's history says who checked it, and when.
+        today, count = timezone.localdate(), 0
+        for facilitator in queryset:
+            facilitator.last_reviewed = today
+            history_note(
+                facilitator, user=request.user, reason=str(_("Vérifié aujourd'hui")), default=""
+            )
+            facilitator.save(update_fields=["last_reviewed", "updated_at"])
+            count += 1
         self.message_user(
             request,
             ngettext(
@@ -227,6 +237,8 @@ class WorkshopProposalAdmin(ServiceAdmin):
 class SupportAdmin(admin.ModelAdmin):
     list_display = ("user", "proposal", "created_at")
     list_select_related = ("user", "proposal")
+    list_filter = (("proposal", admin.RelatedOnlyFieldListFilter),)
+    date_hierarchy = "created_at"
     search_fields = ("user__email", "proposal__title")
     autocomplete_fields = ("user", "proposal")
     ordering = ("-created_at",)

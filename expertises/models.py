@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.history import PortalHistoricalRecords
 from portal.links import LinkField, validate_link_lines
 from portal.models import TimeStampedModel
 
@@ -96,6 +97,11 @@ class Facilitator(TimeStampedModel):
     is_published = models.BooleanField(_("publié"), default=True)
 
     objects = FacilitatorQuerySet.as_manager()
+    history = PortalHistoricalRecords(
+        excluded_fields=["created_at", "updated_at"],
+        m2m_fields=["categories", "provinces"],
+        verbose_name=_("historique du facilitateur"),
+    )
 
     class Meta:
         verbose_name = _("facilitateur")
@@ -276,10 +282,16 @@ class Support(models.Model):
     """One member's support of a proposal: counted once, however often they click."""
 
     proposal = models.ForeignKey(
-        WorkshopProposal, on_delete=models.CASCADE, related_name="supports"
+        WorkshopProposal,
+        verbose_name=_("proposition d'atelier"),
+        on_delete=models.CASCADE,
+        related_name="supports",
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="supports"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("personne"),
+        on_delete=models.CASCADE,
+        related_name="supports",
     )
     created_at = models.DateTimeField(_("le"), auto_now_add=True)
 

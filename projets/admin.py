@@ -13,9 +13,9 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from simple_history.admin import SimpleHistoryAdmin
 
 from chantiers.models import Participation
+from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user, inline_changes
 from portal.forms import LocatedModelForm
 from projets.admin_spreadsheets import ProjectSpreadsheetMixin
@@ -53,7 +53,7 @@ class ProjectTypeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(HistoryAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("name", "acronym", "kind", "website")
     list_filter = ("kind",)
@@ -103,7 +103,7 @@ class ConfirmationFilter(admin.SimpleListFilter):
 
 
 @admin.register(Project)
-class ProjectAdmin(ProjectSpreadsheetMixin, ServiceAdmin, SimpleHistoryAdmin):
+class ProjectAdmin(ProjectSpreadsheetMixin, ServiceAdmin, HistoryAdmin):
     form = LocatedModelForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_list_template = "admin/projets/project/change_list.html"

@@ -9,8 +9,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
 from portal.search import text_search
@@ -55,6 +55,10 @@ class Organisation(TimeStampedModel):
     kind = models.CharField(_("type"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     description = models.TextField(_("présentation"), blank=True)
     website = LinkField(_("site web"), blank=True)
+
+    history = PortalHistoricalRecords(
+        excluded_fields=["created_at", "updated_at"], verbose_name=_("historique de l'organisation")
+    )
 
     class Meta:
         verbose_name = _("organisation")
@@ -167,7 +171,7 @@ class Project(LocatedModel, TimeStampedModel):
     )
 
     objects = ProjectQuerySet.as_manager()
-    history = HistoricalRecords(
+    history = PortalHistoricalRecords(
         excluded_fields=["created_at", "updated_at"], verbose_name=_("historique du projet")
     )
 

@@ -10,13 +10,14 @@ from django.db.models import Count, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user
 from territoires.models import Province
 from territoires.services import province_officers_set
 
 
 @admin.register(Province)
-class ProvinceAdmin(ServiceAdmin):
+class ProvinceAdmin(ServiceAdmin, HistoryAdmin):
     list_display = ("name", "code", "order", "officer_list", "project_count")
     list_display_links = ("name",)
     list_editable = ("order",)
@@ -40,10 +41,16 @@ class ProvinceAdmin(ServiceAdmin):
 
     def save_related(self, request: HttpRequest, form: Any, formsets: Any, change: bool) -> None:
         # The officers are not written by the form's save_m2m but by their service.
+        # Before the history's entry of this save, which save_related writes.
         officers = form.cleaned_data.pop("officers", None)
-        super().save_related(request, form, formsets, change)
         if officers is not None:
-            province_officers_set(by=acting_user(request), province=form.instance, users=officers)
+            province_officers_set(
+                by=acting_user(request),
+                province=form.instance,
+                users=officers,
+                reason=self.history_reason(form),
+            )
+        super().save_related(request, form, formsets, change)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Province]:
         return (

@@ -9,6 +9,8 @@ from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from portal.history import PortalHistoricalRecords
+
 if TYPE_CHECKING:
     from portal.models import User
 
@@ -41,6 +43,13 @@ class Province(models.Model):
     updated_at = models.DateTimeField(_("modifié le"), auto_now=True)
 
     objects = ProvinceQuerySet.as_manager()
+    # Who follows the province is part of its history (added and removed by
+    # territoires.services, each change an entry with who and why).
+    history = PortalHistoricalRecords(
+        excluded_fields=["updated_at"],
+        m2m_fields=["officers"],
+        verbose_name=_("historique de la province"),
+    )
 
     class Meta:
         verbose_name = _("province")

@@ -13,8 +13,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.models import HistoricalRecords
 
+from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
 
@@ -151,7 +151,7 @@ class Event(LocatedModel, TimeStampedModel):
     sequence = models.PositiveIntegerField(_("version de l'invitation"), default=0, editable=False)
 
     objects = EventQuerySet.as_manager()
-    history = HistoricalRecords(
+    history = PortalHistoricalRecords(
         # seats_taken moves with every registration through queryset updates, which
         # simple-history does not see: a snapshot of it in the history would only be stale.
         excluded_fields=["created_at", "updated_at", "seats_taken"],

@@ -27,6 +27,17 @@ USER_RELATIONS: dict[str, str] = {
     "events.Event.created_by": "events_created",
     "events.HistoricalEvent.created_by": "events_created",
     "events.HistoricalEvent.history_user": "changes_made",
+    "chantiers.HistoricalChantier.history_user": "changes_made",
+    "chantiers.HistoricalResource.history_user": "changes_made",
+    "chantiers.HistoricalStep.history_user": "changes_made",
+    "chantiers.HistoricalNews.history_user": "changes_made",
+    # The history's copy of who signed a news item (nulled with the person's account).
+    "chantiers.HistoricalNews.author": "news_written",
+    "projets.HistoricalOrganisation.history_user": "changes_made",
+    "expertises.HistoricalFacilitator.history_user": "changes_made",
+    "territoires.HistoricalProvince.history_user": "changes_made",
+    # The officers a province had at each version of its history (nulled with the account).
+    "territoires.HistoricalProvince_officers.user": "provinces_followed",
     "events.CalendarFeedToken.user": "calendar_feed",
     "events.Registration.user": "registrations",
     # Who cancelled someone else's registration (an organiser): that row is the other
@@ -41,6 +52,27 @@ USER_RELATIONS: dict[str, str] = {
     "newsletter.Subscriber.user": "newsletter_subscriptions",
     "newsletter.Issue.created_by": "newsletter_issues_created",
 }
+
+
+def histories() -> list[tuple[str, Any, str]]:
+    """The histories that name who made a change: (kind, historical model, title field)."""
+    from chantiers.models import Chantier, News, Resource, Step
+    from events.models import Event
+    from expertises.models import Facilitator
+    from projets.models import Organisation, Project
+    from territoires.models import Province
+
+    return [
+        ("projet", Project.history.model, "name"),  # type: ignore[attr-defined]
+        ("événement", Event.history.model, "title"),  # type: ignore[attr-defined]
+        ("chantier", Chantier.history.model, "title"),  # type: ignore[attr-defined]
+        ("ressource", Resource.history.model, "title"),  # type: ignore[attr-defined]
+        ("étape", Step.history.model, "title"),  # type: ignore[attr-defined]
+        ("actualité", News.history.model, "title"),  # type: ignore[attr-defined]
+        ("organisation", Organisation.history.model, "name"),  # type: ignore[attr-defined]
+        ("facilitateur", Facilitator.history.model, "name"),  # type: ignore[attr-defined]
+        ("province", Province.history.model, "name"),  # type: ignore[attr-defined]
+    ]
 
 
 def when(moment: Any) -> str | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from importlib import import_module
 
 from allauth.account.models import EmailAddress
+from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import LogEntry
 from django.contrib.contenttypes.models import ContentType
@@ -18,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 from chantiers.models import News
 from events.models import CalendarFeedToken, Event, Registration
 from expertises.models import Need, Offer, Support, WorkshopProposal
-from hub.personal_data.common import addresses, outbox_to, subscriptions
+from hub.personal_data.common import addresses, histories, outbox_to, subscriptions
 from newsletter.models import Issue
 from portal.models import OutgoingEmail, User
 from portal.roles import is_last_superuser
-from projets.models import JoinRequest, Membership, PisteProposal, Project
+from projets.models import JoinRequest, Membership, PisteProposal
 from territoires.models import Province
 
 logger = logging.getLogger(__name__)
@@ -90,8 +91,6 @@ LAST_SUPERUSER = _(
 
 
 def user_delete_plan(*, user: User) -> DeletionPlan:
-    historical_project = Project.history.model  # type: ignore[attr-defined]
-    historical_event = Event.history.model  # type: ignore[attr-defined]
     return DeletionPlan(
         memberships=Membership.objects.filter(user=user).count(),
         join_requests=JoinRequest.objects.filter(user=user).count(),
@@ -104,8 +103,9 @@ def user_delete_plan(*, user: User) -> DeletionPlan:
         workshop_supports=Support.objects.filter(user=user).count(),
         calendar_feed=CalendarFeedToken.objects.filter(user=user).count(),
         events_created=Event.objects.filter(created_by=user).count(),
-        changes_made=historical_project.objects.filter(history_user=user).count()
-        + historical_event.objects.filter(history_user=user).count(),
+        changes_made=sum(
+            model.objects.filter(history_user=user).count() for _kind, model, _title in histories()
+        ),
         decisions_made=JoinRequest.objects.filter(decided_by=user).count(),
         needs_written=Need.objects.filter(created_by=user).count(),
         offers_written=Offer.objects.filter(created_by=user).count(),
@@ -167,6 +167,9 @@ def user_delete(*, user: User) -> None:
     # copies foreign keys as DO_NOTHING): it would keep the deleted person's id.
     historical_event = Event.history.model  # type: ignore[attr-defined]
     historical_event.objects.filter(created_by_id=user.pk).update(created_by=None)
+    News.history.model.objects.filter(author_id=user.pk).update(author=None)  # type: ignore[attr-defined]
+    officers_history = apps.get_model("territoires", "HistoricalProvince_officers")
+    officers_history.objects.filter(user_id=user.pk).update(user=None)
     # Staff's log entries about this account name it in object_repr: keep the entry, not the name.
     LogEntry.objects.filter(
         content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)

@@ -11,10 +11,10 @@ from django.utils import timezone
 from chantiers.models import News
 from events.models import CalendarFeedToken, Event, Registration
 from expertises.models import Need, Offer, Support, WorkshopProposal
-from hub.personal_data.common import addresses, outbox_to, subscriptions, when
+from hub.personal_data.common import addresses, histories, outbox_to, subscriptions, when
 from newsletter.models import Issue
 from portal.models import OutgoingEmail, User
-from projets.models import JoinRequest, Membership, PisteProposal, Project
+from projets.models import JoinRequest, Membership, PisteProposal
 from territoires.models import Province
 
 FORMAT = "chantiers-communs/donnees-personnelles/2"
@@ -25,8 +25,6 @@ def _name(obj: Any) -> str | None:
 
 
 def _changes(user: User) -> list[dict[str, Any]]:
-    historical_project = Project.history.model  # type: ignore[attr-defined]
-    historical_event = Event.history.model  # type: ignore[attr-defined]
     return [
         {
             "type": kind,
@@ -36,10 +34,7 @@ def _changes(user: User) -> list[dict[str, Any]]:
             "change": record.get_history_type_display(),
             "reason": record.history_change_reason or "",
         }
-        for kind, model, title_field in (
-            ("projet", historical_project, "name"),
-            ("événement", historical_event, "title"),
-        )
+        for kind, model, title_field in histories()
         for record in model.objects.filter(history_user=user).order_by("history_date")
     ]
 

@@ -251,4 +251,9 @@ def test_staff_set_a_steps_status_and_period_in_the_chantiers_admin_page(admin_c
     assert step.when() == "2e semestre 2021"
     page = admin_client.get(url).content.decode()
     assert "Statut affiché" in page
-    assert re.search(r"field-current_status\">\s*<p>Reportée</p>", page)
+    # The steps are a stacked inline: the status shown is a read-only box of the step's row.
+    assert re.search(
+        r"fieldBox field-current_status\">\s*<label[^>]*>Statut affiché\s*:</label>\s*"
+        r"<div class=\"readonly\">Reportée</div>",
+        page,
+    )

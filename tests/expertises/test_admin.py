@@ -96,6 +96,9 @@ def test_mark_reviewed_today(admin_client, rows):
     facilitator.refresh_from_db()
     assert facilitator.last_reviewed == timezone.localdate()
     assert "1 fiche marquée comme vérifiée aujourd" in response.content.decode()
+    record = facilitator.history.latest()
+    assert record.history_user == response.wsgi_request.user
+    assert record.history_change_reason == "Vérifié aujourd'hui"
 
 
 def test_saving_a_facilitator_in_the_admin_tells_the_needs_it_now_matches(

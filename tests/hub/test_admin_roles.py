@@ -180,6 +180,27 @@ def test_superuser_grants_and_revokes_the_staff_role(client, superuser):
     assert not person.groups.exists()
 
 
+def test_staff_made_on_a_persons_page_join_the_cellule_group(client, superuser):
+    """Ticking "Équipe" on the person's page is the same grant as the action: the group of the
+    Cellule, with its permissions, so the new staff member can work at once."""
+    person = UserFactory()
+    url = reverse("admin:portal_user_change", args=[person.pk])
+    data = change_form_data(client.get(url))
+    data = {name: value for name, value in data.items() if value is not None}
+    data["is_staff"] = "on"
+
+    response = client.post(url, data)
+
+    assert response.status_code == HTTPStatus.FOUND
+    person.refresh_from_db()
+    assert person.is_staff and not person.is_superuser
+    group = person.groups.get()
+    assert group.name == STAFF_GROUP
+    assert person.has_perm("chantiers.change_chantier")
+    assert person.has_perm("territoires.change_province")
+    assert not person.has_perm("auth.change_group")
+
+
 def test_revoking_a_superuser_is_refused(client, superuser):
     other = UserFactory(is_staff=True, is_superuser=True)
 
