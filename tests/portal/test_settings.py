@@ -60,7 +60,12 @@ execute_from_command_line(["manage.py", *sys.argv[1:]])
 
 
 def example_secrets() -> dict[str, str]:
-    return {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "example.org"}
+    return {
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "example.org",
+        # The legal notice must name the host: check --deploy warns without it (hub.W001).
+        "LEGAL_HOST": "Example Hosting, 1 rue de l'Exemple, 5000 Namur",
+    }
 
 
 def run_python(
