@@ -40,6 +40,7 @@ from expertises.services import (
 )
 from portal.admin_imports import CsvImportMixin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
+from portal.signals import rows_changed
 from territoires.models import Province
 
 
@@ -119,6 +120,7 @@ class FacilitatorAdmin(CsvImportMixin, ServiceAdmin):
     def mark_reviewed_today(self, request: HttpRequest, queryset: QuerySet[Facilitator]) -> None:
         # A plain field update with no side effect: no service needed (see STYLE.md).
         count = queryset.update(last_reviewed=timezone.localdate(), updated_at=timezone.now())
+        rows_changed.send(sender=queryset.model)
         self.message_user(
             request,
             ngettext(

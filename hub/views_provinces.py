@@ -11,14 +11,17 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
 from expertises.selectors import facilitators_covering
 from hub.selectors import province_list
+from portal.csrf import csrf_verified
 from portal.maps import MapConfig, MapLayer
 from portal.pagination import paginate
 from portal.ratelimits import FormLimits
@@ -46,10 +49,15 @@ class ProvinceListView(ListView):
         return provinces
 
 
-def contact_form(request: HttpRequest, data: Any = None) -> OfficerContactForm:
-    """The officers' contact form, filled in advance for a signed-in person."""
+def contact_form(
+    request: HttpRequest, data: Any = None, *, signed_in: bool | None = None
+) -> OfficerContactForm:
+    """The officers' contact form, filled in advance for a signed-in person (``signed_in``
+    False: as for anyone, whoever is signed in)."""
     user = request.user
-    if not user.is_authenticated:
+    if signed_in is None:
+        signed_in = user.is_authenticated
+    if not signed_in:
         return OfficerContactForm(data)
     initial = {"name": user.get_full_name(), "email": user.email}
     return OfficerContactForm(data, initial=initial, signed_in=True)
@@ -95,6 +103,7 @@ TOO_MANY = gettext_lazy(
 )
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class ProvinceContactView(TemplateView):
     """The officers' contact form on a page of its own: where the province page's form posts,
     and where it comes back with its errors (or the 429 of the rate limit) and what was typed."""
@@ -114,7 +123,11 @@ class ProvinceContactView(TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = contact_form(request, request.POST)
+        # Exempt from the CSRF check (the province page's form is the same for every anonymous
+        # visitor): the message is sent for a signed-in person, with a copy to their account,
+        # only when their page's token comes with it; otherwise as from anyone.
+        signed_in = request.user.is_authenticated and csrf_verified(request)
+        form = contact_form(request, request.POST, signed_in=signed_in)
         valid = form.is_valid()
         if LIMITS.exceeded(request, email=form.cleaned_data["email"].lower() if valid else None):
             form.add_error(None, TOO_MANY)
@@ -131,7 +144,7 @@ class ProvinceContactView(TemplateView):
                         organisation=data["organisation"],
                         message=data["message"],
                     ),
-                    copy_to=request.user if data.get("copy") else None,  # type: ignore[arg-type]
+                    copy_to=request.user if signed_in and data.get("copy") else None,  # type: ignore[arg-type]
                 )
             except ValidationError as error:
                 error_to_form(form, error)

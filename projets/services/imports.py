@@ -33,7 +33,11 @@ COORDINATE_STEP = Decimal("0.00001")
 
 def project_confirm_many(*, projects: QuerySet[Project]) -> int:
     """Mark projects as checked by the Cellule; returns how many changed."""
-    return projects.filter(is_confirmed=False).update(is_confirmed=True, updated_at=timezone.now())
+    changed = projects.filter(is_confirmed=False).update(
+        is_confirmed=True, updated_at=timezone.now()
+    )
+    rows_changed.send(sender=Project)
+    return changed
 
 
 @dataclass
