@@ -3,7 +3,8 @@ what other apps hold about them."""
 
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.views.generic import TemplateView
 
 from chantiers import views as chantiers_views
@@ -16,6 +17,9 @@ from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
 from projets import views as projets_views
 from projets.models import Project
 from territoires.models import Province
+
+# The events a chantier's page lists at most, latest first; all of them are a link away.
+CHANTIER_EVENTS = 5
 
 
 class HomeView(TemplateView):
@@ -44,10 +48,25 @@ class ChantierDetailView(chantiers_views.ChantierDetailView):
     def get_queryset(self) -> QuerySet[Chantier]:
         events = Prefetch(
             "events",
-            queryset=Event.objects.public().select_related("province").order_by("-start"),
+            queryset=Event.objects.public()
+            .select_related("province")
+            .order_by("-start")[:CHANTIER_EVENTS],
             to_attr="public_events",
         )
-        return super().get_queryset().prefetch_related(events)
+        count = (
+            Event.objects.public()
+            .filter(chantier=OuterRef("pk"))
+            .order_by()
+            .values("chantier")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(events)
+            .annotate(event_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -36,6 +36,11 @@ logger = logging.getLogger(__name__)
 
 # How many facilitators a province page lists before linking to the filtered catalogue.
 PROVINCE_FACILITATORS = 10
+# The upcoming events a province page lists at most; the event list filtered by the province
+# has them all.
+PROVINCE_EVENTS = 5
+# A page of the province's projects (the project list filtered by the province has them all).
+PROVINCE_PROJECTS = 10
 
 
 class ProvinceListView(ListView):
@@ -75,9 +80,11 @@ class ProvinceDetailView(DetailView):
         province = self.object
         projects = project_list_queryset().filter(province=province)
         events = event_public_queryset().filter(province=province)
-        page = paginate(self.request, projects)
+        page = paginate(self.request, projects, per_page=PROVINCE_PROJECTS)
         located = projects.located().count()
         facilitators = facilitators_covering(province=province)
+        # One more than shown: whether to link to the whole list, without counting.
+        upcoming = list(events.upcoming()[: PROVINCE_EVENTS + 1])
         context.update(
             facilitators=facilitators[:PROVINCE_FACILITATORS],
             facilitator_count=facilitators.count(),
@@ -85,8 +92,11 @@ class ProvinceDetailView(DetailView):
             map=province_map(province),
             located=located,
             unlocated=page.paginator.count - located,
-            upcoming_events=events.upcoming(),
-            past_events=paginate(self.request, events.past(), param="passes"),
+            upcoming_events=upcoming[:PROVINCE_EVENTS],
+            more_upcoming=len(upcoming) > PROVINCE_EVENTS,
+            past_events=paginate(
+                self.request, events.past(), per_page=PROVINCE_EVENTS, param="passes"
+            ),
             latest_news=news_latest(province=province),
             officers=officer_cards(province),
             contact_form=contact_form(self.request),
