@@ -342,3 +342,40 @@ def test_a_contact_without_a_token_is_sent_as_from_anyone_even_signed_in(liege, 
     assert response.status_code == HTTPStatus.FOUND
     recipients = set(OutgoingEmail.objects.values_list("to", flat=True))
     assert sender.email in str(recipients)  # with the page's token: the copy is sent
+
+
+# --- Shared fragments ---------------------------------------------------------------------------
+
+
+def test_a_shared_fragment_is_rendered_once_per_content_version():
+    from django.template import Context, Template
+
+    calls = []
+
+    class Counter:
+        def __str__(self):
+            calls.append(1)
+            return "rendu"
+
+    tpl = Template(
+        '{% load fragments %}{% shared_fragment "essai" key %}{{ counter }}{% endshared_fragment %}'
+    )
+    context = {"key": 1, "counter": Counter()}
+    assert tpl.render(Context(context)) == "rendu"
+    assert tpl.render(Context(context)) == "rendu"
+    assert len(calls) == 1
+    assert tpl.render(Context({**context, "key": 2})) == "rendu"
+    assert len(calls) == 2
+    page_cache.content_changed()
+    tpl.render(Context(context))
+    assert len(calls) == 3
+
+
+def test_a_signed_in_visitor_sees_a_step_added_in_the_shared_timeline(client):
+    chantier = ChantierFactory()
+    StepFactory(chantier=chantier, title="Première étape", start_date=datetime.date(2026, 1, 1))
+    client.force_login(UserFactory())
+    url = chantier.get_absolute_url()
+    assert "Première étape" in html(client, url)
+    StepFactory(chantier=chantier, title="Deuxième étape", start_date=datetime.date(2026, 2, 1))
+    assert "Deuxième étape" in html(client, url)
