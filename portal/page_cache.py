@@ -195,10 +195,11 @@ def known_params(request: HttpRequest, valid: dict[str, Callable[[str], Any]]) -
 
 
 def page_key(request: HttpRequest) -> str:
+    """The page's key, without the version: an entry holds the version it was built under, so
+    that one round trip (``get_many``) reads both, and a new entry replaces the old one."""
     raw = "|".join(
         (
             str(FORMAT),
-            content_version(),
             request.get_host(),
             "https" if request.is_secure() else "http",
             translation.get_language() or "",
@@ -234,13 +235,15 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return not (storage is not None and getattr(storage, "added_new", False))
 
 
-def _store(request: HttpRequest, response: HttpResponse, key: str) -> None:
+def _store(request: HttpRequest, response: HttpResponse, key: str, version: str) -> None:
+    """Store under the version read *before* the page was built: a write during the build
+    bumps it, and the entry is never served."""
     if not _storable(request, response):
         return
     now = timezone.now()
     timeout = min(MAX_AGE, int((next_change(now) - now).total_seconds()))
     if timeout > 0:
-        cache.set(key, (response.content, response["Content-Type"]), timeout)
+        cache.set(key, (version, response.content, response["Content-Type"]), timeout)
 
 
 def anonymous_page(
@@ -255,19 +258,22 @@ def anonymous_page(
             if not (_anonymous_without_messages(request) and params(request)):
                 return view(request, *args, **kwargs)
             key = page_key(request)
-            entry = cache.get(key)
-            if entry is not None:
-                content, content_type = entry
-                response = HttpResponse(content, content_type=content_type)
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY)
+            if version is None:
+                version = content_version()
+            entry = found.get(key)
+            if entry is not None and entry[0] == version:
+                response = HttpResponse(entry[1], content_type=entry[2])
                 response[HEADER] = "hit"
                 return response
             response = view(request, *args, **kwargs)
             response[HEADER] = "miss"
             render = getattr(response, "add_post_render_callback", None)
             if render is not None and not response.is_rendered:  # type: ignore[attr-defined]
-                render(lambda rendered: _store(request, rendered, key))
+                render(lambda rendered: _store(request, rendered, key, str(version)))
             else:
-                _store(request, response, key)
+                _store(request, response, key, str(version))
             return response
 
         return wrapped

@@ -43,7 +43,8 @@ class SharedFragmentNode(template.Node):
             )
             if timeout > 0:
                 cache.set(key, str(html), timeout)
-        return mark_safe(html)  # noqa: S308 - rendered by the template engine, escaped there
+        # Rendered (and escaped) by the template engine before it was stored.
+        return mark_safe(html)
 
 
 @register.tag
