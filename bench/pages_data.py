@@ -43,20 +43,20 @@ def setup() -> None:
     print(session.session_key)
 
 
-def measure(pages: list[str], signed_in: list[str], session_key: str, host: str) -> None:
-    """Queries and bytes of each page built afresh (a cache miss), as JSON."""
+def measure(pages: dict[str, str], signed_in: dict[str, str], session_key: str, host: str) -> None:
+    """Queries and bytes of each page (by name) built afresh (a cache miss), as JSON."""
     anonymous = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="fr")
     person = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="fr")
     person.cookies[settings.SESSION_COOKIE_NAME] = session_key
     result: dict[str, Any] = {}
-    for page in pages + signed_in:
-        client = person if page in signed_in else anonymous
+    for name, page in {**pages, **signed_in}.items():
+        client = person if name in signed_in else anonymous
         client.get(page, secure=True)
         page_cache.version_bump()
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page, secure=True)
         assert response.status_code == 200, (page, response.status_code)
-        result[page] = {"queries": len(queries.captured_queries), "bytes": len(response.content)}
+        result[name] = {"queries": len(queries.captured_queries), "bytes": len(response.content)}
     print(json.dumps(result))
 
 

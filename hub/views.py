@@ -29,11 +29,13 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         context.update(
             chantiers=chantier_list(),
-            candidate_count=chantier_list(candidates=True).count(),
+            # Callables and lazy querysets: the template's shared fragment reads them only
+            # when it renders, so that a fragment served from the cache makes no query.
+            candidate_count=chantier_list(candidates=True).count,
             upcoming_events=event_list_upcoming(limit=5),
             recent_events=event_list_recent(limit=5),
             latest_news=news_latest(),
-            project_count=Project.objects.public().count(),
+            project_count=Project.objects.public().count,
             provinces=Province.objects.all(),
         )
         return context
