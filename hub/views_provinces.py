@@ -58,11 +58,9 @@ def contact_form(
     request: HttpRequest, data: Any = None, *, signed_in: bool | None = None
 ) -> OfficerContactForm:
     """The officers' contact form, filled in advance for a signed-in person (``signed_in``
-    False: as for anyone, whoever is signed in)."""
+    False: as for anyone, whoever is signed in; None: as the session says)."""
     user = request.user
-    if signed_in is None:
-        signed_in = user.is_authenticated
-    if not signed_in:
+    if signed_in is False or not user.is_authenticated:
         return OfficerContactForm(data)
     initial = {"name": user.get_full_name(), "email": user.email}
     return OfficerContactForm(data, initial=initial, signed_in=True)

@@ -35,6 +35,7 @@ from django.contrib import messages
 from django.core.cache import cache
 from django.db import models, transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 
 VERSION_KEY = "pages:content-version"
@@ -98,7 +99,7 @@ def _watched(model: type[models.Model]) -> bool:
     if meta.app_label not in CONTENT_APPS or meta.label_lower in IGNORED_MODELS:
         return False
     # django-simple-history's records go with a save that is already caught.
-    return not meta.model_name.startswith("historical")
+    return not (meta.model_name or "").startswith("historical")
 
 
 def _saved(sender: Any, **kwargs: Any) -> None:
@@ -223,8 +224,10 @@ def _anonymous_without_messages(request: HttpRequest) -> bool:
     return len(messages.get_messages(request)) == 0  # type: ignore[arg-type]
 
 
-def _storable(request: HttpRequest, response: HttpResponse) -> bool:
-    if request.method != "GET" or response.status_code != 200 or response.streaming:
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if not isinstance(response, HttpResponse):  # a streaming or file response
         return False
     if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
         return False
@@ -235,10 +238,10 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     return not (storage is not None and getattr(storage, "added_new", False))
 
 
-def _store(request: HttpRequest, response: HttpResponse, key: str, version: str) -> None:
+def _store(request: HttpRequest, response: HttpResponseBase, key: str, version: str) -> None:
     """Store under the version read *before* the page was built: a write during the build
     bumps it, and the entry is never served."""
-    if not _storable(request, response):
+    if not _storable(request, response) or not isinstance(response, HttpResponse):
         return
     now = timezone.now()
     timeout = min(MAX_AGE, int((next_change(now) - now).total_seconds()))
@@ -247,14 +250,14 @@ def _store(request: HttpRequest, response: HttpResponse, key: str, version: str)
 
 
 def anonymous_page(
-    view: Callable[..., HttpResponse] | None = None, *, params: Params = no_query
+    view: Callable[..., HttpResponseBase] | None = None, *, params: Params = no_query
 ) -> Any:
     """Serve ``view`` from the shared cache to anonymous visitors. ``params(request)`` says
     whether the query string is one a key may hold (known names, valid values)."""
 
-    def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if not (_anonymous_without_messages(request) and params(request)):
                 return view(request, *args, **kwargs)
             key = page_key(request)
@@ -264,9 +267,9 @@ def anonymous_page(
                 version = content_version()
             entry = found.get(key)
             if entry is not None and entry[0] == version:
-                response = HttpResponse(entry[1], content_type=entry[2])
-                response[HEADER] = "hit"
-                return response
+                hit = HttpResponse(entry[1], content_type=entry[2])
+                hit[HEADER] = "hit"
+                return hit
             response = view(request, *args, **kwargs)
             response[HEADER] = "miss"
             render = getattr(response, "add_post_render_callback", None)
