@@ -10,7 +10,7 @@ PORT ?= 8000
 APPS := portal territoires chantiers projets events expertises newsletter maps hub opendata search dashboard
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter bench-redis bench-spreadsheets clean messages
+.PHONY: help venv run test lint format migrate seed worker beat bench bench-pages bench-newsletter bench-redis bench-spreadsheets lighthouse clean messages
 
 help:
 	@echo "make run      install if needed, migrate, load the seed content, then serve 127.0.0.1:$(PORT)"
@@ -21,6 +21,9 @@ help:
 	@echo "make messages refresh the English catalogue (needs GNU gettext), then compile it"
 	@echo "make bench    query counts of the public pages, page reads and sign-ins with Redis healthy"
 	@echo "             vs frozen, then the newsletter sending benchmark"
+	@echo "make bench-pages  key pages vs a bare view on the same gunicorn: req/s and CPU, cache hit"
+	@echo "             and miss, at seed size and 100x rows (BENCH_DATABASE_URL: PostgreSQL)"
+	@echo "make lighthouse  Lighthouse (mobile) scores of the key pages (LIGHTHOUSE_DIR: the npm package)"
 	@echo "make bench-redis  page read and sign-in p95 against gunicorn, Redis healthy vs frozen"
 	@echo "make bench-newsletter  an issue to 10,000 subscribers through a local SMTP server,"
 	@echo "             next to a plain smtplib loop, interleaved; fails below a 0.8 ratio"
@@ -81,8 +84,21 @@ beat: $(INSTALLED)
 SUBSCRIBERS ?= 10000
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
+	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/redis_outage.py
 	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)
+
+# Key pages against a bare view returning the same bytes, on one gunicorn (bench/pages.py):
+# req/s and CPU per request on a cache hit and a miss, then at 100 times the rows (bulk
+# inserts) the query counts, sizes and CPU. BENCH_DATABASE_URL=postgres://… (an empty
+# database of your own) measures on PostgreSQL, as production runs.
+bench-pages: $(INSTALLED)
+	$(BIN)/python bench/pages.py
+
+# Lighthouse (mobile) on the key pages against gunicorn with the production settings, offline
+# (bench/lighthouse.py); needs the lighthouse npm package (LIGHTHOUSE=path of its command).
+lighthouse: $(INSTALLED)
+	$(BIN)/python bench/lighthouse.py
 
 bench-redis: $(INSTALLED)
 	$(BIN)/python bench/redis_outage.py

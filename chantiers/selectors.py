@@ -4,7 +4,19 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, Count, F, Prefetch, Q, QuerySet, Value, When
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, TruncDate
 
 from chantiers.filters import NewsFilter, StepFilter
@@ -32,21 +44,45 @@ def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
     )
 
 
+# What a chantier's page shows of each list at most; the whole list is a link away (the
+# échéancier and the project list filtered by the chantier, the resources' open data).
+CHANTIER_RESOURCES = 8
+CHANTIER_STEPS = 12
+CHANTIER_PROJECTS = 12
+
+
+def _count(model: type[Any]) -> Subquery:
+    rows = model.objects.filter(chantier=OuterRef("pk")).order_by().values("chantier")
+    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+
+
 def chantier_detail_queryset() -> QuerySet[Chantier]:
-    """Chantiers with their resources, partners, timeline and participating projects."""
+    """Chantiers with their partners, the first of their resources, steps and participating
+    projects (sliced prefetches, one query each whatever the number of rows:
+    ``first_resources``, ``first_steps``, ``first_participations``), and how many there are
+    (``*_count``)."""
     # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
     lookups: list[Any] = [
-        Prefetch("resources", queryset=Resource.objects.select_related("provider")),
+        Prefetch(
+            "resources",
+            queryset=Resource.objects.select_related("provider")[:CHANTIER_RESOURCES],
+            to_attr="first_resources",
+        ),
+        Prefetch("steps", queryset=step_queryset()[:CHANTIER_STEPS], to_attr="first_steps"),
         Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
-        Prefetch("steps", queryset=step_queryset()),
         Prefetch(
             "participations",
             queryset=Participation.objects.select_related("project__province").order_by(
                 "-role", "project__name"
-            ),
+            )[:CHANTIER_PROJECTS],
+            to_attr="first_participations",
         ),
     ]
-    return Chantier.objects.prefetch_related(*lookups)
+    return Chantier.objects.prefetch_related(*lookups).annotate(
+        resource_count=Coalesce(_count(Resource), 0),
+        step_count=Coalesce(_count(Step), 0),
+        participation_count=Coalesce(_count(Participation), 0),
+    )
 
 
 # --- Steps (the échéancier) -------------------------------------------------------------------

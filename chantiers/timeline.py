@@ -14,6 +14,7 @@ import calendar
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils.formats import date_format
 
@@ -187,7 +188,7 @@ class Timeline:
     def width(self) -> int:
         return self.axis.width
 
-    @property
+    @cached_property
     def months(self) -> list[Month]:
         months = []
         for offset in range(self.axis.count):
@@ -202,11 +203,11 @@ class Timeline:
             )
         return months
 
-    @property
+    @cached_property
     def year_lines(self) -> list[float]:
         return [month.x for month in self.months if month.year is not None and month.x > 0]
 
-    @property
+    @cached_property
     def today_x(self) -> float:
         """The middle of today."""
         return round((self.axis.x(self.today) + self.axis.x_after(self.today)) / 2, 1)

@@ -3,11 +3,12 @@
 from django.urls import path
 
 from chantiers import views
+from portal.page_cache import anonymous_page
 
 app_name = "chantiers"
 
 urlpatterns = [
-    path("", views.ChantierListView.as_view(), name="chantier_list"),
-    path("pistes/", views.CandidateListView.as_view(), name="candidate_list"),
-    path("echeancier/", views.TimelineView.as_view(), name="timeline"),
+    path("", anonymous_page(views.ChantierListView.as_view()), name="chantier_list"),
+    path("pistes/", anonymous_page(views.CandidateListView.as_view()), name="candidate_list"),
+    path("echeancier/", anonymous_page(views.TimelineView.as_view()), name="timeline"),
 ]

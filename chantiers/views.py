@@ -58,7 +58,7 @@ class ChantierDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["timeline"] = build_timeline(self.object.steps.all(), today=timezone.localdate())
+        context["timeline"] = build_timeline(self.object.first_steps, today=timezone.localdate())
         context["latest_news"] = news_latest(chantier=self.object)
         context["news_feeds"] = chantier_feed_urls(self.object.slug)
         return context

@@ -10,3 +10,7 @@ class EventsConfig(AppConfig):
 
     def ready(self) -> None:
         from events import signals  # noqa: F401  (connects the deletion receivers)
+        from events.page_times import next_event_change
+        from portal.page_cache import time_boundary_register
+
+        time_boundary_register(next_event_change)

@@ -37,6 +37,7 @@ from events.notifications import registration_email_queue
 from events.selectors import registration_waiting_position as registration_waiting_position
 from portal.dates import long_date, short_time
 from portal.models import User
+from portal.signals import rows_changed
 from projets.models import Membership, Project
 
 logger = logging.getLogger(__name__)
@@ -60,17 +61,21 @@ def _lock_event(pk: int) -> Event:
 
 def _take_seat(event_pk: int) -> bool:
     """One seat, if one is free (always with unlimited capacity): one conditional UPDATE."""
-    return bool(
+    taken = bool(
         Event.objects.filter(
             Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), pk=event_pk
         ).update(seats_taken=F("seats_taken") + 1)
     )
+    if taken:  # the seat count pages show (a conditional UPDATE sends no post_save)
+        rows_changed.send(sender=Event)
+    return taken
 
 
 def _release_seat(event_pk: int) -> None:
     released = Event.objects.filter(pk=event_pk, seats_taken__gt=0).update(
         seats_taken=F("seats_taken") - 1
     )
+    rows_changed.send(sender=Event)
     if not released:
         logger.error("Event %s: a confirmed registration ended but no seat was taken.", event_pk)
 
@@ -131,6 +136,7 @@ def _change_status(registration: Registration, status: str, **values: Any) -> bo
         **values
     )
     if changed:
+        rows_changed.send(sender=Registration)
         for name, value in values.items():
             setattr(registration, name, value)
     return bool(changed)

@@ -6,12 +6,15 @@ from django.templatetags.static import static
 from django.urls import include, path
 from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import RedirectView
+from django.views.i18n import set_language
 
 from chantiers import urls as chantiers_urls
 from hub import views
 from hub.views_account import PrivacyView
 from hub.views_public import AccessibilityView, LegalNoticeView
+from portal.page_cache import anonymous_page
 from projets import urls as projets_urls
 
 # A refused request (a malformed form, a NUL character) in the visitor's language.
@@ -22,14 +25,16 @@ admin.site.site_title = _("Chantiers communs")
 admin.site.index_title = _("Cellule Manger Demain")
 
 chantier_pages = [
-    path("<slug:slug>/", views.ChantierDetailView.as_view(), name="chantier_detail"),
+    path(
+        "<slug:slug>/", anonymous_page(views.ChantierDetailView.as_view()), name="chantier_detail"
+    ),
 ]
 project_pages = [
-    path("<slug:slug>/", views.ProjectDetailView.as_view(), name="project_detail"),
+    path("<slug:slug>/", anonymous_page(views.ProjectDetailView.as_view()), name="project_detail"),
 ]
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
+    path("", anonymous_page(views.HomeView.as_view()), name="home"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin, a feed).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("confidentialite/", PrivacyView.as_view(), name="privacy"),
@@ -57,7 +62,9 @@ urlpatterns = [
     path("espace/actualites/", include("chantiers.urls_espace")),
     path("espace/lettre/", include("newsletter.urls_espace")),
     path("espace/tableau-de-bord/", include("dashboard.urls_espace")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from the CSRF check: the switcher's form is on pages the same for every anonymous
+    # visitor (no token); a forged POST can only change a visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     # Before the admin's own URLs, whose last pattern catches every address under /admin/.
     path("admin/tableau-de-bord/", include("dashboard.urls")),
     path("admin/", admin.site.urls),

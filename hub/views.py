@@ -1,9 +1,11 @@
 """Pages that gather from many apps: the home page, and the chantier and project pages with
 what other apps hold about them."""
 
+from functools import cache
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.views.generic import TemplateView
 
 from chantiers import views as chantiers_views
@@ -23,6 +25,8 @@ from territoires.models import Province
 # How many events the home page lists: those to come, else the last ones.
 HOME_EVENTS = 5
 HOME_RECENT_EVENTS = 3
+# The events a chantier's page lists at most, latest first; all of them are a link away.
+CHANTIER_EVENTS = 5
 
 
 class HomeView(TemplateView):
@@ -34,20 +38,24 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        upcoming = list(event_list_upcoming(limit=HOME_EVENTS))
+        upcoming = event_list_upcoming(limit=HOME_EVENTS)
         context.update(
             intro=seed_content.INTRO,
             contact=seed_content.CONTACT,
             chantiers=chantier_list(),
-            candidate_count=chantier_list(candidates=True).count(),
+            # Callables and lazy querysets: the template's shared fragment reads them only
+            # when it renders, so that a fragment served from the cache makes no query.
+            candidate_count=chantier_list(candidates=True).count,
             next_steps=step_next(),
             upcoming_events=upcoming,
             # Only when nothing is announced: what took place, and how to ask for more.
-            recent_events=[] if upcoming else list(event_list_recent(limit=HOME_RECENT_EVENTS)),
+            recent_events=cache(
+                lambda: [] if upcoming else list(event_list_recent(limit=HOME_RECENT_EVENTS))
+            ),
             latest_news=news_latest(),
-            project_count=Project.objects.public().count(),
+            project_count=Project.objects.public().count,
             provinces=Province.objects.all(),
-            map_preview=map_preview(),
+            map_preview=cache(map_preview),
         )
         return context
 
@@ -61,10 +69,25 @@ class ChantierDetailView(chantiers_views.ChantierDetailView):
     def get_queryset(self) -> QuerySet[Chantier]:
         events = Prefetch(
             "events",
-            queryset=Event.objects.public().select_related("province").order_by("-start"),
+            queryset=Event.objects.public()
+            .select_related("province")
+            .order_by("-start")[:CHANTIER_EVENTS],
             to_attr="public_events",
         )
-        return super().get_queryset().prefetch_related(events)
+        count = (
+            Event.objects.public()
+            .filter(chantier=OuterRef("pk"))
+            .order_by()
+            .values("chantier")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return (
+            super()
+            .get_queryset()
+            .prefetch_related(events)
+            .annotate(event_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
+        )
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)

@@ -11,8 +11,10 @@ from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from chantiers.feeds import province_feed_urls
@@ -20,6 +22,7 @@ from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
 from expertises.selectors import facilitators_covering
 from hub.selectors import province_list
+from portal.csrf import csrf_verified
 from portal.maps import MapConfig, MapLayer
 from portal.pagination import paginate
 from portal.ratelimits import FormLimits
@@ -34,6 +37,11 @@ logger = logging.getLogger(__name__)
 
 # How many facilitators a province page lists before linking to the filtered catalogue.
 PROVINCE_FACILITATORS = 10
+# The upcoming events a province page lists at most; the event list filtered by the province
+# has them all.
+PROVINCE_EVENTS = 5
+# A page of the province's projects (the project list filtered by the province has them all).
+PROVINCE_PROJECTS = 10
 
 
 class ProvinceListView(ListView):
@@ -47,10 +55,13 @@ class ProvinceListView(ListView):
         return provinces
 
 
-def contact_form(request: HttpRequest, data: Any = None) -> OfficerContactForm:
-    """The officers' contact form, filled in advance for a signed-in person."""
+def contact_form(
+    request: HttpRequest, data: Any = None, *, signed_in: bool | None = None
+) -> OfficerContactForm:
+    """The officers' contact form, filled in advance for a signed-in person (``signed_in``
+    False: as for anyone, whoever is signed in; None: as the session says)."""
     user = request.user
-    if not user.is_authenticated:
+    if signed_in is False or not user.is_authenticated:
         return OfficerContactForm(data)
     initial = {"name": user.get_full_name(), "email": user.email}
     return OfficerContactForm(data, initial=initial, signed_in=True)
@@ -68,9 +79,11 @@ class ProvinceDetailView(DetailView):
         province = self.object
         projects = project_list_queryset().filter(province=province)
         events = event_public_queryset().filter(province=province)
-        page = paginate(self.request, projects)
+        page = paginate(self.request, projects, per_page=PROVINCE_PROJECTS)
         located = projects.located().count()
         facilitators = facilitators_covering(province=province)
+        # One more than shown: whether to link to the whole list, without counting.
+        upcoming = list(events.upcoming()[: PROVINCE_EVENTS + 1])
         context.update(
             facilitators=facilitators[:PROVINCE_FACILITATORS],
             facilitator_count=facilitators.count(),
@@ -78,8 +91,11 @@ class ProvinceDetailView(DetailView):
             map=province_map(province),
             located=located,
             unlocated=page.paginator.count - located,
-            upcoming_events=events.upcoming(),
-            past_events=paginate(self.request, events.past(), param="passes"),
+            upcoming_events=upcoming[:PROVINCE_EVENTS],
+            more_upcoming=len(upcoming) > PROVINCE_EVENTS,
+            past_events=paginate(
+                self.request, events.past(), per_page=PROVINCE_EVENTS, param="passes"
+            ),
             latest_news=news_latest(province=province),
             news_feeds=province_feed_urls(province.slug),
             officers=officer_cards(province),
@@ -97,6 +113,7 @@ TOO_MANY = gettext_lazy(
 )
 
 
+@method_decorator(csrf_exempt, name="dispatch")
 class ProvinceContactView(TemplateView):
     """The officers' contact form on a page of its own: where the province page's form posts,
     and where it comes back with its errors (or the 429 of the rate limit) and what was typed."""
@@ -116,7 +133,11 @@ class ProvinceContactView(TemplateView):
         return context
 
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        form = contact_form(request, request.POST)
+        # Exempt from the CSRF check (the province page's form is the same for every anonymous
+        # visitor): the message is sent for a signed-in person, with a copy to their account,
+        # only when their page's token comes with it; otherwise as from anyone.
+        signed_in = request.user.is_authenticated and csrf_verified(request)
+        form = contact_form(request, request.POST, signed_in=signed_in)
         valid = form.is_valid()
         if LIMITS.exceeded(request, email=form.cleaned_data["email"].lower() if valid else None):
             form.add_error(None, TOO_MANY)
@@ -133,7 +154,7 @@ class ProvinceContactView(TemplateView):
                         organisation=data["organisation"],
                         message=data["message"],
                     ),
-                    copy_to=request.user if data.get("copy") else None,  # type: ignore[arg-type]
+                    copy_to=request.user if signed_in and data.get("copy") else None,  # type: ignore[arg-type]
                 )
             except ValidationError as error:
                 error_to_form(form, error)

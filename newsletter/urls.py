@@ -4,6 +4,7 @@ from django.urls import path
 
 from newsletter import views_archive
 from newsletter import views_subscription as subscription
+from portal.page_cache import anonymous_page, page_number
 
 app_name = "newsletter"
 
@@ -15,6 +16,6 @@ urlpatterns: list = [
     path("reinscription/<str:token>/", subscription.ResubscribeView.as_view(), name="resubscribe"),
     path("preferences/<str:token>/", subscription.PreferencesView.as_view(), name="preferences"),
     # The archive; "<slug:slug>/" stays last (it would match the addresses above).
-    path("", views_archive.issue_list, name="issue_list"),
-    path("<slug:slug>/", views_archive.issue_detail, name="issue_detail"),
+    path("", anonymous_page(views_archive.issue_list, params=page_number), name="issue_list"),
+    path("<slug:slug>/", anonymous_page(views_archive.issue_detail), name="issue_detail"),
 ]

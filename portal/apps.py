@@ -19,11 +19,13 @@ class PortalConfig(AppConfig):
         from django.db.backends.signals import connection_created
         from django.db.models.signals import post_migrate
 
-        from portal import lookups
+        from portal import lookups, page_cache
         from portal.roles import staff_group_ensure
         from portal.search import sqlite_functions_register
 
         lookups.register()
+        # The shared page cache follows every write to what pages show.
+        page_cache.connect()
 
         # After the other apps' post_migrate has created their permissions.
         post_migrate.connect(staff_group_ensure, dispatch_uid="portal.staff_group")

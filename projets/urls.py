@@ -2,10 +2,13 @@
 
 from django.urls import path
 
+from portal.page_cache import anonymous_page, page_number
 from projets import views
 
 app_name = "projets"
 
 urlpatterns = [
-    path("", views.ProjectListView.as_view(), name="project_list"),
+    path(
+        "", anonymous_page(views.ProjectListView.as_view(), params=page_number), name="project_list"
+    ),
 ]

@@ -100,5 +100,7 @@ def _fresh_map_layers():
     rows were rolled back, which sends no signal) is never served. Not cache.clear(): with
     REDIS_URL the cache is a shared server."""
     from maps.cache import version_bump
+    from portal import page_cache
 
     version_bump()
+    page_cache.version_bump()

@@ -33,6 +33,7 @@ from newsletter.services.rendering import issue_render as issue_render
 from newsletter.services.rendering import unsubscribe_headers, unsubscribe_url
 from portal.broker import task_publish
 from portal.mail import BulkMessage, email_queue, email_queue_bulk
+from portal.signals import rows_changed
 
 if TYPE_CHECKING:
     from portal.types import Visitor
@@ -150,6 +151,7 @@ def issue_send_batch(
         Issue.objects.filter(pk=issue.pk).update(
             status=Issue.Status.SENT, sent_at=timezone.now(), updated_at=timezone.now()
         )
+        rows_changed.send(sender=Issue)  # the archive lists sent issues
         return 0
     if rendered is None:
         rendered = issue_render(issue=issue)

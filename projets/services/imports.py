@@ -13,7 +13,11 @@ from projets.models import Project, ProjectType
 
 def project_confirm_many(*, projects: QuerySet[Project]) -> int:
     """Mark projects as checked by the Cellule; returns how many changed."""
-    return projects.filter(is_confirmed=False).update(is_confirmed=True, updated_at=timezone.now())
+    changed = projects.filter(is_confirmed=False).update(
+        is_confirmed=True, updated_at=timezone.now()
+    )
+    rows_changed.send(sender=Project)
+    return changed
 
 
 def _unique_slug(name: str, taken: set[str]) -> str:

@@ -1,0 +1,255 @@
+"""Key pages against a bare view on the same gunicorn: req/s and CPU per request, cache hit and
+miss, at seed size and at 100 times the rows; query counts and response sizes.
+
+A private redis-server (the page cache's store, as in production), a fresh database
+(BENCH_DATABASE_URL: an empty PostgreSQL database of your own; SQLite otherwise, and said so),
+migrated, seeded, static files collected; then gunicorn (2 sync workers, production settings)
+serving ``bench/pages_wsgi.py``: the portal plus a bare view answering the very bytes of each
+page (``/__bench__/bare/<name>/``), through the same middleware. One client, one connection
+at a time; for each page, batches of the portal on a cache hit, the bare view and the portal
+on a miss (an unknown query parameter: built, never stored) are interleaved, round after
+round. CPU is the workers' user + system time (/proc) over each batch. Then the bench grows
+the data to 100 times its rows with bulk inserts (bench/pages_data.py) and measures again.
+
+    make bench-pages   (or .venv/bin/python bench/pages.py [--seconds S] [--rounds R])
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import secrets
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from redis_outage import HOST, ROOT, call, free_port, process
+
+PAGES = {
+    "home": "/",
+    "chantier": "/chantiers/recueil-expertises/",
+    "projects": "/projets/",
+    "province": "/territoires/liege/",
+    "event": "/evenements/rencontre-territoriale-liege-2021-06-01/",
+}
+# Signed-in visitors are never served a cached page; shared fragments serve them.
+SIGNED_IN = {
+    "espace": "/espace/",
+    "home-signed-in": "/",
+    "chantier-signed-in": "/chantiers/recueil-expertises/",
+}
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+@dataclass
+class Batches:
+    requests: int = 0
+    seconds: float = 0.0
+    cpu: float = 0.0
+    rates: list[float] = field(default_factory=list)
+
+    def add(self, requests: int, seconds: float, cpu: float) -> None:
+        self.requests += requests
+        self.seconds += seconds
+        self.cpu += cpu
+        self.rates.append(requests / seconds)
+
+    @property
+    def rate(self) -> float:
+        return statistics.median(self.rates)
+
+    @property
+    def cpu_ms(self) -> float:
+        return 1000 * self.cpu / self.requests
+
+
+def workers_cpu(master: int) -> float:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    total = 0
+    for pid in children:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / TICK
+
+
+def batch(port: int, master: int, path: str, seconds: float, headers: dict[str, str]) -> tuple:
+    cpu = workers_cpu(master)
+    start = time.perf_counter()
+    count = 0
+    while True:
+        status, _, _, _ = call(port, "GET", path, headers=headers)
+        assert status == 200, (path, status)
+        count += 1
+        if time.perf_counter() - start >= seconds:
+            break
+    return count, time.perf_counter() - start, workers_cpu(master) - cpu
+
+
+def run_django(env: dict[str, str], code: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode:
+        sys.exit(f"{code}\n{done.stderr[-3000:]}")
+    return done.stdout.strip().splitlines()[-1]
+
+
+def measure_http(
+    port: int, master: int, session: str, seconds: float, rounds: int, variants: tuple[str, ...]
+) -> dict[tuple[str, str], Batches]:
+    results: dict[tuple[str, str], Batches] = {}
+    cookie = {"Cookie": f"sessionid={session}"}
+    for _ in range(rounds):
+        for name, path in {**PAGES, **SIGNED_IN}.items():
+            headers = cookie if name in SIGNED_IN else {}
+            plan = {"hit": path, "bare": f"/__bench__/bare/{name}/", "miss": path}
+            for variant in variants:
+                if name in SIGNED_IN and variant == "miss":
+                    continue
+                # A miss: the WSGI entry bumps the content version first (bench/pages_wsgi.py).
+                extra = {"X-Bench-Miss": "1"} if variant == "miss" else {}
+                results.setdefault((name, variant), Batches()).add(
+                    *batch(port, master, plan[variant], seconds, {**headers, **extra})
+                )
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--seconds", type=float, default=1.0, help="length of one batch")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds")
+    parser.add_argument("--times", type=int, default=100, help="growth of the data")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
+    bare_dir = tmp / "bare"
+    bare_dir.mkdir()
+    redis_port, web_port = free_port(), free_port()
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    env.update(
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        PYTHONUNBUFFERED="1",
+        DJANGO_SETTINGS_MODULE="portal.settings.production",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS=HOST,
+        DJANGO_LOG_LEVEL="ERROR",
+        SQLITE_PATH=str(tmp / "db.sqlite3"),
+        DJANGO_STATIC_ROOT=str(tmp / "static"),
+        REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
+        WEB_BIND=f"127.0.0.1:{web_port}",
+        WEB_CONCURRENCY="2",
+        BENCH_BARE_DIR=str(bare_dir),
+    )
+    if os.environ.get("BENCH_DATABASE_URL"):
+        env["DATABASE_URL"] = os.environ["BENCH_DATABASE_URL"]
+    database = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite (set BENCH_DATABASE_URL)"
+    redis_args = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"]
+    redis_args += ["--save", "", "--appendonly", "no", "--dir", str(tmp)]
+    with process(redis_args, env, tmp / "redis.log"):
+        for command in (["migrate", "--noinput"], ["load_seed"], ["collectstatic", "--noinput"]):
+            subprocess.run(
+                [sys.executable, "manage.py", *command],
+                cwd=ROOT,
+                env=env,
+                check=True,
+                capture_output=True,
+            )
+        session = run_django(env, "import bench.pages_data as d; d.setup()")
+        measure = "import bench.pages_data as d; "
+        measure += f"d.measure({PAGES!r}, {SIGNED_IN!r}, {session!r}, {HOST!r})"
+        counts = {"seed": json.loads(run_django(env, measure))}
+        gunicorn = [
+            sys.executable, "-m", "gunicorn", "bench.pages_wsgi:application",
+            "--config", str(ROOT / "docker" / "gunicorn.conf.py"), "--access-logfile", "/dev/null",
+        ]  # fmt: skip
+        timings = {}
+        with process(gunicorn, env, tmp / "gunicorn.log") as server:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    if call(web_port, "GET", "/")[0] == 200:
+                        break
+                except OSError:
+                    pass
+                if time.monotonic() > deadline:
+                    print((tmp / "gunicorn.log").read_text()[-3000:])
+                    return 2
+                time.sleep(0.3)
+            cookie = {"Cookie": f"sessionid={session}"}
+            for name, path in {**PAGES, **SIGNED_IN}.items():
+                headers = cookie if name in SIGNED_IN else {}
+                for _ in range(3):  # warm both workers, and the cache
+                    status, answer, body, _ = call(web_port, "GET", path, headers=headers)
+                assert status == 200, (path, status)
+                if name in PAGES:
+                    assert answer.get("X-Page-Cache") == "hit", (path, answer)
+                (bare_dir / f"{name}.html").write_bytes(body)
+            timings["seed"] = measure_http(
+                web_port, server.pid, session, args.seconds, args.rounds, ("hit", "bare", "miss")
+            )
+            grown = run_django(env, f"import bench.pages_data as d; d.grow({args.times})")
+            counts["grown"] = json.loads(run_django(env, measure))
+            for name, path in PAGES.items():  # the bare view answers the grown page's bytes
+                (bare_dir / f"{name}.html").write_bytes(call(web_port, "GET", path)[2])
+            timings["grown"] = measure_http(
+                web_port, server.pid, session, args.seconds, args.rounds, ("miss", "hit")
+            )
+    report(database, args, counts, timings, grown)
+    return 0
+
+
+def report(
+    database: str, args: argparse.Namespace, counts: dict, timings: dict, grown: str
+) -> None:
+    seed, big = timings["seed"], timings["grown"]
+    print(
+        f"Key pages, gunicorn 2 sync workers, production settings, {database}, Redis cache; "
+        f"one client, {args.rounds} interleaved rounds of {args.seconds:g} s batches"
+    )
+    print(
+        "| page | hit req/s | bare req/s | hit ÷ bare | hit CPU | bare CPU "
+        "| miss req/s | miss ÷ bare | miss CPU |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in PAGES:
+        hit, bare, miss = seed[name, "hit"], seed[name, "bare"], seed[name, "miss"]
+        print(
+            f"| {name} | {hit.rate:.0f} | {bare.rate:.0f} | {hit.rate / bare.rate:.2f} | "
+            f"{hit.cpu_ms:.1f} ms | {bare.cpu_ms:.1f} ms | {miss.rate:.0f} | "
+            f"{miss.rate / bare.rate:.2f} | "
+            f"{miss.cpu_ms:.1f} ms |"
+        )
+    for name in SIGNED_IN:
+        page, bare = seed[name, "hit"], seed[name, "bare"]
+        print(
+            f"| {name} (signed in, never cached) | – | {bare.rate:.0f} | – | – | "
+            f"{bare.cpu_ms:.1f} ms | "
+            f"{page.rate:.0f} | {page.rate / bare.rate:.2f} | {page.cpu_ms:.1f} ms |"
+        )
+    print(f"\nAt {args.times}× rows ({grown}): built afresh (miss) against seed size")
+    print(
+        "| page | queries seed | queries 100× | bytes seed | bytes 100× | size ratio "
+        "| miss CPU seed | miss CPU 100× | CPU ratio |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for name in {**PAGES, **SIGNED_IN}:
+        small, large = counts["seed"][name], counts["grown"][name]
+        variant = "hit" if name in SIGNED_IN else "miss"
+        before, after = seed[name, variant].cpu_ms, big[name, variant].cpu_ms
+        print(
+            f"| {name} | {small['queries']} | {large['queries']} | {small['bytes']:,} | "
+            f"{large['bytes']:,} | {large['bytes'] / small['bytes']:.2f} | {before:.1f} ms | "
+            f"{after:.1f} ms | {after / before:.2f} |"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,284 @@
+"""The shared page cache for anonymous visitors, in the configured cache (Redis in production).
+
+A page wrapped with ``anonymous_page`` is rendered once per (path, known query, language,
+host, content version) and served from the cache to every anonymous visitor until the content
+changes. Nothing is ever stale:
+
+- every save, deletion or many-to-many change of a model of the content apps bumps the version
+  (model signals, so every door is covered: pages, "Mon espace", the admin, commands, the seed),
+  as does ``portal.signals.rows_changed``, which bulk writes and conditional UPDATEs send (a
+  seat taken, projects confirmed, an issue marked sent); the bump happens at once and again
+  after commit, so a reader that cached the old rows in between is left behind;
+- what changes with time alone (an event starting or ending, a registration window opening or
+  closing, a scheduled news item coming out, a new day) bounds each entry's life: the apps
+  register the next such moment (``time_boundary_register``), and an entry never outlives it.
+
+Only what is the same for every anonymous visitor is stored: never for a signed-in visitor
+(who is never served an entry either), never a response that sets a cookie (a CSRF token
+rendered, a session or a message written), never while messages wait to be shown, only 200s
+to GET. The key holds only known parameters with valid values (each page names them); any
+other query is answered without touching the cache, so garbage cannot fill it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import re
+import time
+import uuid
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.db import models, transaction
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
+from django.utils import timezone, translation
+
+VERSION_KEY = "pages:content-version"
+# Raise when the pages' shape changes in a way the version cannot see (a deployment).
+FORMAT = 1
+# Longest life of an entry, in case a write ever bypasses the invalidation (a raw SQL fix).
+MAX_AGE = 3600
+HEADER = "X-Page-Cache"
+
+# The apps whose rows pages show; a change to any of their models (but the ones below, which
+# no page shows) bumps the version. ``portal`` for the User: names of officers and leaders.
+CONTENT_APPS = frozenset(
+    {"portal", "territoires", "chantiers", "projets", "events", "expertises", "newsletter"}
+)
+IGNORED_MODELS = frozenset(
+    {
+        "portal.outgoingemail",
+        "events.calendarfeedtoken",
+        "newsletter.subscriber",
+        "newsletter.delivery",
+    }
+)
+# A User saved for these fields alone (a sign-in) changes no page.
+USER_PRIVATE_FIELDS = frozenset({"last_login", "password"})
+
+Params = Callable[[HttpRequest], bool]
+Boundary = Callable[[datetime], datetime | None]
+
+_boundaries: list[Boundary] = []
+
+
+# --- The version ------------------------------------------------------------------------------
+
+
+def _new_version() -> str:
+    return f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
+
+
+def content_version() -> str:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        # Lost (evicted, a fresh cache): any new value is as good, none can be stale.
+        cache.add(VERSION_KEY, _new_version(), None)
+        version = cache.get(VERSION_KEY) or _new_version()
+    return str(version)
+
+
+def version_bump() -> None:
+    """A new version: no page cached before is served again."""
+    cache.set(VERSION_KEY, _new_version(), None)
+
+
+def content_changed() -> None:
+    """What pages show changed: bump now and again after commit."""
+    version_bump()
+    transaction.on_commit(version_bump, robust=True)
+
+
+def _watched(model: type[models.Model]) -> bool:
+    meta = model._meta
+    if meta.app_label not in CONTENT_APPS or meta.label_lower in IGNORED_MODELS:
+        return False
+    # django-simple-history's records go with a save that is already caught.
+    return not (meta.model_name or "").startswith("historical")
+
+
+def _saved(sender: Any, **kwargs: Any) -> None:
+    if not _watched(sender):
+        return
+    fields = kwargs.get("update_fields")
+    if sender._meta.label_lower == "portal.user" and fields and set(fields) <= USER_PRIVATE_FIELDS:
+        return
+    content_changed()
+
+
+def _deleted(sender: Any, **kwargs: Any) -> None:
+    if _watched(sender):
+        content_changed()
+
+
+def _m2m_changed(sender: Any, **kwargs: Any) -> None:
+    if kwargs.get("action", "").startswith("post_") and _watched(kwargs["model"]):
+        content_changed()
+
+
+def _rows_changed(sender: Any, **kwargs: Any) -> None:
+    if isinstance(sender, type) and issubclass(sender, models.Model) and _watched(sender):
+        content_changed()
+
+
+def connect() -> None:
+    """Called once by ``PortalConfig.ready``: receivers for every model, filtered by app."""
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+
+    from portal.signals import rows_changed
+
+    post_save.connect(_saved, dispatch_uid="portal.page_cache.save")
+    post_delete.connect(_deleted, dispatch_uid="portal.page_cache.delete")
+    m2m_changed.connect(_m2m_changed, dispatch_uid="portal.page_cache.m2m")
+    rows_changed.connect(_rows_changed, dispatch_uid="portal.page_cache.rows_changed")
+
+
+# --- Time ---------------------------------------------------------------------------------------
+
+
+def time_boundary_register(boundary: Boundary) -> None:
+    """``boundary(now)`` gives the next moment after ``now`` when a page of the app changes by
+    time alone (``None``: none known). Apps register theirs in ``AppConfig.ready``."""
+    if boundary not in _boundaries:
+        _boundaries.append(boundary)
+
+
+def _next_midnight(now: datetime) -> datetime:
+    local = timezone.localtime(now)
+    tomorrow = (local + timedelta(days=1)).date()
+    return timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
+
+
+def next_change(now: datetime) -> datetime:
+    """The first moment after ``now`` when some page changes by time alone. Kept in the cache
+    under the current version until it passes, so that a miss does not query for it."""
+    key = f"pages:next-change:{content_version()}"
+    stored = cache.get(key)
+    if isinstance(stored, datetime) and stored > now:
+        return stored
+    moments = [_next_midnight(now)]
+    for boundary in _boundaries:
+        moment = boundary(now)
+        if moment is not None and moment > now:
+            moments.append(moment)
+    result = min(moments)
+    cache.set(key, result, max(1, min(MAX_AGE, int((result - now).total_seconds()))))
+    return result
+
+
+# --- Keys ----------------------------------------------------------------------------------------
+
+PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")
+
+
+def no_query(request: HttpRequest) -> bool:
+    """A page cached only without a query string."""
+    return not request.META.get("QUERY_STRING")
+
+
+def page_number(request: HttpRequest) -> bool:
+    """A paginated page: cached without a query or with ``?page=N`` alone (N written plainly)."""
+    return known_params(request, {"page": PAGE_NUMBER.fullmatch})
+
+
+def known_params(request: HttpRequest, valid: dict[str, Callable[[str], Any]]) -> bool:
+    """Each parameter known, given once, with a value its check accepts."""
+    for name, values in request.GET.lists():
+        check = valid.get(name)
+        if check is None or len(values) != 1 or not check(values[0]):
+            return False
+    return True
+
+
+def page_key(request: HttpRequest) -> str:
+    """The page's key, without the version: an entry holds the version it was built under, so
+    that one round trip (``get_many``) reads both, and a new entry replaces the old one."""
+    raw = "|".join(
+        (
+            str(FORMAT),
+            request.get_host(),
+            "https" if request.is_secure() else "http",
+            translation.get_language() or "",
+            request.path,
+            request.META.get("QUERY_STRING", ""),
+        )
+    )
+    return "pages:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- The decorator -----------------------------------------------------------------------------
+
+
+def _anonymous_without_messages(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    # Messages waiting to be shown make the page this visitor's (reading them keeps them).
+    return len(messages.get_messages(request)) == 0  # type: ignore[arg-type]
+
+
+def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
+    if request.method != "GET" or response.status_code != 200:
+        return False
+    if not isinstance(response, HttpResponse):  # a streaming or file response
+        return False
+    if response.cookies or request.META.get("CSRF_COOKIE_NEEDS_UPDATE"):
+        return False
+    session = getattr(request, "session", None)
+    if session is not None and session.modified:
+        return False
+    storage = getattr(request, "_messages", None)
+    return not (storage is not None and getattr(storage, "added_new", False))
+
+
+def _store(request: HttpRequest, response: HttpResponseBase, key: str, version: str) -> None:
+    """Store under the version read *before* the page was built: a write during the build
+    bumps it, and the entry is never served."""
+    if not _storable(request, response) or not isinstance(response, HttpResponse):
+        return
+    now = timezone.now()
+    timeout = min(MAX_AGE, int((next_change(now) - now).total_seconds()))
+    if timeout > 0:
+        cache.set(key, (version, response.content, response["Content-Type"]), timeout)
+
+
+def anonymous_page(
+    view: Callable[..., HttpResponseBase] | None = None, *, params: Params = no_query
+) -> Any:
+    """Serve ``view`` from the shared cache to anonymous visitors. ``params(request)`` says
+    whether the query string is one a key may hold (known names, valid values)."""
+
+    def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @functools.wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if not (_anonymous_without_messages(request) and params(request)):
+                return view(request, *args, **kwargs)
+            key = page_key(request)
+            found = cache.get_many([VERSION_KEY, key])
+            version = found.get(VERSION_KEY)
+            if version is None:
+                version = content_version()
+            entry = found.get(key)
+            if entry is not None and entry[0] == version:
+                hit = HttpResponse(entry[1], content_type=entry[2])
+                hit[HEADER] = "hit"
+                return hit
+            response = view(request, *args, **kwargs)
+            response[HEADER] = "miss"
+            render = getattr(response, "add_post_render_callback", None)
+            if render is not None and not response.is_rendered:  # type: ignore[attr-defined]
+                render(lambda rendered: _store(request, rendered, key, str(version)))
+            else:
+                _store(request, response, key, str(version))
+            return response
+
+        return wrapped
+
+    return decorate(view) if view is not None else decorate

@@ -1,0 +1,381 @@
+"""The shared page cache for anonymous visitors (portal.page_cache): what is stored and served,
+to whom, under which key, and that every kind of write shows on the next anonymous GET."""
+
+import datetime
+from http import HTTPStatus
+
+import pytest
+from django.contrib.messages import constants, get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.core.cache import cache
+from django.test import Client, RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from chantiers.services import news_publish
+from events.registrations import registration_cancel, registration_create
+from newsletter.models import Issue
+from newsletter.services.sending import issue_send_batch
+from portal import page_cache
+from projets.services.imports import project_confirm_many
+from territoires.services import province_officer_add
+from tests.chantiers.factories import ChantierFactory, NewsFactory, ResourceFactory, StepFactory
+from tests.events.factories import EventFactory
+from tests.expertises.factories import FacilitatorFactory
+from tests.newsletter.factories import IssueFactory
+from tests.portal.factories import UserFactory
+from tests.projets.factories import ProjectFactory
+from tests.territoires.factories import ProvinceFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = page_cache.HEADER
+
+
+def get(client: Client, url: str, **extra):
+    response = client.get(url, **extra)
+    assert response.status_code == HTTPStatus.OK, url
+    return response
+
+
+def html(client: Client, url: str) -> str:
+    return get(client, url).content.decode()
+
+
+def warm(client: Client, url: str) -> str:
+    """Load the page twice: the second answer comes from the cache."""
+    get(client, url)
+    response = get(client, url)
+    assert response[HEADER] == "hit", url
+    return response.content.decode()
+
+
+# --- What is stored, and for whom ---------------------------------------------------------------
+
+
+def test_a_second_anonymous_visitor_is_served_the_same_bytes_from_the_cache(client):
+    first = get(client, "/")
+    assert first[HEADER] == "miss"
+    second = get(Client(), "/")
+    assert second[HEADER] == "hit"
+    assert second.content == first.content
+    assert not second.cookies
+
+
+def test_a_signed_in_visitor_is_never_served_nor_stores_a_shared_page(client):
+    chantier = ChantierFactory()
+    url = chantier.get_absolute_url()
+    warm(Client(), url)
+    person = UserFactory(first_name="Zoé", last_name="Personnelle")
+    client.force_login(person)
+    response = get(client, url)
+    assert HEADER not in response
+    assert "Se déconnecter" in response.content.decode()
+    page_cache.version_bump()
+    get(client, url)  # a signed-in rendering ...
+    anonymous = get(Client(), url)  # ... is never what an anonymous visitor is given
+    assert anonymous[HEADER] == "miss"
+    assert "Se déconnecter" not in anonymous.content.decode()
+
+
+def test_the_language_is_part_of_the_key(client):
+    french = warm(client, "/")
+    english = get(Client(), "/", HTTP_ACCEPT_LANGUAGE="en")
+    assert english[HEADER] == "miss"
+    assert english.content.decode() != french
+    assert 'lang="en"' in english.content.decode()
+    assert get(Client(), "/", HTTP_ACCEPT_LANGUAGE="en")[HEADER] == "hit"
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?utm_source=lettre", "?page=abc", "?page=0", "?page=02", "?page=1&page=2", "?page=99999"],
+)
+def test_unknown_parameters_and_invalid_values_are_served_without_the_cache(client, query):
+    url = reverse("projets:project_list") + query
+    assert HEADER not in get(client, url)
+    assert HEADER not in get(client, url)
+
+
+def test_a_known_parameter_with_a_valid_value_forms_a_key(client):
+    url = reverse("projets:project_list") + "?page=1"
+    assert get(client, url)[HEADER] == "miss"
+    assert get(client, url)[HEADER] == "hit"
+
+
+def test_a_page_with_messages_waiting_is_neither_served_nor_stored():
+    request = RequestFactory().get("/")
+    from django.contrib.auth.models import AnonymousUser
+
+    request.user = AnonymousUser()
+    request.session = {}
+    request._messages = FallbackStorage(request)
+    request._messages.add(constants.SUCCESS, "Merci")
+    assert not page_cache._anonymous_without_messages(request)
+    assert len(get_messages(request)) == 1  # still there to be shown
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(client, settings):
+    url = reverse("newsletter:subscribe")  # not a cached page: its form carries a token
+    response = client.get(url)
+    assert HEADER not in response
+    assert "csrftoken" in response.cookies
+
+
+def test_entries_live_only_until_the_next_change_by_time(client):
+    soon = timezone.now() + datetime.timedelta(seconds=90)
+    EventFactory(start=soon, end=soon + datetime.timedelta(hours=1))
+    now = timezone.now()
+    assert page_cache.next_change(now) <= soon
+    cache.delete(f"pages:next-change:{page_cache.content_version()}")
+    assert page_cache.next_change(now) <= soon
+
+
+def test_a_scheduled_news_item_bounds_the_life_of_entries():
+    later = timezone.now() + datetime.timedelta(minutes=5)
+    NewsFactory(published_at=later)
+    assert page_cache.next_change(timezone.now()) <= later
+
+
+def test_an_entry_is_stored_only_until_the_next_event_starts(client, monkeypatch):
+    EventFactory(start=timezone.now() + datetime.timedelta(minutes=10))
+    stored = []
+    real_set = page_cache.cache.set
+
+    def spy(key, value, timeout=None, **kwargs):
+        if key.startswith("pages:page:"):
+            stored.append(timeout)
+        return real_set(key, value, timeout, **kwargs)
+
+    monkeypatch.setattr(page_cache.cache, "set", spy)
+    get(client, reverse("events:event_list"))
+    assert len(stored) == 1
+    assert 0 < stored[0] <= 600
+
+
+# --- Every kind of write shows on the next anonymous GET ----------------------------------------
+
+
+def test_a_chantier_edited(client):
+    chantier = ChantierFactory(title="Ancien titre")
+    url = chantier.get_absolute_url()
+    assert "Ancien titre" in warm(client, url)
+    chantier.title = "Nouveau titre"
+    chantier.save()
+    assert "Nouveau titre" in html(client, url)
+
+
+def test_a_step_added(client):
+    chantier = ChantierFactory()
+    url = chantier.get_absolute_url()
+    warm(client, url)
+    StepFactory(chantier=chantier, title="Étape toute neuve")
+    assert "Étape toute neuve" in html(client, url)
+
+
+def test_a_resource_deleted(client):
+    chantier = ChantierFactory()
+    resource = ResourceFactory(chantier=chantier, title="Guide à retirer")
+    url = chantier.get_absolute_url()
+    assert "Guide à retirer" in warm(client, url)
+    resource.delete()
+    assert "Guide à retirer" not in html(client, url)
+
+
+def test_a_news_item_published(client, staff):
+    news = NewsFactory(title="Annonce du jour", published_at=None)
+    url = reverse("news:news_list")
+    assert "Annonce du jour" not in warm(client, url)
+    news_publish(user=staff, news=news)
+    assert "Annonce du jour" in html(client, url)
+
+
+def test_a_project_added_and_confirmed(client, liege):
+    url = reverse("projets:project_list")
+    warm(client, url)
+    project = ProjectFactory(name="Potager partagé de Huy", province=liege, is_confirmed=False)
+    assert "Potager partagé de Huy" in html(client, url)
+    detail = project.get_absolute_url()
+    before = warm(client, detail)
+    project_confirm_many(projects=type(project).objects.filter(pk=project.pk))
+    assert html(client, detail) != before
+
+
+def test_an_event_edited(client, staff):
+    from events.services import event_update
+
+    event = EventFactory(title="Rencontre de Namur")
+    url = event.get_absolute_url()
+    assert "Rencontre de Namur" in warm(client, url)
+    event_update(user=staff, event=event, data={"venue": "Salle des fêtes de Jambes"})
+    assert "Salle des fêtes de Jambes" in html(client, url)
+
+
+def test_a_registration_changes_the_seat_count(client):
+    event = EventFactory(capacity=3)
+    url = event.get_absolute_url()
+    assert "Encore 3 places libres" in warm(client, url)
+    registration = registration_create(user=UserFactory(), event=event, organisation="Ferme")
+    assert "Encore 2 places libres" in warm(client, url)
+    registration_cancel(registration=registration)  # conditional UPDATEs, no post_save
+    assert "Encore 3 places libres" in html(client, url)
+
+
+def test_a_facilitator_saved(client):
+    facilitator = FacilitatorFactory(name="Atelier Graines")
+    url = reverse("expertises:facilitator_list")
+    assert "Atelier Graines" in warm(client, url)
+    facilitator.name = "Atelier Semences"
+    facilitator.save()
+    assert "Atelier Semences" in html(client, url)
+
+
+def test_a_province_officer_added(client, liege, staff):
+    url = liege.get_absolute_url()
+    warm(client, url)
+    officer = UserFactory(first_name="Anne", last_name="Lambert")
+    province_officer_add(by=staff, province=liege, user=officer)
+    assert "Lambert" in html(client, url)
+
+
+def test_an_officer_renamed(client, liege, officer):
+    url = liege.get_absolute_url()
+    warm(client, url)
+    officer.last_name = "Nouveaunom"
+    officer.save()
+    assert "Nouveaunom" in html(client, url)
+
+
+def test_a_sign_in_leaves_the_cache_alone(client, officer):
+    warm(client, "/")
+    officer.last_login = timezone.now()
+    officer.save(update_fields=["last_login"])
+    assert get(client, "/")[HEADER] == "hit"
+
+
+def test_a_newsletter_issue_sent(client):
+    issue = IssueFactory(subject="Lettre de décembre", status=Issue.Status.SENDING, number=7)
+    url = reverse("newsletter:issue_list")
+    assert "Lettre de décembre" not in warm(client, url)
+    assert issue_send_batch(issue_pk=issue.pk) == 0  # nobody left: marked sent (an UPDATE)
+    assert "Lettre de décembre" in html(client, url)
+
+
+def test_a_province_renamed(client):
+    province = ProvinceFactory(name="Luxembourg")
+    url = reverse("territoires:province_list")
+    assert "Luxembourg" in warm(client, url)
+    province.name = "Province de Luxembourg"
+    province.save()
+    assert "Province de Luxembourg" in html(client, url)
+
+
+# --- Pages the same for every anonymous visitor -------------------------------------------------
+
+
+@pytest.fixture
+def key_pages(liege):
+    chantier = ChantierFactory()
+    StepFactory(chantier=chantier)
+    project = ProjectFactory(province=liege, latitude="50.5", longitude="5.5")
+    event = EventFactory(province=liege, capacity=20, latitude="50.5", longitude="5.5")
+    NewsFactory(chantier=chantier)
+    return [
+        "/",
+        chantier.get_absolute_url(),
+        reverse("projets:project_list"),
+        project.get_absolute_url(),
+        reverse("territoires:province_list"),
+        liege.get_absolute_url(),
+        reverse("events:event_list"),
+        event.get_absolute_url(),
+        reverse("news:news_list"),
+        reverse("maps:map"),
+    ]
+
+
+def test_two_anonymous_renderings_of_each_key_page_are_byte_identical(key_pages):
+    for url in key_pages:
+        page_cache.version_bump()
+        first = Client().get(url)
+        page_cache.version_bump()
+        second = Client().get(url)
+        assert first[HEADER] == second[HEADER] == "miss", url
+        assert first.content == second.content, url
+        assert not second.cookies, url
+        assert b"csrfmiddlewaretoken" not in second.content, url
+
+
+def test_the_footer_form_and_the_language_switcher_work_without_a_token(liege):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("newsletter:subscribe"), {"email": "lea@example.org"})
+    assert response.status_code == HTTPStatus.FOUND
+    response = client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    assert response.status_code == HTTPStatus.FOUND
+    assert client.cookies["django_language"].value == "en"
+
+
+def test_a_contact_without_a_token_is_sent_as_from_anyone_even_signed_in(liege, officer):
+    from portal.models import OutgoingEmail
+
+    sender = UserFactory(email="camille@example.org")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(sender)
+    data = {
+        "name": "Camille",
+        "email": "camille@example.org",
+        "message": "Bonjour, une question sur la province.",
+        "copy": "on",
+    }
+    url = reverse("territoires:province_contact", kwargs={"slug": liege.slug})
+    response = client.post(url, data)
+    assert response.status_code == HTTPStatus.FOUND
+    recipients = set(OutgoingEmail.objects.values_list("to", flat=True))
+    assert sender.email not in str(recipients)  # no copy: the session was not used
+
+    token_client = Client(enforce_csrf_checks=True)
+    token_client.force_login(sender)
+    page = token_client.get(url)
+    token = page.context["csrf_token"]
+    OutgoingEmail.objects.all().delete()
+    response = token_client.post(url, {**data, "csrfmiddlewaretoken": str(token)})
+    assert response.status_code == HTTPStatus.FOUND
+    recipients = set(OutgoingEmail.objects.values_list("to", flat=True))
+    assert sender.email in str(recipients)  # with the page's token: the copy is sent
+
+
+# --- Shared fragments ---------------------------------------------------------------------------
+
+
+def test_a_shared_fragment_is_rendered_once_per_content_version():
+    from django.template import Context, Template
+
+    calls = []
+
+    class Counter:
+        def __str__(self):
+            calls.append(1)
+            return "rendu"
+
+    tpl = Template(
+        '{% load fragments %}{% shared_fragment "essai" key %}{{ counter }}{% endshared_fragment %}'
+    )
+    context = {"key": 1, "counter": Counter()}
+    assert tpl.render(Context(context)) == "rendu"
+    assert tpl.render(Context(context)) == "rendu"
+    assert len(calls) == 1
+    assert tpl.render(Context({**context, "key": 2})) == "rendu"
+    assert len(calls) == 2
+    page_cache.content_changed()
+    tpl.render(Context(context))
+    assert len(calls) == 3
+
+
+def test_a_signed_in_visitor_sees_a_step_added_in_the_shared_timeline(client):
+    chantier = ChantierFactory()
+    StepFactory(chantier=chantier, title="Première étape", start_date=datetime.date(2026, 1, 1))
+    client.force_login(UserFactory())
+    url = chantier.get_absolute_url()
+    assert "Première étape" in html(client, url)
+    StepFactory(chantier=chantier, title="Deuxième étape", start_date=datetime.date(2026, 2, 1))
+    assert "Deuxième étape" in html(client, url)
