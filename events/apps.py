@@ -9,4 +9,7 @@ class EventsConfig(AppConfig):
     verbose_name = _("Événements")
 
     def ready(self) -> None:
-        from events import signals  # noqa: F401  (connects the deletion receivers)
+        from events import (  # noqa: F401
+            email_renderers,  # registers the event emails' renderers with portal.mail
+            signals,  # connects the deletion receivers
+        )

@@ -10,9 +10,10 @@ the waiting list. The check constraint ``seats_taken <= capacity`` and the uniqu
 (event, user) are the last line. The lock also gives the waiting list its order: the
 registrations are stamped (``waiting_since``) one after the other, in commit order.
 
-Emails (composed in ``events.notifications``, beside the other event emails) go through the
+Emails (queued by ``events.notifications``, beside the other event emails) go through the
 durable outbox (``portal.mail``) in the same transaction, keyed so that each is queued at most
-once per registration round.
+once per registration round: one INSERT each, the sender builds them (``events.email_renderers``),
+so that a registration costs its web worker no template and no calendar file.
 
 Permission checks are the caller's: these services take a person and check the rules of the
 event (published, window, not started), not who may act for whom.
@@ -329,6 +330,12 @@ def registration_cancel(
     # The caller's object shows the cancellation too.
     for name in ("status", "cancelled_at", "cancelled_by_id", "waiting_since", "updated_at"):
         setattr(registration, name, getattr(current, name))
+    # Told in every case, with the CANCEL invitation that takes the event out of the calendar
+    # when a seat was held (built by the sender from this round's parameters).
+    current.event = event
+    registration_email_queue(
+        current, "cancelled", by_organiser=on_behalf, was_confirmed=was_confirmed
+    )
     if was_confirmed:
         _release_seat(event.pk)
     promoted = _fill_free_seats(event, now)

@@ -235,6 +235,8 @@ def event_cancel(*, user: User, event: Event) -> Event:
     if not can_cancel_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas annuler cet événement."))
     event.status = Event.Status.CANCELLED
+    # The CANCEL invitations replace the copy in calendars: RFC 5546 wants a higher SEQUENCE.
+    event.sequence += 1
     _record(event, user=user, reason=_("Annulation"))
     event.save()
     event_cancelled_notify(event=event)

@@ -19,7 +19,8 @@ import logging
 import smtplib
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -27,7 +28,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.broker import task_publish
 from portal.models import OutgoingEmail, uncertain_q
@@ -63,6 +64,77 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
     return subject, text, html
 
 
+@dataclass(frozen=True)
+class RenderedEmail:
+    """What a renderer builds for one deferred message, just before it is sent."""
+
+    subject: str
+    body_text: str
+    body_html: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+class EmailObsolete(Exception):
+    """Raised by a renderer: what the message was about changed meanwhile, so that it would say
+    something no longer true (a reminder of a cancelled event, a notice superseded by a newer
+    one). The message is dropped, with this reason, instead of being sent."""
+
+
+Renderer = Callable[[dict[str, Any]], RenderedEmail]
+_renderers: dict[str, Renderer] = {}
+
+
+def email_renderer(name: str) -> Callable[[Renderer], Renderer]:
+    """Register a renderer under ``name`` (an app's, from its ``AppConfig.ready``): a function
+    of the message's stored ``params`` that returns its :class:`RenderedEmail`, or raises
+    :class:`EmailObsolete`. The ground knows no domain: the apps above bring their renderers."""
+
+    def register(function: Renderer) -> Renderer:
+        _renderers[name] = function
+        return function
+
+    return register
+
+
+def render_template_email(
+    template: str, context: dict[str, Any], *, attachments: list[Attachment] | None = None
+) -> RenderedEmail:
+    """A :class:`RenderedEmail` from ``templates/emails/<template>_…`` (see render_email)."""
+    subject, text, html = render_email(template, context)
+    return RenderedEmail(subject, text, html, attachments or [])
+
+
+def email_queue_deferred(
+    *,
+    to: str,
+    renderer: str,
+    params: dict[str, Any],
+    key: str | None = None,
+) -> OutgoingEmail | None:
+    """Store a message that the sender will build, by ``renderer`` from ``params`` (ids and
+    small JSON values), when it sends it; at most once per ``key`` and recipient, as
+    ``email_queue``. The caller's language goes with it, so the text is the one it would have
+    rendered itself. Costs one INSERT in the caller's transaction, no template."""
+    if renderer not in _renderers:
+        raise LookupError(f"No email renderer named {renderer!r}")
+    return email_queue(
+        to=to,
+        subject="",
+        body_text="",
+        key=key,
+        renderer=renderer,
+        params={"language": translation.get_language() or settings.LANGUAGE_CODE, **params},
+    )
+
+
+def _render_deferred(email: OutgoingEmail) -> RenderedEmail:
+    """Build a deferred message now, in the language it was queued in."""
+    params = dict(email.params)
+    language = params.pop("language", settings.LANGUAGE_CODE)
+    with translation.override(language):
+        return _renderers[email.renderer](params)
+
+
 def email_queue(
     *,
     to: str,
@@ -73,6 +145,8 @@ def email_queue(
     attachments: list[Attachment] | tuple[Attachment, ...] = (),
     headers: dict[str, str] | None = None,
     wake: bool = True,
+    renderer: str = "",
+    params: dict[str, Any] | None = None,
 ) -> OutgoingEmail | None:
     """Store a message in the outbox; with a ``key``, at most once per key and recipient.
 
@@ -91,6 +165,8 @@ def email_queue(
                 body_html=body_html,
                 headers=headers or {},
                 attachments=[a.__dict__ for a in attachments],
+                renderer=renderer,
+                params=params or {},
             )
     except IntegrityError:
         if full_key and OutgoingEmail.objects.filter(key=full_key).exists():
@@ -276,6 +352,8 @@ def email_send_queued(*, limit: int = 200) -> int:
             if not _claim(pk):
                 continue  # another run took it
             email.attempts += 1  # as _claim counted it
+            if email.renderer and not _build(email):
+                continue
             try:
                 _message(email, connection).send()
             except smtplib.SMTPResponseException as exc:  # the server answered no: not stored
@@ -317,6 +395,34 @@ def email_send_backlog(*, budget: float | None = None) -> tuple[int, bool]:
             return total, False
         if deadline is not None and time.monotonic() > deadline:
             return total, True
+
+
+def _build(email: OutgoingEmail) -> bool:
+    """Render a deferred message into its row (the outbox shows what was sent), after its
+    claim; False when it is not to be sent: obsolete (dropped) or not renderable (failed)."""
+    try:
+        rendered = _render_deferred(email)
+    except EmailObsolete as exc:
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.DROPPED, last_error=str(exc)[:2000]
+        )
+        logger.info("Email %s dropped: %s", email.pk, exc)
+        return False
+    except Exception as exc:
+        logger.exception("Email %s could not be built", email.pk)
+        _finish(email.pk, OutgoingEmail.Status.FAILED, exc)
+        return False
+    email.subject = " ".join(rendered.subject.split())[:300]
+    email.body_text = rendered.body_text
+    email.body_html = rendered.body_html
+    email.attachments = [a.__dict__ for a in rendered.attachments]
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject,
+        body_text=email.body_text,
+        body_html=email.body_html,
+        attachments=email.attachments,
+    )
+    return True
 
 
 def _finish(pk: int, status: str, exc: Exception, *, note: str = "") -> None:
