@@ -32,6 +32,25 @@ def _window_open(event: Event, now: Any) -> bool:
     return not (event.registration_closes_at and now >= event.registration_closes_at)
 
 
+def event_places(event: Event) -> dict[str, Any]:
+    """The seats as everyone sees them on the event page, signed in or not.
+
+    ``open``: a published event not started yet with a limited capacity (otherwise only the
+    capacity is shown); ``left``: the free seats; ``full`` with ``waiting_list_open`` while
+    registrations are open (registering then joins the waiting list).
+    """
+    now = timezone.now()
+    open_ = (
+        event.status == Event.Status.PUBLISHED and event.start > now and event.capacity is not None
+    )
+    return {
+        "open": open_,
+        "left": event.seats_left,
+        "full": event.is_full,
+        "waiting_list_open": open_ and event.is_full and _window_open(event, now),
+    }
+
+
 def registration_box(request: HttpRequest, event: Event, *, form: Any = None) -> dict[str, Any]:
     """What the event page's registration box shows; ``show`` False hides it.
 
