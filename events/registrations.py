@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -50,22 +50,44 @@ ORGANISATION_MAX_LENGTH = 200  # Registration.organisation
 # --- Seats -----------------------------------------------------------------------------------
 
 
-def _lock_event(pk: int) -> Event:
+def _lock_event(pk: int, *, registration_of: User | None = None) -> Event:
     """The event as committed now, locked until the end of the transaction.
 
     NO KEY UPDATE: it serialises the registration services of this event without blocking the
-    foreign-key checks of rows that merely point at it.
+    foreign-key checks of rows that merely point at it. With ``registration_of``, the same
+    query tells whether that person has a registration row (``existing_registration``: its
+    pk or None), so that a first registration reads nothing more.
     """
-    return Event.objects.select_for_update(no_key=True).get(pk=pk)
+    rows = Event.objects.select_for_update(no_key=True)
+    if registration_of is not None:
+        rows = rows.annotate(
+            existing_registration=Subquery(
+                Registration.objects.filter(
+                    event_id=OuterRef("pk"), user_id=registration_of.pk
+                ).values("pk")[:1]
+            )
+        )
+    return rows.get(pk=pk)
 
 
-def _take_seat(event_pk: int) -> bool:
-    """One seat, if one is free (always with unlimited capacity): one conditional UPDATE."""
-    return bool(
-        Event.objects.filter(
-            Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), pk=event_pk
-        ).update(seats_taken=F("seats_taken") + 1)
+def _take_seat(event_pk: int, *, unless_waiting: bool = False) -> bool:
+    """One seat, if one is free (always with unlimited capacity): one conditional UPDATE.
+
+    ``unless_waiting``: not while someone is on the waiting list (they come first), in the
+    same statement, so that a newcomer's common case costs no read of the list.
+    """
+    rows = Event.objects.filter(
+        Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), pk=event_pk
     )
+    if unless_waiting:
+        rows = rows.exclude(
+            Exists(
+                Registration.objects.filter(
+                    event_id=OuterRef("pk"), status=Registration.Status.WAITING
+                )
+            )
+        )
+    return bool(rows.update(seats_taken=F("seats_taken") + 1))
 
 
 def _release_seat(event_pk: int) -> None:
@@ -253,19 +275,22 @@ def registration_create(
             code="max_length",
         )
 
-    event = _lock_event(event.pk)
+    event = _lock_event(event.pk, registration_of=user)
     now = timezone.now()
     _check_open(event, now)
-    registration = Registration.objects.filter(event=event, user=user).first()
+    registration = None
+    if event.existing_registration is not None:  # type: ignore[attr-defined]
+        registration = Registration.objects.get(pk=event.existing_registration)  # type: ignore[attr-defined]
     if registration is not None and registration.status != Registration.Status.CANCELLED:
         raise _already_registered(registration)
     _check_project_cap(event, project)
 
-    # Seats freed without a promotion (the capacity was raised) go to those already waiting
-    # before anyone new.
-    if event.capacity is None or event.seats_taken < event.capacity:
+    confirmed = _take_seat(event.pk, unless_waiting=True)
+    if not confirmed and (event.capacity is None or event.seats_taken < event.capacity):
+        # Seats free while people wait (the capacity was raised without a promotion): they go
+        # to those already waiting before anyone new; then a seat left, if any.
         _fill_free_seats(event, now)
-    confirmed = _take_seat(event.pk)
+        confirmed = _take_seat(event.pk)
     values: dict[str, Any] = {
         "project": project,
         "organisation": organisation,
