@@ -38,7 +38,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from redis_outage import HOST, ROOT, call, free_port, process  # noqa: E402
+from redis_outage import HOST, ROOT, call, free_port, process
 
 CPU_GOAL_MS = 5.0
 P95_GOAL_S = 1.0

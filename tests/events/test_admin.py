@@ -13,8 +13,8 @@ from django.utils import timezone
 from events.models import Event, Registration
 from portal.models import OutgoingEmail
 from tests.admin_forms import action_data, change_form_data, split_datetime
-from tests.events.outbox import built_emails
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.outbox import built_emails
 from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory
 

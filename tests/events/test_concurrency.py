@@ -27,8 +27,8 @@ from events.registrations import (
     registration_waiting_position,
 )
 from portal.models import OutgoingEmail
-from tests.events.outbox import send_outbox
 from tests.events.factories import EventFactory
+from tests.events.outbox import send_outbox
 from tests.portal.factories import UserFactory
 from tests.projets.factories import MembershipFactory, ProjectFactory
 

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from events.models import Event, Registration
 from events.email_renderers import invitation
+from events.models import Event, Registration
 from events.notifications import (
     event_cancelled_notify,
     reminders_due,
@@ -15,8 +15,8 @@ from events.notifications import (
 )
 from events.services import event_cancel, event_update
 from portal.models import OutgoingEmail
-from tests.events.outbox import built_emails, send_outbox
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.outbox import built_emails, send_outbox
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

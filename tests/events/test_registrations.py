@@ -23,8 +23,8 @@ from events.selectors import (
     registrations_of_user,
 )
 from portal.models import OutgoingEmail
-from tests.events.outbox import built_emails
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.outbox import built_emails
 from tests.portal.factories import UserFactory
 from tests.projets.factories import MembershipFactory, ProjectFactory
 
