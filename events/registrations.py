@@ -26,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -38,6 +38,7 @@ from events.notifications import registration_email_queue
 from events.selectors import registration_waiting_position as registration_waiting_position
 from portal.dates import long_date, short_time
 from portal.models import User
+from portal.prepared import prepared_select, prepared_update
 from projets.models import Membership, Project
 
 logger = logging.getLogger(__name__)
@@ -58,24 +59,31 @@ def _lock_event(pk: int, *, registration_of: User | None = None) -> Event:
     query tells whether that person has a registration row (``existing_registration``: its
     pk or None), so that a first registration reads nothing more.
     """
-    rows = Event.objects.select_for_update(no_key=True)
-    if registration_of is not None:
-        rows = rows.annotate(
+    if registration_of is None:
+        return Event.objects.select_for_update(no_key=True).get(pk=pk)
+    # Every registration runs it: compiled once per process (``portal.prepared``).
+    statement = prepared_select("events.lock_event_for", _lock_rows)
+    event = statement.get(pk, registration_of.pk)
+    if event is None:
+        raise Event.DoesNotExist
+    return event
+
+
+def _lock_rows(pk: Any, user_pk: Any) -> QuerySet[Event]:
+    return (
+        Event.objects.select_for_update(no_key=True)
+        .annotate(
             existing_registration=Subquery(
-                Registration.objects.filter(
-                    event_id=OuterRef("pk"), user_id=registration_of.pk
-                ).values("pk")[:1]
+                Registration.objects.filter(event_id=OuterRef("pk"), user_id=user_pk).values("pk")[
+                    :1
+                ]
             )
         )
-    return rows.get(pk=pk)
+        .filter(pk=pk)
+    )
 
 
-def _take_seat(event_pk: int, *, unless_waiting: bool = False) -> bool:
-    """One seat, if one is free (always with unlimited capacity): one conditional UPDATE.
-
-    ``unless_waiting``: not while someone is on the waiting list (they come first), in the
-    same statement, so that a newcomer's common case costs no read of the list.
-    """
+def _seat_rows(event_pk: int, *, unless_waiting: bool) -> QuerySet[Event]:
     rows = Event.objects.filter(
         Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), pk=event_pk
     )
@@ -87,7 +95,26 @@ def _take_seat(event_pk: int, *, unless_waiting: bool = False) -> bool:
                 )
             )
         )
-    return bool(rows.update(seats_taken=F("seats_taken") + 1))
+    return rows
+
+
+def _take_seat(event_pk: int, *, unless_waiting: bool = False) -> bool:
+    """One seat, if one is free (always with unlimited capacity): one conditional UPDATE.
+
+    ``unless_waiting``: not while someone is on the waiting list (they come first), in the
+    same statement, so that a newcomer's common case costs no read of the list. That form,
+    run by every registration, is compiled once per process (``portal.prepared``).
+    """
+    if not unless_waiting:
+        return bool(
+            _seat_rows(event_pk, unless_waiting=False).update(seats_taken=F("seats_taken") + 1)
+        )
+    statement = prepared_update(
+        "events.take_seat",
+        lambda pk: _seat_rows(pk, unless_waiting=True),
+        {"seats_taken": F("seats_taken") + 1},
+    )
+    return bool(statement.execute(event_pk))
 
 
 def _release_seat(event_pk: int) -> None:

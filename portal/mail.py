@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -280,12 +281,35 @@ def email_queue_template(
     )
 
 
+# Set in the shared cache (Redis) when a wake-up is published, deleted by the sender when it
+# starts reading the queue: while it is set, a wake-up is on its way and will find whatever was
+# committed before it started, so another one would add nothing but a broker round trip
+# (a quarter of a registration's CPU). The expiry bounds a lost wake-up (a worker killed).
+WAKE_PENDING_KEY = "portal:mail:wake-pending"
+WAKE_PENDING_SECONDS = 30
+
+
+def _wake_flag_shared() -> bool:
+    """Only a cache shared with the workers (Redis) can carry the flag: the embedded default's
+    local cache would hold it in the web process, where the sender could not clear it."""
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
 def wake_sender() -> bool:
     """Ask a worker to send now; a dead or hung broker only delays the mail until the sweep.
-    Returns whether the wake-up was published (skipped while the Redis breaker is open)."""
+    Returns whether the wake-up was published (skipped while the Redis breaker is open, or
+    while a wake-up already published has not reached the sender yet)."""
     from portal.tasks import send_queued_emails
 
+    if _wake_flag_shared() and not cache.add(WAKE_PENDING_KEY, 1, WAKE_PENDING_SECONDS):
+        return False  # one is pending: the sender clears the flag before it reads the queue
     return task_publish(send_queued_emails)
+
+
+def wake_received() -> None:
+    """Called by the sender before it reads the queue: the next commit wakes it again."""
+    if _wake_flag_shared():
+        cache.delete(WAKE_PENDING_KEY)
 
 
 def _claim(pk: int) -> bool:
