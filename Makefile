@@ -10,7 +10,7 @@ PORT ?= 8000
 APPS := portal territoires chantiers projets events expertises newsletter maps hub opendata search
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter bench-redis clean messages
+.PHONY: help venv run test lint format migrate seed worker beat bench bench-newsletter bench-redis bench-registration clean messages
 
 help:
 	@echo "make run      install if needed, migrate, load the seed content, then serve 127.0.0.1:$(PORT)"
@@ -20,10 +20,12 @@ help:
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make messages refresh the English catalogue (needs GNU gettext), then compile it"
 	@echo "make bench    query counts of the public pages, page reads and sign-ins with Redis healthy"
-	@echo "             vs frozen, then the newsletter sending benchmark"
+	@echo "             vs frozen, the newsletter sending benchmark, then the registration one"
 	@echo "make bench-redis  page read and sign-in p95 against gunicorn, Redis healthy vs frozen"
 	@echo "make bench-newsletter  an issue to 10,000 subscribers through a local SMTP server,"
 	@echo "             next to a plain smtplib loop (SUBSCRIBERS=n to change the number)"
+	@echo "make bench-registration  web CPU per registration POST and a rush of 200 for 20 seats"
+	@echo "             (gunicorn, PostgreSQL on 127.0.0.1:5432 or BENCH_DATABASE_URL, Redis)"
 	@echo "make migrate | seed | worker | beat | clean"
 
 $(BIN)/python:
@@ -74,12 +76,18 @@ beat: $(INSTALLED)
 # against gunicorn (production settings) with a private Redis healthy, then frozen (SIGSTOP),
 # failing if frozen ÷ healthy exceeds 1.5; then bench-newsletter: messages per second
 # of a newsletter issue through a real SMTP server (aiosmtpd, in-process) on a fresh database,
-# next to a plain smtplib loop on the same server; it exits non-zero if a check fails.
+# next to a plain smtplib loop on the same server; then bench-registration: the web workers' CPU
+# per registration POST and a rush of 200 people for 20 seats (p50, p95, exactly 20 confirmed)
+# against gunicorn on PostgreSQL and Redis. Each exits non-zero if a check fails.
 SUBSCRIBERS ?= 10000
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/redis_outage.py
 	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)
+	$(BIN)/python bench/registration.py
+
+bench-registration: $(INSTALLED)
+	$(BIN)/python bench/registration.py
 
 bench-redis: $(INSTALLED)
 	$(BIN)/python bench/redis_outage.py

@@ -14,9 +14,11 @@ settings) on PostgreSQL and Redis.
 Each person is signed in by a session written beforehand (no password hashing in the
 measure); the CSRF token is a cookie and its form field, as a browser sends them. A private
 redis-server on a free port, a fresh PostgreSQL database (BENCH_DATABASE_URL, else a
-temporary database created on postgres://postgres@127.0.0.1:5432 and dropped at the end), no
-Celery worker: the outbox fills, nothing is sent. Exits non-zero when a goal fails: CPU per
-POST over 5 ms, rush p95 of 1 s or more, or a confirmed count other than the seats.
+temporary database created on postgres://postgres@127.0.0.1:5432 and dropped at the end), and
+a Celery worker that builds and "sends" the confirmations (Django's dummy email backend), so
+that the web workers publish their wake-ups as in production. Exits non-zero when a goal
+fails: CPU per POST over 5 ms, rush p95 of 1 s or more, or a confirmed count other than the
+seats.
 
     make bench  (or .venv/bin/python bench/registration.py [--posts N] [--rush N] [--seats N])
 """
@@ -185,6 +187,7 @@ def main() -> int:
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
         WEB_BIND=f"127.0.0.1:{web_port}",
         WEB_CONCURRENCY="2",
+        DJANGO_EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
     )
     redis_args = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"]
     redis_args += ["--save", "", "--appendonly", "no", "--dir", str(tmp)]
@@ -196,7 +199,12 @@ def main() -> int:
             setup = setup.replace("RUSH", str(args.rush))
             data = json.loads(manage(env, "shell", "-v", "0", "-c", setup).splitlines()[-1])
             serve = ["sh", str(ROOT / "docker" / "entrypoint.sh"), "serve"]
-            with process(serve, env, tmp / "gunicorn.log") as gunicorn:
+            celery = [str(Path(sys.executable).parent / "celery"), "-A", "portal", "worker"]
+            celery += ["--pool", "solo", "-l", "warning"]
+            with (
+                process(celery, env, tmp / "worker.log"),
+                process(serve, env, tmp / "gunicorn.log") as gunicorn,
+            ):
                 deadline = time.monotonic() + 60
                 while True:
                     try:
