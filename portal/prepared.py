@@ -39,12 +39,13 @@ def _positions(params: tuple[Any, ...], placeholders: list[_Placeholder]) -> lis
     positions: list[int | None] = []
     for param in params:
         index = next((i for i, p in enumerate(placeholders) if param is p), None)
-        if index is None:
+        if index is None:  # coerced by a field's preparation: to int, or to text (a slug)
             index = next(
                 (
                     i
                     for i, p in enumerate(placeholders)
-                    if type(param) is int and param == int(p)  # coerced by a field's prep
+                    if (type(param) is int and param == int(p))
+                    or (type(param) is str and param == str(int(p)))
                 ),
                 None,
             )
