@@ -102,6 +102,7 @@ class PreparedUpdate:
     ) -> None:
         placeholders = _placeholders(arity)
         query = build(*placeholders).query.chain(UpdateQuery)
+        assert isinstance(query, UpdateQuery)
         query.add_update_values(dict(values))
         sql, params = query.get_compiler(using).as_sql()
         self.sql, self.params = sql, params
