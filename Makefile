@@ -10,7 +10,7 @@ PORT ?= 8000
 APPS := portal territoires chantiers projets events expertises newsletter maps hub opendata search dashboard
 
 .DEFAULT_GOAL := help
-.PHONY: help venv run test lint format migrate seed worker beat bench bench-pages bench-newsletter bench-redis bench-spreadsheets lighthouse clean messages
+.PHONY: help venv run test lint format migrate seed worker beat bench bench-pages bench-newsletter bench-redis bench-registration bench-spreadsheets lighthouse clean messages
 
 help:
 	@echo "make run      install if needed, migrate, load the seed content, then serve 127.0.0.1:$(PORT)"
@@ -20,7 +20,7 @@ help:
 	@echo "make format   ruff format and ruff check --fix"
 	@echo "make messages refresh the English catalogue (needs GNU gettext), then compile it"
 	@echo "make bench    query counts of the public pages, page reads and sign-ins with Redis healthy"
-	@echo "             vs frozen, then the newsletter sending benchmark"
+	@echo "             vs frozen, the newsletter sending benchmark, then the registration one"
 	@echo "make bench-pages  key pages vs a bare view on the same gunicorn: req/s and CPU, cache hit"
 	@echo "             and miss, at seed size and 100x rows (BENCH_DATABASE_URL: PostgreSQL)"
 	@echo "make lighthouse  Lighthouse (mobile) scores of the key pages (LIGHTHOUSE_DIR: the npm package)"
@@ -28,6 +28,8 @@ help:
 	@echo "make bench-newsletter  an issue to 10,000 subscribers through a local SMTP server,"
 	@echo "             next to a plain smtplib loop, interleaved; fails below a 0.8 ratio"
 	@echo "             (SUBSCRIBERS=n to change the number; DATABASE_URL for PostgreSQL)"
+	@echo "make bench-registration  web CPU per registration POST and a rush of 200 for 20 seats"
+	@echo "             (gunicorn, PostgreSQL on 127.0.0.1:5432 or BENCH_DATABASE_URL, Redis)"
 	@echo "make migrate | seed | worker | beat | clean"
 
 $(BIN)/python:
@@ -81,12 +83,18 @@ beat: $(INSTALLED)
 # database (SQLite, or a new one on the PostgreSQL of DATABASE_URL), next to a plain smtplib loop
 # that builds the same personalised messages with the standard library, in interleaved rounds
 # (medians); it exits non-zero if a check fails or the portal's rate is below 0.8× the loop's.
+# Then bench-registration: the web workers' CPU per registration POST and a rush of 200 people
+# for 20 seats (p50, p95, exactly 20 confirmed) against gunicorn on PostgreSQL and Redis.
 SUBSCRIBERS ?= 10000
 bench: $(INSTALLED)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/redis_outage.py
 	$(BIN)/python bench/newsletter.py --subscribers $(SUBSCRIBERS)
+	$(BIN)/python bench/registration.py
+
+bench-registration: $(INSTALLED)
+	$(BIN)/python bench/registration.py
 
 # Key pages against a bare view returning the same bytes, on one gunicorn (bench/pages.py):
 # req/s and CPU per request on a cache hit and a miss, then at 100 times the rows (bulk

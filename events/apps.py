@@ -9,7 +9,10 @@ class EventsConfig(AppConfig):
     verbose_name = _("Événements")
 
     def ready(self) -> None:
-        from events import signals  # noqa: F401  (connects the deletion receivers)
+        from events import (  # noqa: F401
+            email_renderers,  # registers the event emails' renderers with portal.mail
+            signals,  # connects the deletion receivers
+        )
         from events.page_times import next_event_change
         from portal.page_cache import time_boundary_register
 

@@ -13,7 +13,9 @@ and without any HTML alternative (no ``X-ALT-DESC``): a calendar app shows what 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Collection, Iterable
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo
 
@@ -138,8 +140,18 @@ def _calendar(
     return calendar
 
 
+@functools.cache
+def _brussels_vtimezone() -> icalendar.Timezone:
+    """The Europe/Brussels VTIMEZONE, built once per process: ``add_missing_timezones()``
+    computes its transitions again on every call (over a fixed range of years, so the result
+    never differs), which was a third of a registration's cost. Read-only once built."""
+    return icalendar.Timezone.from_tzid("Europe/Brussels")
+
+
 def _serialise(calendar: icalendar.Calendar) -> bytes:
-    calendar.add_missing_timezones()
+    if "Europe/Brussels" in calendar.get_missing_tzids():
+        calendar.subcomponents.insert(0, _brussels_vtimezone())
+    calendar.add_missing_timezones()  # any other zone (none today)
     return calendar.to_ical()
 
 
@@ -170,19 +182,80 @@ def calendar_for_events(
     return _serialise(calendar)
 
 
-def event_invitation(event: Event, *, cancelled: bool = False) -> bytes:
-    """The ``.ics`` attached to a registration email (stable signature: the emails rely on it).
+def invitation_sequence(event: Event, *, round: int = 1, cancelled: bool = False) -> int:
+    """The SEQUENCE of one person's invitation: never lower than the last one they received.
+
+    The event's own ``sequence`` rises with each change of time or place (and its
+    cancellation), for everyone. On top of it, each registration round of a person (their
+    ``times_registered``) counts two: the REQUEST of round r, then the CANCEL of that round if
+    they unregister (one higher, so that their calendar app applies it to the copy it holds),
+    then the REQUEST of round r + 1 if they register again (higher still).
+    """
+    return (getattr(event, "sequence", 0) or 0) + 2 * (max(round, 1) - 1) + int(cancelled)
+
+
+def organiser_address() -> str:
+    """The organising team's address (``EVENTS_ORGANIZER_EMAIL``, else the sender's)."""
+    address = getattr(settings, "EVENTS_ORGANIZER_EMAIL", "") or settings.DEFAULT_FROM_EMAIL
+    return parseaddr(address)[1] or address
+
+
+def organiser_name(event: Event) -> str:
+    """Who organises, as invitations name them: the event's organisation, else the Cellule."""
+    if event.organiser_id is not None and event.organiser is not None:
+        return event.organiser.name
+    return "Cellule Manger Demain"
+
+
+def _cal_address(email: str, **parameters: str) -> icalendar.vCalAddress:
+    address = icalendar.vCalAddress(f"mailto:{email}")
+    for name, value in parameters.items():
+        if value:
+            address.params[name] = single_line(value)
+    return address
+
+
+def event_invitation(
+    event: Event,
+    *,
+    cancelled: bool = False,
+    attendee: tuple[str, str] | None = None,
+    round: int = 1,
+) -> bytes:
+    """The ``.ics`` attached to a registration email.
 
     ``METHOD:REQUEST`` puts the event in the recipient's calendar, or updates the copy already
     there (same UID, higher SEQUENCE after a change of time or place). With ``cancelled=True``
     (the registration was cancelled) or when the event itself is cancelled, it is a
     ``METHOD:CANCEL`` with ``STATUS:CANCELLED``, which removes the event from the calendar.
-    Serve or attach it as ``text/calendar; charset=utf-8; method=<METHOD>``: see
-    :func:`invitation_content_type`.
+    ``ORGANIZER`` is the organising team (``organiser_address``, named after the event's
+    organisation); ``attendee`` (name, email) is the person it is sent to, and ``round`` their
+    registration round (see :func:`invitation_sequence`). Serve or attach it as
+    ``text/calendar; charset=utf-8; method=<METHOD>``: see :func:`invitation_content_type`.
     """
+    registration_cancelled = cancelled
     cancelled = cancelled or event.is_cancelled
     calendar = _calendar(method="CANCEL" if cancelled else "REQUEST")
     vevent = event_to_vevent(event, host=site_host())
+    vevent.pop("SEQUENCE", None)
+    vevent.add(
+        "sequence",
+        invitation_sequence(event, round=round, cancelled=registration_cancelled),
+    )
+    vevent.add("organizer", _cal_address(organiser_address(), CN=organiser_name(event)))
+    if attendee is not None:
+        name, email = attendee
+        vevent.add(
+            "attendee",
+            _cal_address(
+                email,
+                CN=name,
+                CUTYPE="INDIVIDUAL",
+                ROLE="REQ-PARTICIPANT",
+                PARTSTAT="DECLINED" if registration_cancelled else "ACCEPTED",
+                RSVP="FALSE",
+            ),
+        )
     if cancelled:
         vevent.status = icalendar.STATUS.CANCELLED
     calendar.add_component(vevent)

@@ -12,9 +12,9 @@ import datetime
 from typing import Any, TypeVar
 
 from django.db.models import Model, Q, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -70,7 +70,14 @@ class EventIcsView(View):
     """``/calendrier/evenement/<slug>.ics``: one public event (drafts are 404)."""
 
     def get(self, request: HttpRequest, slug: str) -> HttpResponse:
-        event = get_object_or_404(event_public_queryset(), slug=slug)
+        event = event_public_queryset().filter(slug=slug).first()
+        if event is None:
+            former = event_public_queryset().filter(former_slugs__slug=slug).first()
+            if former is None:
+                raise Http404
+            return HttpResponsePermanentRedirect(
+                reverse("calendar:event_ics", kwargs={"slug": former.slug})
+            )
         content = calendar_for_events([event], name=event.title)
         return ics_response(content, filename=f"{event.slug}.ics")
 

@@ -15,10 +15,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import F, Q
 from django.utils.translation import gettext as _
 
-from events.calendar import event_invitation, invitation_content_type
 from events.models import Event, Registration
-from events.selectors import registration_waiting_position
-from portal.mail import Attachment, email_queue_template
+from portal.mail import email_queue_deferred
+from portal.models import OutgoingEmail
 
 BRUSSELS = ZoneInfo("Europe/Brussels")
 # The morning reminder leaves at this Brussels wall-clock hour on the day of the event.
@@ -31,7 +30,7 @@ REMINDER_MORNING = "morning"
 CHANGE_FIELDS = ("start", "end", "time_to_be_confirmed", "venue", "address", "online_url")
 
 
-def _change_labels() -> dict[str, str]:
+def change_labels() -> dict[str, str]:
     return {
         "start": _("la date ou l'heure de début"),
         "end": _("l'heure de fin"),
@@ -42,45 +41,51 @@ def _change_labels() -> dict[str, str]:
     }
 
 
-# --- Invitation ------------------------------------------------------------------------------
-
-
-def _invitation(event: Event, *, cancelled: bool = False) -> Attachment:
-    return Attachment(
-        filename="invitation.ics",
-        content=event_invitation(event, cancelled=cancelled).decode("utf-8"),
-        mimetype=invitation_content_type(event, cancelled=cancelled),
-    )
-
-
-def registration_invitation_attachments(registration: Registration) -> list[Attachment]:
-    """The calendar invitation (.ics, METHOD:REQUEST) sent with a confirmation or a promotion."""
-    return [_invitation(registration.event)]
-
-
 # --- Registrations ---------------------------------------------------------------------------
 
+# The renderers (events.email_renderers) that build these messages when they are sent.
+REGISTRATION_RENDERER = "events.registration"
+REMINDER_RENDERER = "events.reminder"
+CHANGED_RENDERER = "events.changed"
+CANCELLED_RENDERER = "events.cancelled"
 
-def registration_email_queue(registration: Registration, purpose: str) -> None:
-    """``purpose``: confirmed, waiting or promoted (the template ``emails/registration_*``).
 
-    Called by ``events.registrations`` in the transaction that changes the registration.
+def registration_email_queue(
+    registration: Registration,
+    purpose: str,
+    *,
+    by_organiser: bool = False,
+    was_confirmed: bool = False,
+) -> None:
+    """``purpose``: confirmed, waiting, promoted or cancelled (``emails/registration_*``).
+
+    Called by ``events.registrations`` in the transaction that changes the registration: one
+    INSERT into the outbox, keyed once per registration round (a new registration after a
+    cancellation is told again, a retried transaction or task is not). The sender builds the
+    message (with its invitation: REQUEST when confirmed or promoted, CANCEL when a confirmed
+    registration is cancelled) from the rows as they are then; see events.email_renderers.
+    A cancellation keeps what its message needs in its parameters, since the admin may delete
+    the row right after.
     """
-    event = registration.event
-    with_invitation = purpose in {"confirmed", "promoted"}
-    email_queue_template(
-        to=registration.user.email,
-        template=f"registration_{purpose}",
-        context={
-            "registration": registration,
-            "event": event,
-            "person": registration.user,
-            "position": registration_waiting_position(registration),
-        },
-        # One per registration round: a new registration after a cancellation is told again,
-        # a retried transaction or task is not.
+    user = registration.user
+    params: dict[str, object] = {
+        "registration": registration.pk,
+        "event": registration.event_id,
+        "purpose": purpose,
+        "round": registration.times_registered,
+    }
+    if purpose == "cancelled":
+        params.update(
+            to=user.email,
+            name=user.get_full_name(),
+            by_organiser=by_organiser,
+            was_confirmed=was_confirmed,
+        )
+    email_queue_deferred(
+        to=user.email,
+        renderer=REGISTRATION_RENDERER,
+        params=params,
         key=f"registration-{registration.pk}-{purpose}-{registration.times_registered}",
-        attachments=registration_invitation_attachments(registration) if with_invitation else [],
     )
 
 
@@ -185,17 +190,22 @@ def reminder_key(registration: Registration, kind: str) -> str:
 
 
 def reminders_send(*, now: datetime.datetime) -> int:
-    """Queue every reminder due at ``now``; returns how many were queued (0 when run again)."""
+    """Queue every reminder due at ``now``; returns how many were queued (0 when run again).
+
+    Each is built when it is sent, from the event as it is then, with the current invitation:
+    if the event moved or was cancelled meanwhile, the reminder is dropped rather than sent
+    with the old details (the moved event has its own reminder, under its new start).
+    """
     queued = 0
     for registration, kind in reminders_due(now=now):
-        email = email_queue_template(
+        email = email_queue_deferred(
             to=registration.user.email,
-            template=f"event_reminder_{kind}",
-            context={
-                "registration": registration,
-                "event": registration.event,
-                "person": registration.user,
+            renderer=REMINDER_RENDERER,
+            params={
+                "registration": registration.pk,
+                "event": registration.event_id,
                 "kind": kind,
+                "start": registration.event.start.astimezone(datetime.UTC).isoformat(),
             },
             key=reminder_key(registration, kind),
         )
@@ -213,35 +223,45 @@ def _registrants(event: Event) -> list[Registration]:
     )
 
 
+def _changes_still_queued(event: Event) -> dict[str, list[str]]:
+    """The changes told by this event's notices not sent yet, per recipient: a newer notice
+    supersedes them (they are dropped when their turn comes) and tells them too."""
+    pending: dict[str, list[str]] = {}
+    for to, params in (
+        OutgoingEmail.objects.queued()
+        .filter(renderer=CHANGED_RENDERER, params__event=event.pk)
+        .values_list("to", "params")
+    ):
+        pending.setdefault(to.lower(), []).extend(params.get("changes", []))
+    return pending
+
+
 def event_changed_notify(*, event: Event, changes: list[str]) -> int:
     """Tell confirmed and waiting registrants that the time or place changed.
 
-    ``changes`` holds field names (``start``, ``venue``…; see ``CHANGE_FIELDS``); other strings
-    are shown as they are. Confirmed people receive the updated invitation (same UID, the raised
-    SEQUENCE replaces the copy in their calendar); those waiting have none in their calendar and
-    receive the notice only. Call it in the transaction that saved the event (the outbox is
-    transactional), after ``event.sequence`` was raised: the key includes it, so each change is
-    told once. Returns the number of messages queued.
+    ``changes`` holds field names (``start``, ``venue``…; see ``CHANGE_FIELDS``). Confirmed
+    people receive the updated invitation (same UID, the raised SEQUENCE replaces the copy in
+    their calendar); those waiting have none in their calendar and receive the notice only.
+    Call it in the transaction that saved the event (the outbox is transactional), after
+    ``event.sequence`` was raised: the key includes it, so each change is told once, and a
+    notice is sent only while its sequence is the event's (a later change supersedes it and
+    says both). Returns the number of messages queued.
     """
-    labels = _change_labels()
-    change_labels = [labels.get(change, change) for change in changes]
-    invitation = _invitation(event)
+    pending = _changes_still_queued(event)
     queued = 0
     for registration in _registrants(event):
-        registration.event = event
-        confirmed = registration.status == Registration.Status.CONFIRMED
-        email = email_queue_template(
-            to=registration.user.email,
-            template="event_changed",
-            context={
-                "registration": registration,
-                "event": event,
-                "person": registration.user,
-                "changes": change_labels,
-                "confirmed": confirmed,
+        email_address = registration.user.email
+        told = list(dict.fromkeys([*pending.get(email_address.lower(), []), *changes]))
+        email = email_queue_deferred(
+            to=email_address,
+            renderer=CHANGED_RENDERER,
+            params={
+                "registration": registration.pk,
+                "event": event.pk,
+                "sequence": event.sequence,
+                "changes": told,
             },
             key=f"event-changed-{event.pk}-{event.sequence}",
-            attachments=[invitation] if confirmed else [],
         )
         queued += email is not None
     return queued
@@ -252,22 +272,17 @@ def event_cancelled_notify(*, event: Event) -> int:
 
     Confirmed people receive a CANCEL invitation that removes the event from their calendar.
     """
-    invitation = _invitation(event, cancelled=True)
     queued = 0
     for registration in _registrants(event):
-        registration.event = event
-        confirmed = registration.status == Registration.Status.CONFIRMED
-        email = email_queue_template(
+        email = email_queue_deferred(
             to=registration.user.email,
-            template="event_cancelled",
-            context={
-                "registration": registration,
-                "event": event,
-                "person": registration.user,
-                "confirmed": confirmed,
+            renderer=CANCELLED_RENDERER,
+            params={
+                "registration": registration.pk,
+                "event": event.pk,
+                "confirmed": registration.status == Registration.Status.CONFIRMED,
             },
             key=f"event-cancelled-{event.pk}",
-            attachments=[invitation] if confirmed else [],
         )
         queued += email is not None
     return queued

@@ -10,9 +10,10 @@ the waiting list. The check constraint ``seats_taken <= capacity`` and the uniqu
 (event, user) are the last line. The lock also gives the waiting list its order: the
 registrations are stamped (``waiting_since``) one after the other, in commit order.
 
-Emails (composed in ``events.notifications``, beside the other event emails) go through the
+Emails (queued by ``events.notifications``, beside the other event emails) go through the
 durable outbox (``portal.mail``) in the same transaction, keyed so that each is queued at most
-once per registration round.
+once per registration round: one INSERT each, the sender builds them (``events.email_renderers``),
+so that a registration costs its web worker no template and no calendar file.
 
 Permission checks are the caller's: these services take a person and check the rules of the
 event (published, window, not started), not who may act for whom.
@@ -25,7 +26,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -37,6 +38,7 @@ from events.notifications import registration_email_queue
 from events.selectors import registration_waiting_position as registration_waiting_position
 from portal.dates import long_date, short_time
 from portal.models import User
+from portal.prepared import prepared_select, prepared_update
 from portal.signals import rows_changed
 from projets.models import Membership, Project
 
@@ -50,22 +52,71 @@ ORGANISATION_MAX_LENGTH = 200  # Registration.organisation
 # --- Seats -----------------------------------------------------------------------------------
 
 
-def _lock_event(pk: int) -> Event:
+def _lock_event(pk: int, *, registration_of: User | None = None) -> Event:
     """The event as committed now, locked until the end of the transaction.
 
     NO KEY UPDATE: it serialises the registration services of this event without blocking the
-    foreign-key checks of rows that merely point at it.
+    foreign-key checks of rows that merely point at it. With ``registration_of``, the same
+    query tells whether that person has a registration row (``existing_registration``: its
+    pk or None), so that a first registration reads nothing more.
     """
-    return Event.objects.select_for_update(no_key=True).get(pk=pk)
+    if registration_of is None:
+        return Event.objects.select_for_update(no_key=True).get(pk=pk)
+    # Every registration runs it: compiled once per process (``portal.prepared``).
+    statement = prepared_select("events.lock_event_for", _lock_rows)
+    event = statement.get(pk, registration_of.pk)
+    if event is None:
+        raise Event.DoesNotExist
+    return event
 
 
-def _take_seat(event_pk: int) -> bool:
-    """One seat, if one is free (always with unlimited capacity): one conditional UPDATE."""
-    taken = bool(
-        Event.objects.filter(
-            Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), pk=event_pk
-        ).update(seats_taken=F("seats_taken") + 1)
+def _lock_rows(pk: Any, user_pk: Any) -> QuerySet[Event]:
+    return (
+        Event.objects.select_for_update(no_key=True)
+        .annotate(
+            existing_registration=Subquery(
+                Registration.objects.filter(event_id=OuterRef("pk"), user_id=user_pk).values("pk")[
+                    :1
+                ]
+            )
+        )
+        .filter(pk=pk)
     )
+
+
+def _seat_rows(event_pk: int, *, unless_waiting: bool) -> QuerySet[Event]:
+    rows = Event.objects.filter(
+        Q(capacity__isnull=True) | Q(seats_taken__lt=F("capacity")), pk=event_pk
+    )
+    if unless_waiting:
+        rows = rows.exclude(
+            Exists(
+                Registration.objects.filter(
+                    event_id=OuterRef("pk"), status=Registration.Status.WAITING
+                )
+            )
+        )
+    return rows
+
+
+def _take_seat(event_pk: int, *, unless_waiting: bool = False) -> bool:
+    """One seat, if one is free (always with unlimited capacity): one conditional UPDATE.
+
+    ``unless_waiting``: not while someone is on the waiting list (they come first), in the
+    same statement, so that a newcomer's common case costs no read of the list. That form,
+    run by every registration, is compiled once per process (``portal.prepared``).
+    """
+    if not unless_waiting:
+        taken = bool(
+            _seat_rows(event_pk, unless_waiting=False).update(seats_taken=F("seats_taken") + 1)
+        )
+    else:
+        statement = prepared_update(
+            "events.take_seat",
+            lambda pk: _seat_rows(pk, unless_waiting=True),
+            {"seats_taken": F("seats_taken") + 1},
+        )
+        taken = bool(statement.execute(event_pk))
     if taken:  # the seat count pages show (a conditional UPDATE sends no post_save)
         rows_changed.send(sender=Event)
     return taken
@@ -258,19 +309,22 @@ def registration_create(
             code="max_length",
         )
 
-    event = _lock_event(event.pk)
+    event = _lock_event(event.pk, registration_of=user)
     now = timezone.now()
     _check_open(event, now)
-    registration = Registration.objects.filter(event=event, user=user).first()
+    registration = None
+    if event.existing_registration is not None:  # type: ignore[attr-defined]
+        registration = Registration.objects.get(pk=event.existing_registration)  # type: ignore[attr-defined]
     if registration is not None and registration.status != Registration.Status.CANCELLED:
         raise _already_registered(registration)
     _check_project_cap(event, project)
 
-    # Seats freed without a promotion (the capacity was raised) go to those already waiting
-    # before anyone new.
-    if event.capacity is None or event.seats_taken < event.capacity:
+    confirmed = _take_seat(event.pk, unless_waiting=True)
+    if not confirmed and (event.capacity is None or event.seats_taken < event.capacity):
+        # Seats free while people wait (the capacity was raised without a promotion): they go
+        # to those already waiting before anyone new; then a seat left, if any.
         _fill_free_seats(event, now)
-    confirmed = _take_seat(event.pk)
+        confirmed = _take_seat(event.pk)
     values: dict[str, Any] = {
         "project": project,
         "organisation": organisation,
@@ -335,6 +389,12 @@ def registration_cancel(
     # The caller's object shows the cancellation too.
     for name in ("status", "cancelled_at", "cancelled_by_id", "waiting_since", "updated_at"):
         setattr(registration, name, getattr(current, name))
+    # Told in every case, with the CANCEL invitation that takes the event out of the calendar
+    # when a seat was held (built by the sender from this round's parameters).
+    current.event = event
+    registration_email_queue(
+        current, "cancelled", by_organiser=on_behalf, was_confirmed=was_confirmed
+    )
     if was_confirmed:
         _release_seat(event.pk)
     promoted = _fill_free_seats(event, now)

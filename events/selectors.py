@@ -51,6 +51,14 @@ def event_detail_queryset_for(*, user: Visitor) -> QuerySet[Event]:
     )
 
 
+def event_by_former_slug(*, user: Visitor, slug: str) -> Event | None:
+    """The event, visible to this person, that had ``slug`` before its title or date changed
+    (its old address redirects there); None when there is none."""
+    from events.permissions import events_visible_to
+
+    return events_visible_to(user).filter(former_slugs__slug=slug).only("pk", "slug").first()
+
+
 def event_manage_queryset(*, user: Visitor) -> EventQuerySet:
     """Every event this person manages, with what the list of their space shows."""
     from events.permissions import events_manageable_by

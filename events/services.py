@@ -12,14 +12,16 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from events.hooks import event_published
-from events.models import Event
+from events.models import Event, EventFormerSlug
 from events.notifications import CHANGE_FIELDS, event_cancelled_notify, event_changed_notify
 from events.permissions import (
     can_cancel_event,
@@ -35,7 +37,7 @@ from events.registrations import registrations_promote_waiting
 from events.selectors import registrations_active
 from portal.model_updates import model_assign, model_locked, model_validate
 from portal.models import User, in_wallonia
-from portal.slugs import unique_slug
+from projets.models import Organisation
 
 # The fields a person sets through the space's form; status, slug and authorship are the
 # services' own business.
@@ -147,20 +149,78 @@ def _record(event: Event, *, user: User, reason: str) -> None:
     event._change_reason = reason[:CHANGE_REASON_MAX_LENGTH]  # type: ignore[attr-defined]
 
 
+SLUG_MAX_LENGTH = 200  # Event.slug
+
+
+def _slug_taken(slug: str, event: Event) -> bool:
+    """Another event's slug, current or former (a former one keeps redirecting to its event)."""
+    return (
+        Event.objects.filter(slug=slug).exclude(pk=event.pk).exists()
+        or EventFormerSlug.objects.filter(slug=slug).exclude(event_id=event.pk).exists()
+    )
+
+
 def _slug_for(event: Event) -> str:
+    """« <title> <day> », made unique among every event's current and former slugs."""
     day = timezone.localtime(event.start).date().isoformat() if event.start else ""
-    return unique_slug(Event.objects.all(), f"{event.title} {day}", fallback="evenement")
+    base = slugify(f"{event.title} {day}")[: SLUG_MAX_LENGTH - 6].strip("-") or "evenement"
+    slug, counter = base, 2
+    while _slug_taken(slug, event):
+        slug = f"{base}-{counter}"
+        counter += 1
+    return slug
+
+
+def _local_day(moment: Any) -> Any:
+    return timezone.localtime(moment).date() if moment else None
+
+
+def _check_chosen_slug(event: Event) -> None:
+    if EventFormerSlug.objects.filter(slug=event.slug).exclude(event_id=event.pk).exists():
+        raise ValidationError(
+            {"slug": _("Cette adresse a appartenu à un autre événement, qu'elle désigne encore.")},
+            code="former_slug",
+        )
+
+
+def _readdress(event: Event, *, old_slug: str, changed: list[str], old_day: Any) -> None:
+    """A new title or day gives a new slug (unless staff chose one); the old one redirects.
+
+    Call before saving: sets ``event.slug``, and records the slug left behind, which stays the
+    event's (a title changed back takes it back).
+    """
+    slug_chosen = "slug" in changed
+    if slug_chosen:
+        _check_chosen_slug(event)
+    elif "title" in changed or _local_day(event.start) != old_day:
+        event.slug = _slug_for(event)
+    if event.slug == old_slug:
+        return
+    EventFormerSlug.objects.filter(slug=event.slug, event_id=event.pk).delete()
+    EventFormerSlug.objects.get_or_create(slug=old_slug, defaults={"event": event})
+
+
+def default_organiser() -> Organisation | None:
+    """Who organises an event created without an organiser (by an officer, or by staff who left
+    it empty): the Cellule (``EVENTS_DEFAULT_ORGANISER_SLUG``); None if that row is absent."""
+    return Organisation.objects.filter(slug=settings.EVENTS_DEFAULT_ORGANISER_SLUG).first()
 
 
 @transaction.atomic
 def event_create(*, user: User, data: Mapping[str, Any], reason: str = "") -> Event:
-    """A new draft in one of this person's provinces (or Wallonia-wide, for staff)."""
+    """A new draft in one of this person's provinces (or Wallonia-wide, for staff), organised
+    by the Cellule unless staff chose another organisation."""
     if not can_create_event(user):
         raise PermissionDenied(_("Vous ne pouvez pas créer d'événement."))
     event = Event(status=Event.Status.DRAFT, created_by=user)
     model_assign(event, fields=_fields_for(user, data), data=data)
+    if event.organiser_id is None:
+        event.organiser = default_organiser()
     _check_province(user=user, event=event)
-    event.slug = event.slug or _slug_for(event)
+    if event.slug:
+        _check_chosen_slug(event)
+    else:
+        event.slug = _slug_for(event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
     _record(event, user=user, reason=reason or _("Création"))
     event.save()
@@ -169,14 +229,17 @@ def event_create(*, user: User, data: Mapping[str, Any], reason: str = "") -> Ev
 
 @transaction.atomic
 def event_update(*, user: User, event: Event, data: Mapping[str, Any], reason: str = "") -> Event:
-    """Change what the form holds; status and slug stay (the public address does not move)."""
+    """Change what the form holds. A new title or day gives a new slug; the old address
+    redirects to the new one (``EventFormerSlug``), so links already sent keep working."""
     # The stored row decides, not the object passed in (a form may have changed it already).
     event = model_locked(event)
     if not can_edit_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas modifier cet événement."))
+    old_slug, old_day = event.slug, _local_day(event.start)
     changed = model_assign(event, fields=_fields_for(user, data), data=data)
     _check_province(user=user, event=event)
     _validate(event, user=user, confirm_outside_wallonia=bool(data.get("confirm_outside_wallonia")))
+    _readdress(event, old_slug=old_slug, changed=changed, old_day=old_day)
     _record(event, user=user, reason=reason or _("Modification"))
     # Only a new time or place moves the event in its registrants' calendars.
     changes = [name for name in CHANGE_FIELDS if name in changed]
@@ -239,6 +302,8 @@ def event_cancel(*, user: User, event: Event, reason: str = "") -> Event:
     if not can_cancel_event(user, event):
         raise PermissionDenied(_("Vous ne pouvez pas annuler cet événement."))
     event.status = Event.Status.CANCELLED
+    # The CANCEL invitations replace the copy in calendars: RFC 5546 wants a higher SEQUENCE.
+    event.sequence += 1
     _record(event, user=user, reason=reason or _("Annulation"))
     event.save()
     event_cancelled_notify(event=event)

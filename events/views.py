@@ -3,13 +3,14 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, TemplateView
 
 from events.models import Event
 from events.permissions import event_actions
-from events.selectors import event_detail_queryset_for, event_filter
-from events.views_registration import registration_box
+from events.selectors import event_by_former_slug, event_detail_queryset_for, event_filter
+from events.views_registration import event_places, registration_box
 from portal.maps import MapConfig, MapPoint
 from portal.pagination import paginate, query_without
 
@@ -40,10 +41,21 @@ class EventDetailView(DetailView):
     def get_queryset(self) -> QuerySet[Event]:
         return event_detail_queryset_for(user=self.request.user)
 
+    def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # An address the event had before its title or date changed: moved for good.
+            event = event_by_former_slug(user=request.user, slug=kwargs["slug"])
+            if event is None:
+                raise
+            return HttpResponsePermanentRedirect(event.get_absolute_url())
+
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         context["actions"] = event_actions(self.request.user, self.object)
         context["registration_box"] = registration_box(self.request, self.object)
+        context["places"] = event_places(self.object)
         event = self.object
         if event.latitude is not None and event.longitude is not None:
             context["map"] = MapConfig(

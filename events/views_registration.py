@@ -24,12 +24,32 @@ from events.selectors import (
     registrations_of_user,
 )
 from portal.editing import ConfirmView, ObjectFormView, SpaceMixin
+from portal.prepared import prepared_select
 
 
 def _window_open(event: Event, now: Any) -> bool:
     if event.registration_opens_at and now < event.registration_opens_at:
         return False
     return not (event.registration_closes_at and now >= event.registration_closes_at)
+
+
+def event_places(event: Event) -> dict[str, Any]:
+    """The seats as everyone sees them on the event page, signed in or not.
+
+    ``open``: a published event not started yet with a limited capacity (otherwise only the
+    capacity is shown); ``left``: the free seats; ``full`` with ``waiting_list_open`` while
+    registrations are open (registering then joins the waiting list).
+    """
+    now = timezone.now()
+    open_ = (
+        event.status == Event.Status.PUBLISHED and event.start > now and event.capacity is not None
+    )
+    return {
+        "open": open_,
+        "left": event.seats_left,
+        "full": event.is_full,
+        "waiting_list_open": open_ and event.is_full and _window_open(event, now),
+    }
 
 
 def registration_box(request: HttpRequest, event: Event, *, form: Any = None) -> dict[str, Any]:
@@ -57,6 +77,10 @@ def registration_box(request: HttpRequest, event: Event, *, form: Any = None) ->
     return box
 
 
+def _public_event_by_slug(slug: Any) -> QuerySet[Event]:
+    return Event.objects.public().filter(slug=slug)
+
+
 def _event(slug: str) -> Event:
     return get_object_or_404(Event.objects.public().select_related("province"), slug=slug)
 
@@ -79,6 +103,17 @@ class RegistrationCreateView(SpaceMixin, ObjectFormView[Event, RegistrationForm]
 
     def get_queryset(self) -> QuerySet[Event]:
         return Event.objects.public().select_related("province")
+
+    def get_object(self, queryset: QuerySet[Event] | None = None) -> Event:
+        if self.request.method != "POST":
+            return super().get_object(queryset)
+        # Every registration runs it: compiled once per process (same scope, a public event).
+        event = prepared_select("events.register_event", _public_event_by_slug).get(
+            self.kwargs["slug"]
+        )
+        if event is None:
+            raise Http404
+        return event
 
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = event = self.get_object()

@@ -36,6 +36,7 @@ class OutboxStateFilter(admin.SimpleListFilter):
             ("uncertain", _("Incertain")),
             (OutgoingEmail.Status.SENT, OutgoingEmail.Status.SENT.label),
             (OutgoingEmail.Status.FAILED, OutgoingEmail.Status.FAILED.label),
+            (OutgoingEmail.Status.DROPPED, OutgoingEmail.Status.DROPPED.label),
         ]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet[OutgoingEmail]) -> Any:

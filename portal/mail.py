@@ -24,15 +24,17 @@ import select
 import smtplib
 import threading
 import time
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from portal.broker import task_publish
 from portal.models import OutgoingEmail, uncertain_q
@@ -73,6 +75,77 @@ def render_email(template: str, context: dict[str, Any]) -> tuple[str, str, str]
     return subject, text, html
 
 
+@dataclass(frozen=True)
+class RenderedEmail:
+    """What a renderer builds for one deferred message, just before it is sent."""
+
+    subject: str
+    body_text: str
+    body_html: str = ""
+    attachments: list[Attachment] = field(default_factory=list)
+
+
+class EmailObsolete(Exception):
+    """Raised by a renderer: what the message was about changed meanwhile, so that it would say
+    something no longer true (a reminder of a cancelled event, a notice superseded by a newer
+    one). The message is dropped, with this reason, instead of being sent."""
+
+
+Renderer = Callable[[dict[str, Any]], RenderedEmail]
+_renderers: dict[str, Renderer] = {}
+
+
+def email_renderer(name: str) -> Callable[[Renderer], Renderer]:
+    """Register a renderer under ``name`` (an app's, from its ``AppConfig.ready``): a function
+    of the message's stored ``params`` that returns its :class:`RenderedEmail`, or raises
+    :class:`EmailObsolete`. The ground knows no domain: the apps above bring their renderers."""
+
+    def register(function: Renderer) -> Renderer:
+        _renderers[name] = function
+        return function
+
+    return register
+
+
+def render_template_email(
+    template: str, context: dict[str, Any], *, attachments: list[Attachment] | None = None
+) -> RenderedEmail:
+    """A :class:`RenderedEmail` from ``templates/emails/<template>_…`` (see render_email)."""
+    subject, text, html = render_email(template, context)
+    return RenderedEmail(subject, text, html, attachments or [])
+
+
+def email_queue_deferred(
+    *,
+    to: str,
+    renderer: str,
+    params: dict[str, Any],
+    key: str | None = None,
+) -> OutgoingEmail | None:
+    """Store a message that the sender will build, by ``renderer`` from ``params`` (ids and
+    small JSON values), when it sends it; at most once per ``key`` and recipient, as
+    ``email_queue``. The caller's language goes with it, so the text is the one it would have
+    rendered itself. Costs one INSERT in the caller's transaction, no template."""
+    if renderer not in _renderers:
+        raise LookupError(f"No email renderer named {renderer!r}")
+    return email_queue(
+        to=to,
+        subject="",
+        body_text="",
+        key=key,
+        renderer=renderer,
+        params={"language": translation.get_language() or settings.LANGUAGE_CODE, **params},
+    )
+
+
+def _render_deferred(email: OutgoingEmail) -> RenderedEmail:
+    """Build a deferred message now, in the language it was queued in."""
+    params = dict(email.params)
+    language = params.pop("language", settings.LANGUAGE_CODE)
+    with translation.override(language):
+        return _renderers[email.renderer](params)
+
+
 def email_queue(
     *,
     to: str,
@@ -83,6 +156,8 @@ def email_queue(
     attachments: list[Attachment] | tuple[Attachment, ...] = (),
     headers: dict[str, str] | None = None,
     wake: bool = True,
+    renderer: str = "",
+    params: dict[str, Any] | None = None,
 ) -> OutgoingEmail | None:
     """Store a message in the outbox; with a ``key``, at most once per key and recipient.
 
@@ -101,6 +176,8 @@ def email_queue(
                 body_html=body_html,
                 headers=headers or {},
                 attachments=[a.__dict__ for a in attachments],
+                renderer=renderer,
+                params=params or {},
             )
     except IntegrityError:
         if full_key and OutgoingEmail.objects.filter(key=full_key).exists():
@@ -214,12 +291,35 @@ def email_queue_template(
     )
 
 
+# Set in the shared cache (Redis) when a wake-up is published, deleted by the sender when it
+# starts reading the queue: while it is set, a wake-up is on its way and will find whatever was
+# committed before it started, so another one would add nothing but a broker round trip
+# (a quarter of a registration's CPU). The expiry bounds a lost wake-up (a worker killed).
+WAKE_PENDING_KEY = "portal:mail:wake-pending"
+WAKE_PENDING_SECONDS = 30
+
+
+def _wake_flag_shared() -> bool:
+    """Only a cache shared with the workers (Redis) can carry the flag: the embedded default's
+    local cache would hold it in the web process, where the sender could not clear it."""
+    return bool(getattr(settings, "REDIS_URL", ""))
+
+
 def wake_sender() -> bool:
     """Ask a worker to send now; a dead or hung broker only delays the mail until the sweep.
-    Returns whether the wake-up was published (skipped while the Redis breaker is open)."""
+    Returns whether the wake-up was published (skipped while the Redis breaker is open, or
+    while a wake-up already published has not reached the sender yet)."""
     from portal.tasks import send_queued_emails
 
+    if _wake_flag_shared() and not cache.add(WAKE_PENDING_KEY, 1, WAKE_PENDING_SECONDS):
+        return False  # one is pending: the sender clears the flag before it reads the queue
     return task_publish(send_queued_emails)
+
+
+def wake_received() -> None:
+    """Called by the sender before it reads the queue: the next commit wakes it again."""
+    if _wake_flag_shared():
+        cache.delete(WAKE_PENDING_KEY)
 
 
 def _claim(emails: list[OutgoingEmail]) -> list[OutgoingEmail]:
@@ -355,6 +455,8 @@ def email_send_queued(
                 continue
             email = claimed.pop(0)
             pk = email.pk
+            if email.renderer and not _build(email):
+                continue  # obsolete (dropped) or not renderable (failed): recorded by _build
             try:
                 _message(email, connection).send()
             except smtplib.SMTPResponseException as exc:  # the server answered no: not stored
@@ -406,6 +508,34 @@ def email_send_backlog(*, budget: float | None = None) -> tuple[int, bool]:
                 return total, True
     finally:
         connection.close()
+
+
+def _build(email: OutgoingEmail) -> bool:
+    """Render a deferred message into its row (the outbox shows what was sent), after its
+    claim; False when it is not to be sent: obsolete (dropped) or not renderable (failed)."""
+    try:
+        rendered = _render_deferred(email)
+    except EmailObsolete as exc:
+        OutgoingEmail.objects.filter(pk=email.pk).update(
+            status=OutgoingEmail.Status.DROPPED, last_error=str(exc)[:2000]
+        )
+        logger.info("Email %s dropped: %s", email.pk, exc)
+        return False
+    except Exception as exc:
+        logger.exception("Email %s could not be built", email.pk)
+        _finish(email.pk, OutgoingEmail.Status.FAILED, exc)
+        return False
+    email.subject = " ".join(rendered.subject.split())[:300]
+    email.body_text = rendered.body_text
+    email.body_html = rendered.body_html
+    email.attachments = [a.__dict__ for a in rendered.attachments]
+    OutgoingEmail.objects.filter(pk=email.pk).update(
+        subject=email.subject,
+        body_text=email.body_text,
+        body_html=email.body_html,
+        attachments=email.attachments,
+    )
+    return True
 
 
 def _finish(pk: int, status: str, exc: Exception, *, note: str = "") -> None:

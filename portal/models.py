@@ -145,6 +145,9 @@ class OutgoingEmail(TimeStampedModel):
         SENDING = "sending", _("Envoi en cours")
         SENT = "sent", _("Envoyé")
         FAILED = "failed", _("Échec")
+        # Built by the sender and found obsolete then (the event was cancelled or changed
+        # again meanwhile): never sent, with the reason in last_error.
+        DROPPED = "dropped", _("Sans objet")
 
     key = models.CharField(
         _("clé d'unicité"),
@@ -171,6 +174,11 @@ class OutgoingEmail(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(_("tentatives"), default=0)
     last_error = models.TextField(_("dernière erreur"), blank=True)
     claimed_at = models.DateTimeField(_("pris en charge le"), null=True, blank=True)
+    # A message whose content the sender builds just before sending it (portal.mail renderers),
+    # from the ids stored here: the request that queues it renders nothing, and what is sent
+    # describes the rows as they are at that moment, never as they were when it was queued.
+    renderer = models.CharField(_("composé par"), max_length=100, blank=True)
+    params = models.JSONField(_("paramètres"), default=dict, blank=True)
     sent_at = models.DateTimeField(_("envoyé le"), null=True, blank=True)
 
     objects = OutgoingEmailQuerySet.as_manager()

@@ -104,3 +104,15 @@ def _fresh_map_layers():
 
     version_bump()
     page_cache.version_bump()
+
+
+@pytest.fixture(autouse=True)
+def _no_pending_wake_up():
+    """No wake-up of the mail sender left pending by an earlier test (portal.mail's flag, in
+    the shared cache with REDIS_URL): a test whose wake-up ran nowhere (a mocked broker) would
+    otherwise keep the next tests' wake-ups from being published for half a minute."""
+    from django.core.cache import cache
+
+    from portal.mail import WAKE_PENDING_KEY
+
+    cache.delete(WAKE_PENDING_KEY)

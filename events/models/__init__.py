@@ -7,3 +7,4 @@ from events.models.events import Event as Event
 from events.models.events import EventQuerySet as EventQuerySet
 from events.models.registrations import Registration as Registration
 from events.models.registrations import RegistrationQuerySet as RegistrationQuerySet
+from events.models.slugs import EventFormerSlug as EventFormerSlug

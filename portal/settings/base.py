@@ -253,6 +253,14 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Chantiers communs <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The organising team's address, the ORGANIZER of every event invitation (.ics); empty: the
+# address of DEFAULT_FROM_EMAIL. Calendar apps show it as who invites.
+EVENTS_ORGANIZER_EMAIL = env("EVENTS_ORGANIZER_EMAIL", default="")
+# The organisation that organises an event created without one (by an officer, by staff): the
+# Cellule's slug in the seed.
+EVENTS_DEFAULT_ORGANISER_SLUG = env(
+    "EVENTS_DEFAULT_ORGANISER_SLUG", default="cellule-manger-demain"
+)
 
 # --- Maps -------------------------------------------------------------------------------------
 # Tiles are optional: markers and popups show without them. An empty MAP_TILES_URL draws no

@@ -92,6 +92,34 @@ def test_register_cancel_and_the_first_in_line_is_promoted(
     promotion = emails_to(bert.email)[-1]
     assert "invitation.ics" in [a[0] for a in promotion.attachments]
 
+    # Anna receives the confirmation of her cancellation, whose invitation takes the event out
+    # of her calendar: METHOD:CANCEL, the same UID, a higher SEQUENCE, her as ATTENDEE.
+    confirmation_ics, cancellation = confirmation, emails_to(anna.email)[-1]
+    assert cancellation.subject == "Inscription annulée : Rencontre territoriale de Liège"
+    [(filename, content, mimetype)] = cancellation.attachments
+    assert filename == "invitation.ics" and mimetype.endswith("method=CANCEL")
+    cancel = icalendar.Calendar.from_ical(content)
+    [cancelled] = cancel.walk("VEVENT")
+    [requested] = icalendar.Calendar.from_ical(confirmation_ics.attachments[0][1]).walk("VEVENT")
+    assert cancel["METHOD"] == "CANCEL"
+    assert cancelled["UID"] == requested["UID"]
+    assert cancelled["SEQUENCE"] > requested["SEQUENCE"]
+    assert str(cancelled["ATTENDEE"]) == f"mailto:{anna.email}"
+    assert "ORGANIZER" in cancelled
+
+    # The page tells anyone, signed in or not, that the only seat is taken.
+    anonymous = page.context.browser.new_context(locale=LOCALE).new_page()
+    anonymous.route(
+        "**/*",
+        lambda route: (
+            route.fallback() if route.request.url.startswith(live_server.url) else route.abort()
+        ),
+    )
+    anonymous.goto(base + event.get_absolute_url())
+    expect(anonymous.locator("main")).to_contain_text("complet — liste d'attente ouverte")
+    assert_accessible(anonymous)
+    anonymous.context.close()
+
     second_page.goto(base + "/espace/inscriptions/")
     expect(second_page.locator("main")).to_contain_text("Rencontre territoriale de Liège")
     expect(second_page.locator("main")).to_contain_text("Confirmée")

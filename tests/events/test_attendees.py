@@ -346,7 +346,9 @@ def test_cancel_on_behalf_promotes_the_first_in_line_and_emails_them(
     assert alice.cancelled_by == officer
     assert first.status == Registration.Status.CONFIRMED
     assert second.status == Registration.Status.WAITING
-    assert [m.to for m in mailoutbox] == [["c@example.org"]]
+    # Alice is told, with the CANCEL invitation; the first in line gets her seat.
+    assert [m.to for m in mailoutbox] == [[alice.user.email], ["c@example.org"]]
+    assert "L'équipe organisatrice a annulé votre inscription" in mailoutbox[0].body
     assert "reçoit la place" in response.content.decode()
     assert Event.objects.get(pk=event.pk).seats_taken == 2
 

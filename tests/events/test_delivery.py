@@ -74,8 +74,15 @@ def register(*, email: str) -> tuple[Registration, float]:
     return registration, time.monotonic() - start
 
 
-def outbox_row(email: str) -> OutgoingEmail:
-    return OutgoingEmail.objects.get(to=email)
+def outbox_row(email: str, *, settled_within: float = 0.0) -> OutgoingEmail:
+    """The row, once the worker has recorded how its sending ended (the SMTP server holds the
+    message a moment before the worker's UPDATE marks it sent)."""
+    deadline = time.monotonic() + settled_within
+    while True:
+        row = OutgoingEmail.objects.get(to=email)
+        if row.status != OutgoingEmail.Status.SENDING or time.monotonic() > deadline:
+            return row
+        time.sleep(0.05)
 
 
 # --- Scenarios -----------------------------------------------------------------------------
@@ -98,7 +105,7 @@ def test_confirmation_arrives_once_and_a_second_sweep_sends_nothing(
         arrived = time.monotonic() - start
         assert len(messages) == 1, f"no email within {ARRIVE_WITHIN} s\n{tail(log)}"
 
-        row = outbox_row(email)
+        row = outbox_row(email, settled_within=10.0)
         assert row.status == OutgoingEmail.Status.SENT
         assert row.attempts == 1
         message = messages[0].parsed()

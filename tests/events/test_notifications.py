@@ -6,16 +6,17 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
+from events.email_renderers import invitation
 from events.models import Event, Registration
 from events.notifications import (
     event_cancelled_notify,
-    registration_invitation_attachments,
     reminders_due,
     reminders_send,
 )
 from events.services import event_cancel, event_update
 from portal.models import OutgoingEmail
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.outbox import built_emails, send_outbox
 from tests.portal.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +40,7 @@ def due(now):
 
 
 def reminder_emails():
-    return OutgoingEmail.objects.filter(key__startswith="reminder-")
+    return built_emails(key__startswith="reminder-")
 
 
 # --- Invitation ------------------------------------------------------------------------------
@@ -47,7 +48,7 @@ def reminder_emails():
 
 def test_invitation_attachment_is_a_request_ics():
     reg = registration()
-    [attachment] = registration_invitation_attachments(reg)
+    attachment = invitation(reg.event, attendee=("", reg.user.email), round=1)
     assert attachment.filename == "invitation.ics"
     assert attachment.mimetype == "text/calendar; charset=utf-8; method=REQUEST"
     calendar = icalendar.Calendar.from_ical(attachment.content)
@@ -172,6 +173,7 @@ def test_both_kinds_are_sent():
 def test_a_moved_event_gets_a_new_reminder():
     reg = registration(reminder_on_the_day=False)
     assert reminders_send(now=START - DAY) == 1
+    send_outbox()
     Event.objects.filter(pk=reg.event_id).update(start=START + HOUR, end=START + 4 * HOUR)
     assert reminders_send(now=START - DAY) == 1
     assert reminders_send(now=START - DAY) == 0
@@ -210,14 +212,14 @@ def form_data(event, **changes):
 
 
 def test_change_of_time_raises_sequence_and_tells_registrants_once(staff):
-    reg = registration()
+    reg = registration(capacity=1)  # the waiting list stays waiting
     waiting = RegistrationFactory(event=reg.event, status=Registration.Status.WAITING)
     gone = RegistrationFactory(event=reg.event, status=Registration.Status.CANCELLED)
     event = reg.event
     event_update(user=staff, event=event, data=form_data(event, start=START + DAY, end=None))
     event.refresh_from_db()
     assert event.sequence == 1
-    emails = {e.to: e for e in OutgoingEmail.objects.filter(key__startswith="event-changed-")}
+    emails = {e.to: e for e in built_emails(key__startswith="event-changed-")}
     assert set(emails) == {reg.user.email, waiting.user.email}
     assert gone.user.email not in emails
     confirmed = emails[reg.user.email]
@@ -253,7 +255,7 @@ def test_cancel_sends_a_cancel_ics_once(staff):
     reg = registration()
     waiting = RegistrationFactory(event=reg.event, status=Registration.Status.WAITING)
     event_cancel(user=staff, event=reg.event)
-    emails = {e.to: e for e in OutgoingEmail.objects.filter(key__startswith="event-cancelled-")}
+    emails = {e.to: e for e in built_emails(key__startswith="event-cancelled-")}
     assert set(emails) == {reg.user.email, waiting.user.email}
     [attachment] = emails[reg.user.email].attachments
     assert attachment["mimetype"].endswith("method=CANCEL")

@@ -216,7 +216,9 @@ def test_unregister_asks_for_confirmation_then_promotes_the_first_waiting(
     assert Registration.objects.get(user=person).status == Registration.Status.CANCELLED
     first.refresh_from_db()
     assert first.status == Registration.Status.CONFIRMED
-    [email] = mailoutbox
+    cancelled, email = mailoutbox
+    assert cancelled.to == [person.email]
+    assert cancelled.subject == f"Inscription annulée : {event.title}"
     assert email.to == [first.user.email]
     assert event.title in email.subject
 

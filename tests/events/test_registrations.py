@@ -24,6 +24,7 @@ from events.selectors import (
 )
 from portal.models import OutgoingEmail
 from tests.events.factories import EventFactory, RegistrationFactory
+from tests.events.outbox import built_emails
 from tests.portal.factories import UserFactory
 from tests.projets.factories import MembershipFactory, ProjectFactory
 
@@ -116,7 +117,7 @@ def test_the_email_links_to_the_event_on_the_site(event, settings, mailoutbox):
 
     register(UserFactory(), event)
 
-    email = OutgoingEmail.objects.get()
+    [email] = built_emails()
     assert f"https://chantiers.example.org{event.get_absolute_url()}" in email.body_text
 
 
@@ -409,7 +410,8 @@ def test_cancelling_promotes_exactly_the_first_in_line_and_tells_them(
     assert registration_waiting_position(reg_d) == 1
     assert_seats_exact(event)
     assert event.seats_taken == 2
-    [message] = mailoutbox
+    cancelled, message = mailoutbox
+    assert cancelled.to == [a.email]
     assert message.to == [c.email]
     assert message.subject == (
         "Une place s'est libérée pour vous : Rencontre territoriale de Namur"
@@ -529,15 +531,20 @@ def test_registering_again_with_a_free_seat_sends_a_new_confirmation(
     person = UserFactory()
     with django_capture_on_commit_callbacks(execute=True):
         registration = register(person, event)
+    with django_capture_on_commit_callbacks(execute=True):
         registration_cancel(registration=registration)
+    with django_capture_on_commit_callbacks(execute=True):
         register(person, event)
 
     assert [m.subject for m in mailoutbox] == [
-        "Inscription confirmée : Rencontre territoriale de Namur"
-    ] * 2
+        "Inscription confirmée : Rencontre territoriale de Namur",
+        "Inscription annulée : Rencontre territoriale de Namur",
+        "Inscription confirmée : Rencontre territoriale de Namur",
+    ]
     keys = set(OutgoingEmail.objects.values_list("key", flat=True))
     assert keys == {
         f"registration-{registration.pk}-confirmed-1:{person.email}",
+        f"registration-{registration.pk}-cancelled-1:{person.email}",
         f"registration-{registration.pk}-confirmed-2:{person.email}",
     }
     assert_seats_exact(event)

@@ -142,7 +142,7 @@ def test_only_staff_may_confirm_a_point_outside_wallonia(officer, staff, liege):
 # --- update ------------------------------------------------------------------------------------
 
 
-def test_update_changes_the_fields_not_the_slug_nor_the_status(officer, liege):
+def test_update_changes_the_fields_and_the_slug_not_the_status(officer, liege):
     event = EventFactory(province=liege, status="published", slug="avant")
     chantier = ChantierFactory()
 
@@ -155,7 +155,10 @@ def test_update_changes_the_fields_not_the_slug_nor_the_status(officer, liege):
     event.refresh_from_db()
     assert updated == event
     assert (event.title, event.chantier, event.capacity) == ("Nouveau titre", chantier, 30)
-    assert (event.slug, event.status) == ("avant", Event.Status.PUBLISHED)
+    # A new title, a new address; the old one is kept (it redirects).
+    assert event.slug.startswith("nouveau-titre-")
+    assert event.status == Event.Status.PUBLISHED
+    assert list(event.former_slugs.values_list("slug", flat=True)) == ["avant"]
     record = last_history(event)
     assert (record.history_user, record.history_change_reason) == (officer, "Modification")
 

@@ -13,7 +13,13 @@ from django.utils import timezone
 from kombu.exceptions import OperationalError
 
 from portal import mail as outbox
-from portal.mail import Attachment, email_queue, email_requeue, email_send_queued
+from portal.mail import (
+    Attachment,
+    email_queue,
+    email_requeue,
+    email_send_queued,
+    wake_received,
+)
 from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 
 pytestmark = pytest.mark.django_db
@@ -201,6 +207,22 @@ def test_each_transaction_wakes_the_sender_once(django_capture_on_commit_callbac
                 queue(to=f"a{transactions}@example.org")
                 queue(to=f"b{transactions}@example.org")
             assert delay.call_count == transactions
+            wake_received()  # the sender started: the next commit wakes it again
+
+
+def test_no_second_wake_up_while_one_is_pending_with_a_shared_cache(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.REDIS_URL = "redis://cache.example:6379/0"  # the flag lives in the shared cache
+    with mock.patch("portal.tasks.send_queued_emails.delay") as delay:
+        for to in ("a@example.org", "b@example.org"):
+            with django_capture_on_commit_callbacks(execute=True):
+                queue(to=to)
+        assert delay.call_count == 1  # the first wake-up has not reached the sender yet
+        wake_received()  # the sender starts reading the queue
+        with django_capture_on_commit_callbacks(execute=True):
+            queue(to="c@example.org")
+        assert delay.call_count == 2
 
 
 def _queue_then_fail(to: str) -> None:
