@@ -5,12 +5,15 @@ confirmed goes with the sender's next upload or the hourly purge."""
 
 import datetime
 import tempfile
+import threading
+import time
 from http import HTTPStatus
 
 import pytest
 from django.contrib.messages import get_messages
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, transaction
 from django.test import Client
 from django.utils import timezone
 from import_export import tmp_storages
@@ -279,3 +282,35 @@ def test_the_hourly_task_purges(settings):
     assert purge_import_uploads() == 0
     entry = app.conf.beat_schedule["purge-import-uploads"]
     assert entry == {"task": "portal.tasks.purge_import_uploads", "schedule": 3600.0}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmations_at_the_same_moment_take_the_file_once():
+    """Two requests of the same person (a double click reaching two web processes), each in
+    its own thread and connection: one gets the file, the other finds it gone."""
+    kept = ImportUploadFactory()
+    barrier = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def confirm() -> None:
+        try:
+            barrier.wait(timeout=30)
+            with transaction.atomic():
+                taken = import_upload_take(
+                    user=kept.user, upload_id=kept.pk, import_label="projets.project"
+                )
+                time.sleep(0.3)  # the import runs while the row is locked
+                outcomes.append(taken.data)
+        except ValidationError as refusal:
+            outcomes.append(refusal.code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert sorted(outcomes, key=str) == sorted([bytes(kept.data), "gone"], key=str)
+    assert not ImportUpload.objects.exists()
