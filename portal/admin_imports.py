@@ -3,29 +3,32 @@ upload a CSV or XLSX file, see every bad line (nothing imported) or a preview of
 then confirm; the import runs all or nothing through the app's resource and service, and the
 admin log records each row created.
 
-Between the preview and the confirmation, the file waits in django-import-export's temporary
-storage (``IMPORT_EXPORT_TMP_STORAGE_CLASS``), named in the staff member's session only: the
-confirmation takes no file name from the request.
+Between the preview and the confirmation, the file waits in the database
+(``portal.imports.uploads``: never on this web server's disk, since the confirmation may reach
+another process or host), and the staff member's session holds only its id: the confirmation
+takes no file, name or id from the request. The confirmation form repeats the id, so that a
+preview left open in another tab, since replaced by a newer file, cannot confirm the newer one.
 """
 
 from __future__ import annotations
 
-import contextlib
 from pathlib import Path
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.admin.models import ADDITION, LogEntry
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path
 from django.utils.translation import gettext_lazy as _
-from import_export.tmp_storages import TempFolderStorage
 
 from portal.imports import MAX_IMPORT_BYTES, ImportReport
+from portal.imports.uploads import GONE, import_upload_create, import_upload_take
+from portal.models import User
 
 PREVIEW_ROWS = 200
 
@@ -114,17 +117,17 @@ class SpreadsheetImportMixin:
         if not admin.has_add_permission(request):
             raise PermissionDenied
         report = None
+        upload_id = None
         form = ImportForm(max_bytes=self.import_max_bytes)
         if request.method == "POST" and "confirm" in request.POST:
-            report = self._confirm(request)
-            if report is None:
-                messages.error(
-                    request,
-                    str(_("Le fichier à importer n'est plus disponible : envoyez-le à nouveau.")),
-                )
-            elif report.ok:
-                return self._import_succeeded(request, report)
+            try:
+                report = self._confirm(request)
+            except ValidationError as refusal:
+                for message in refusal.messages:
+                    messages.error(request, message)
             else:
+                if report.ok:
+                    return self._import_succeeded(request, report)
                 messages.error(request, self.import_failed_message(len(report.errors)))
         elif request.method == "POST":
             form = ImportForm(request.POST, request.FILES, max_bytes=self.import_max_bytes)
@@ -133,7 +136,9 @@ class SpreadsheetImportMixin:
                 data = form.cleaned_data["file"].read(self.import_max_bytes + 1)
                 report = self.import_file(data, file_format=form.file_format, dry_run=True)
                 if report.ok:
-                    self._keep(request, data, form.file_format, form.cleaned_data["file"].name)
+                    upload_id = self._keep(
+                        request, data, form.file_format, form.cleaned_data["file"].name
+                    )
                 else:
                     messages.error(request, self.import_failed_message(len(report.errors)))
         request.current_app = admin.admin_site.name
@@ -145,41 +150,41 @@ class SpreadsheetImportMixin:
             "report": report,
             "preview": report is not None and report.ok and not report.created,
             "preview_rows": report.preview[:PREVIEW_ROWS] if report else [],
+            "upload_id": upload_id,
             "max_megabytes": self.import_max_bytes // (1024 * 1024),
             "has_view_permission": admin.has_view_permission(request),
             **self.import_context(),
         }
         return TemplateResponse(request, self.import_template, context)
 
-    def _keep(self, request: HttpRequest, data: bytes, file_format: str, name: str | None) -> None:
-        self._discard(request)
-        storage = TempFolderStorage(read_mode="rb")
-        storage.save(data)
-        request.session[self._session_key()] = {
-            "storage": Path(storage.name).name,
-            "format": file_format,
-            "name": Path(name or "").name,
-        }
+    def _keep(self, request: HttpRequest, data: bytes, file_format: str, name: str | None) -> int:
+        upload = import_upload_create(
+            user=cast(User, request.user),
+            import_label=cast(Any, self).opts.label_lower,
+            name=Path(name or "").name,
+            file_format=file_format,
+            data=data,
+        )
+        request.session[self._session_key()] = upload.pk
+        return upload.pk
 
-    def _discard(self, request: HttpRequest) -> None:
-        kept = request.session.pop(self._session_key(), None)
-        if kept:
-            with contextlib.suppress(OSError):
-                TempFolderStorage(name=kept["storage"], read_mode="rb").remove()
-
-    def _confirm(self, request: HttpRequest) -> ImportReport[Any] | None:
-        kept = request.session.get(self._session_key())
-        if not kept:
-            return None
-        try:
-            data = TempFolderStorage(name=kept["storage"], read_mode="rb").read()
-        except OSError:
-            request.session.pop(self._session_key(), None)
-            return None
-        report = self.import_file(data, file_format=kept["format"], dry_run=False)
-        if report.ok:
-            self._discard(request)
-        return report
+    def _confirm(self, request: HttpRequest) -> ImportReport[Any]:
+        """Import the file this person previewed last; refuses (``ValidationError``) when it is
+        gone, replaced by a newer preview, another person's or too old."""
+        upload_id = request.session.get(self._session_key())
+        posted = request.POST.get("upload")
+        if not isinstance(upload_id, int) or (posted is not None and posted != str(upload_id)):
+            # No preview in this session, or the form is of a preview a newer one replaced
+            # (and deleted): the newer one stays for its own form.
+            raise ValidationError(GONE, code="gone")
+        del request.session[self._session_key()]
+        with transaction.atomic():
+            upload = import_upload_take(
+                user=cast(User, request.user),
+                upload_id=upload_id,
+                import_label=cast(Any, self).opts.label_lower,
+            )
+            return self.import_file(upload.data, file_format=upload.file_format, dry_run=False)
 
     def _import_succeeded(self, request: HttpRequest, report: ImportReport[Any]) -> HttpResponse:
         created = report.created

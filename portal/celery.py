@@ -51,6 +51,9 @@ app.conf.beat_schedule = {
         "task": "portal.tasks.purge_sent_email_content",
         "schedule": 86400.0,
     },
+    # Hourly: delete the import files staff previewed and never confirmed (portal.ImportUpload,
+    # refused past IMPORT_UPLOAD_MAX_AGE anyway; the sender's next upload deletes theirs too).
+    "purge-import-uploads": {"task": "portal.tasks.purge_import_uploads", "schedule": 3600.0},
     # Daily: blank the remarks of registrations (diet, accessibility: health data) 30 days after
     # their event ended, as the privacy page promises (events.retention). Once a day is enough
     # for a limit counted in days; a run that was missed is caught up by the next one.

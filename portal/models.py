@@ -199,3 +199,35 @@ class OutgoingEmail(TimeStampedModel):
             and self.claimed_at is not None
             and self.claimed_at < timezone.now() - UNCERTAIN_AFTER
         )
+
+
+class ImportUpload(models.Model):
+    """A spreadsheet a staff member has had checked and previewed, waiting for "Confirmer
+    l'import" (``portal.imports.uploads``).
+
+    Kept in the database, never on a web server's disk: the confirmation may reach another web
+    process or host. The confirmation takes it (once, and only its sender); what is never
+    confirmed goes with the sender's next upload or the periodic purge
+    (``IMPORT_UPLOAD_MAX_AGE``). The import page caps a file at 2 MB.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="import_uploads",
+        verbose_name=_("envoyé par"),
+    )
+    # The model the file imports into, as "app_label.model_name" (its admin's opts.label_lower).
+    import_label = models.CharField(_("import"), max_length=100)
+    name = models.CharField(_("nom du fichier"), max_length=255, blank=True)
+    file_format = models.CharField(_("format"), max_length=4)
+    data = models.BinaryField(_("contenu"))
+    created_at = models.DateTimeField(_("envoyé le"), default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("fichier à importer")
+        verbose_name_plural = _("fichiers à importer")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.import_label})"

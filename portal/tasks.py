@@ -1,5 +1,6 @@
 """Site-wide Celery tasks: the heartbeat (broker, worker and cache alive), the outbox sender,
-and the daily purge of the content of old sent messages."""
+the daily purge of the content of old sent messages, and the hourly purge of import files
+previewed and never confirmed."""
 
 from celery import shared_task
 from django.core.cache import cache
@@ -49,3 +50,12 @@ def purge_sent_email_content() -> int:
     from portal.mail import email_purge_content
 
     return email_purge_content()
+
+
+@shared_task(ignore_result=True)
+def purge_import_uploads() -> int:
+    """Delete the import files previewed and never confirmed (idempotent: a second run finds
+    none)."""
+    from portal.imports.uploads import import_upload_purge
+
+    return import_upload_purge()

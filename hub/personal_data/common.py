@@ -51,6 +51,8 @@ USER_RELATIONS: dict[str, str] = {
     "expertises.Support.user": "workshop_supports",
     "newsletter.Subscriber.user": "newsletter_subscriptions",
     "newsletter.Issue.created_by": "newsletter_issues_created",
+    # A file staff previewed for an import and have not confirmed yet (an hour at most).
+    "portal.ImportUpload.user": "import_uploads",
 }
 
 

@@ -142,12 +142,12 @@ def user_delete(*, user: User) -> None:
     remarks; a confirmed seat is freed and the waiting list moves up, events/signals.py),
     supports of workshop proposals, the private calendar address, newsletter subscriptions (the
     account's, and those of its verified addresses), allauth email addresses, sessions, the
-    outbox messages addressed to them, their admin log entries (Django deletes them with the
-    user) and the user row. Kept without any link to the person (the relation set to NULL):
-    the events, needs, offers, workshop and piste proposals, news and newsletter issues they
-    wrote, which belong to the projects and chantiers, and the history of projects and events
-    (``history_user`` set to NULL by the database relation, ``created_by`` nulled in the
-    historical rows here).
+    outbox messages addressed to them, their admin log entries and the import files they
+    previewed and have not confirmed (Django deletes both with the user) and the user row.
+    Kept without any link to the person (the relation set to NULL): the events, needs,
+    offers, workshop and piste proposals, news and newsletter issues they wrote, which belong
+    to the projects and chantiers, and the history of projects and events (``history_user``
+    set to NULL by the database relation, ``created_by`` nulled in the historical rows here).
     """
     # Locked so that two superusers deleting themselves at once cannot both pass the check.
     list(User.objects.select_for_update().filter(is_superuser=True, is_active=True))

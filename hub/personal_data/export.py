@@ -13,7 +13,7 @@ from events.models import CalendarFeedToken, Event, Registration
 from expertises.models import Need, Offer, Support, WorkshopProposal
 from hub.personal_data.common import addresses, histories, outbox_to, subscriptions, when
 from newsletter.models import Issue
-from portal.models import OutgoingEmail, User
+from portal.models import ImportUpload, OutgoingEmail, User
 from projets.models import JoinRequest, Membership, PisteProposal
 from territoires.models import Province
 
@@ -199,6 +199,19 @@ def _staff_actions(user: User) -> dict[str, list[dict[str, Any]]]:
             for entry in LogEntry.objects.filter(user=user)
             .select_related("content_type")
             .order_by("action_time")
+        ],
+        # A list sent for import (projects, facilitators) names other people: the file is
+        # named, its content is not copied.
+        "import_uploads": [
+            {
+                "import": u.import_label,
+                "name": u.name,
+                "format": u.file_format,
+                "sent_at": when(u.created_at),
+            }
+            for u in ImportUpload.objects.filter(user=user)
+            .only("import_label", "name", "file_format", "created_at")
+            .order_by("created_at")
         ],
     }
 

@@ -388,6 +388,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_BODY_MAX_BYTES
 # Uploads stay in memory (never a temporary file on the web server's disk): they are small.
 FILE_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_BODY_MAX_BYTES
 FILE_UPLOAD_HANDLERS = ["django.core.files.uploadhandler.MemoryFileUploadHandler"]
+# A previewed import file waits in the database (portal.ImportUpload) for its confirmation this
+# many seconds at most; older ones are refused, and purged hourly by beat.
+IMPORT_UPLOAD_MAX_AGE = 60 * 60
 
 # Every error is logged to the console (the root logger). Django's own "mail_admins" would send
 # each server error to ADMINS from inside the failing request (ten bad requests, ten emails,

@@ -20,13 +20,13 @@ from events.models import CalendarFeedToken, Event, Registration
 from expertises.models import Need, Offer, Support, WorkshopProposal
 from hub.personal_data import USER_RELATIONS, user_delete, user_delete_plan, user_export_data
 from newsletter.models import Issue
-from portal.models import OutgoingEmail, User
+from portal.models import ImportUpload, OutgoingEmail, User
 from projets.models import JoinRequest, Membership, Project
 from tests.chantiers.factories import NewsFactory
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.expertises.factories import NeedFactory, OfferFactory, WorkshopProposalFactory
 from tests.newsletter.factories import IssueFactory
-from tests.portal.factories import UserFactory
+from tests.portal.factories import ImportUploadFactory, UserFactory
 from tests.projets.factories import ProjectFactory
 from tests.territoires.factories import ProvinceFactory
 
@@ -606,3 +606,29 @@ def test_the_pistes_a_person_proposed_are_exported_and_kept_without_them_on_dele
     mine.refresh_from_db()
     assert mine.proposed_by is None  # the proposal stays with its project
     assert PisteProposal.objects.count() == 2
+
+
+# --- Import files waiting for their confirmation ---------------------------------------------
+
+
+def test_the_export_names_an_import_file_waiting_without_its_content(alice, bob):
+    ImportUploadFactory(user=alice, name="projets-liege.csv", data=b"nom\nProjet de Claire\n")
+    ImportUploadFactory(user=bob, name="projets-de-bob.csv")
+
+    data = user_export_data(user=alice)
+    raw = json.dumps(data, default=str)
+
+    assert [(u["import"], u["name"], u["format"]) for u in data["import_uploads"]] == [
+        ("projets.project", "projets-liege.csv", "csv")
+    ]
+    assert "Projet de Claire" not in raw
+    assert "projets-de-bob.csv" not in raw
+
+
+def test_deleting_an_account_deletes_its_import_files_waiting(alice, bob):
+    ImportUploadFactory(user=alice)
+    bobs = ImportUploadFactory(user=bob)
+
+    user_delete(user=alice)
+
+    assert list(ImportUpload.objects.all()) == [bobs]

@@ -2,7 +2,7 @@
 
 import factory
 
-from portal.models import User
+from portal.models import ImportUpload, User
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -14,3 +14,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     first_name = factory.Faker("first_name", locale="fr_BE")
     last_name = factory.Faker("last_name", locale="fr_BE")
     password = factory.django.Password("correct horse battery staple")
+
+
+class ImportUploadFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ImportUpload
+
+    user = factory.SubFactory(UserFactory, is_staff=True)
+    import_label = "projets.project"
+    name = "projets.csv"
+    file_format = "csv"
+    data = b"nom,province,porteurs,source\nA,Namur,,s\n"
