@@ -364,6 +364,7 @@ def portal_send(issue: Any, author: Any, batch: int) -> dict[str, float]:
     wake-ups may send part of the mail while batches are still being queued: the time spent in
     email_send_queued, whoever calls it, is counted as sending, the rest as queueing."""
     import portal.mail
+    import portal.mail.sending
     from newsletter.models import Issue
     from newsletter.services import sending
     from portal.models import OutgoingEmail
@@ -375,8 +376,10 @@ def portal_send(issue: Any, author: Any, batch: int) -> dict[str, float]:
     def batch_of_size(*, issue_pk: int, **kwargs: Any) -> int:
         return int(queue_batch(issue_pk=issue_pk, **{**kwargs, "size": batch}))
 
-    # The task imports both by name at call time (or from these modules): patch the modules.
+    # The task imports both by name at call time (or from these modules): patch the modules
+    # (portal.mail's sending module, where email_send_backlog looks it up, and the package).
     portal.mail.email_send_queued = send_queued  # type: ignore[assignment]
+    portal.mail.sending.email_send_queued = send_queued  # type: ignore[assignment]
     sending.issue_send_batch = batch_of_size  # type: ignore[assignment]
     try:
         start, start_cpu = clock()
@@ -392,6 +395,7 @@ def portal_send(issue: Any, author: Any, batch: int) -> dict[str, float]:
         end, end_cpu = clock()
     finally:
         portal.mail.email_send_queued = send_queued.function
+        portal.mail.sending.email_send_queued = send_queued.function
         sending.issue_send_batch = original_batch
     return {
         "seconds": end - start,

@@ -54,7 +54,7 @@ class Outcome:
 
 @pytest.fixture(autouse=True)
 def _sender_not_woken(monkeypatch):
-    monkeypatch.setattr("portal.mail.wake_sender", lambda: None)
+    monkeypatch.setattr("portal.mail.queueing.wake_sender", lambda: None)
 
 
 def run_concurrently(calls: list[Any]) -> tuple[list[Outcome], float]:

@@ -24,8 +24,7 @@ from newsletter.services import (
     issue_send_start,
     issue_send_test,
 )
-from portal import mail as outbox
-from portal.mail import MAX_ATTEMPTS, BulkMessage, email_queue_bulk, email_send_queued
+from portal.mail import MAX_ATTEMPTS, BulkMessage, email_queue_bulk, email_send_queued, queueing
 from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 from tests.chantiers.factories import ChantierFactory
 from tests.events.factories import EventFactory
@@ -324,7 +323,7 @@ def test_gone_or_draft_issue_queues_nothing():
 
 def test_bulk_queue_wakes_the_sender_once(django_capture_on_commit_callbacks):
     with (
-        mock.patch.object(outbox, "wake_sender") as wake,
+        mock.patch.object(queueing, "wake_sender") as wake,
         django_capture_on_commit_callbacks(execute=True),
     ):
         emails = email_queue_bulk(

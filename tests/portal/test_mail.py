@@ -18,6 +18,8 @@ from portal.mail import (
     email_queue,
     email_requeue,
     email_send_queued,
+    queueing,
+    sending,
     wake_received,
 )
 from portal.models import UNCERTAIN_AFTER, OutgoingEmail
@@ -87,7 +89,7 @@ def test_a_message_claimed_by_another_run_is_skipped(mailoutbox):
 def test_a_message_interrupted_mid_send_is_not_sent_again_by_itself(mailoutbox):
     email = queue()
     with (
-        mock.patch.object(outbox, "_message", side_effect=KeyboardInterrupt),  # worker killed
+        mock.patch.object(sending, "_message", side_effect=KeyboardInterrupt),  # worker killed
         pytest.raises(KeyboardInterrupt),
     ):
         email_send_queued()
@@ -108,7 +110,7 @@ def test_a_message_interrupted_mid_send_is_not_sent_again_by_itself(mailoutbox):
 def test_a_temporary_refusal_is_retried_then_given_up(mailoutbox):
     email = queue()
     refusal = smtplib.SMTPDataError(451, b"try again later")
-    with mock.patch.object(outbox.EmailMultiAlternatives, "send", side_effect=refusal):
+    with mock.patch.object(sending.EmailMultiAlternatives, "send", side_effect=refusal):
         for _ in range(outbox.MAX_ATTEMPTS - 1):
             assert email_send_queued() == 0
             email.refresh_from_db()
@@ -124,7 +126,7 @@ def test_a_temporary_refusal_is_retried_then_given_up(mailoutbox):
 def test_a_conversation_cut_before_the_answer_is_left_for_staff(mailoutbox):
     email = queue()
     cut = smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-    with mock.patch.object(outbox.EmailMultiAlternatives, "send", side_effect=cut):
+    with mock.patch.object(sending.EmailMultiAlternatives, "send", side_effect=cut):
         assert email_send_queued() == 0
 
     email.refresh_from_db()
@@ -150,14 +152,14 @@ def test_an_unreachable_server_leaves_the_queue_untouched(mailoutbox):
 def test_a_refused_address_fails_at_once_and_the_rest_still_go(mailoutbox):
     bad = queue(to="refuse@example.org")
     queue(to="ok@example.org")
-    real_send = outbox.EmailMultiAlternatives.send
+    real_send = sending.EmailMultiAlternatives.send
 
     def send(self, *args, **kwargs):
         if self.to == ["refuse@example.org"]:
             raise smtplib.SMTPRecipientsRefused({"refuse@example.org": (550, b"no such user")})
         return real_send(self, *args, **kwargs)
 
-    with mock.patch.object(outbox.EmailMultiAlternatives, "send", send):
+    with mock.patch.object(sending.EmailMultiAlternatives, "send", send):
         assert email_send_queued() == 1
 
     bad.refresh_from_db()
@@ -260,8 +262,8 @@ def test_a_rolled_back_transaction_leaves_the_next_one_its_wake_up(
 
 
 def test_the_outbox_reads_no_private_api_of_django():
-    source = (Path(outbox.__file__)).read_text()
-    assert "run_on_commit" not in source
+    for module in (outbox, queueing, sending):
+        assert "run_on_commit" not in Path(module.__file__).read_text()
 
 
 def queue_many(count):
@@ -300,7 +302,7 @@ def test_past_its_budget_the_sender_leaves_the_rest_to_a_fresh_run(mailoutbox):
 def test_the_backlog_stops_at_once_when_the_server_is_unreachable(mailoutbox):
     queue_many(3)
 
-    with mock.patch.object(outbox, "get_connection") as get_connection:
+    with mock.patch.object(sending, "get_connection") as get_connection:
         get_connection.return_value.open.side_effect = OSError("connection refused")
         get_connection.return_value.connection = None
         assert outbox.email_send_backlog() == (0, False)
@@ -380,14 +382,14 @@ def test_messages_are_claimed_and_recorded_as_sent_a_group_at_a_time(mailoutbox)
 def test_a_run_stopped_mid_group_records_what_went_and_puts_back_what_was_not_tried(mailoutbox):
     queue_many(5)
     first, second, third, fourth, fifth = OutgoingEmail.objects.order_by("created_at")
-    real_message = outbox._message
+    real_message = sending._message
 
     def message(email, connection):
         if email.pk == second.pk:
             raise KeyboardInterrupt  # the worker stopped while sending the second message
         return real_message(email, connection)
 
-    with mock.patch.object(outbox, "_message", message), pytest.raises(KeyboardInterrupt):
+    with mock.patch.object(sending, "_message", message), pytest.raises(KeyboardInterrupt):
         email_send_queued(group=3)
 
     states = {
@@ -413,7 +415,7 @@ def test_a_server_lost_mid_group_leaves_the_untried_messages_queued(mailoutbox):
         if calls["n"] == 4:  # before the claim, then before each message: the third one
             raise ConnectionRefusedError("refused")
 
-    with mock.patch.object(outbox, "_ensure_open", ensure_open):
+    with mock.patch.object(sending, "_ensure_open", ensure_open):
         assert email_send_queued(group=4) == 2
 
     counts = dict(
@@ -429,16 +431,16 @@ def test_a_message_another_run_claimed_is_not_claimed_again():
     emails = [queue(to=f"a{n}@example.org") for n in range(3)]
     OutgoingEmail.objects.filter(pk=emails[1].pk).update(status=OutgoingEmail.Status.SENDING)
 
-    claimed = outbox._claim(emails)
+    claimed = sending._claim(emails)
 
     assert [email.pk for email in claimed] == [emails[0].pk, emails[2].pk]
-    assert outbox._claim(emails) == []
+    assert sending._claim(emails) == []
 
 
 def test_the_backlog_sends_over_one_connection(mailoutbox):
     queue_many(450)
 
-    with mock.patch.object(outbox, "get_connection", wraps=outbox.get_connection) as opened:
+    with mock.patch.object(sending, "get_connection", wraps=sending.get_connection) as opened:
         assert outbox.email_send_backlog() == (450, False)
 
     assert opened.call_count == 1
@@ -474,7 +476,7 @@ def test_a_quiet_connection_is_used_without_a_round_trip():
     try:
         smtp = FakeSMTP(ours)
         connection = FakeConnection(smtp)
-        outbox._ensure_open(connection)
+        sending._ensure_open(connection)
         assert (smtp.noops, connection.opened) == (0, 0)
     finally:
         ours.close()
@@ -489,7 +491,7 @@ def test_a_connection_the_server_closed_is_reopened_before_anything_is_claimed()
     try:
         smtp = FakeSMTP(ours)
         connection = FakeConnection(smtp)
-        outbox._ensure_open(connection)
+        sending._ensure_open(connection)
         assert (smtp.noops, connection.opened) == (1, 1)
     finally:
         ours.close()
@@ -497,5 +499,5 @@ def test_a_connection_the_server_closed_is_reopened_before_anything_is_claimed()
     # A socket smtplib already closed (after a 421) is checked and reopened too.
     smtp = FakeSMTP(None)
     connection = FakeConnection(smtp)
-    outbox._ensure_open(connection)
+    sending._ensure_open(connection)
     assert (smtp.noops, connection.opened) == (1, 1)
