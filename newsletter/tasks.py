@@ -56,6 +56,7 @@ def resume_sending() -> int:
     alone, so sweeps do not pile up runs that would only take turns on the lock.
     """
     from newsletter.models import Issue
+    from portal.mail import wake_received
 
     stalled = (
         Issue.objects.sending()
@@ -64,6 +65,11 @@ def resume_sending() -> int:
         .values_list("pk", flat=True)
     )
     pks = list(stalled)
+    if pks:
+        # A stalled send means a worker died, perhaps holding the sender's wake-up (reserved,
+        # not run): its "wake-up pending" flag would silence the resumed batches' wake-ups
+        # until it expires. Clearing it costs at most one extra wake-up.
+        wake_received()
     for pk in pks:
         send_issue.delay(pk)
     return len(pks)

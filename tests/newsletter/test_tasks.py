@@ -155,6 +155,39 @@ def test_resume_sending_restarts_stalled_issues_only():
     assert {c.args[0] for c in delay.call_args_list} == {never_started.pk, stalled.pk}
 
 
+def test_resuming_a_stalled_issue_clears_a_wake_up_left_pending_by_a_dead_worker(settings):
+    """The dead worker may have held the sender's wake-up: its flag would silence the resumed
+    batches' wake-ups until it expired (seen with a real worker killed mid-issue)."""
+    from django.core.cache import cache
+
+    from portal.mail import WAKE_PENDING_KEY
+
+    settings.REDIS_URL = "redis://shared"  # the flag is kept only in a cache the workers share
+    cache.set(WAKE_PENDING_KEY, 1, 30)
+    issue = sending_issue()
+    Issue.objects.filter(pk=issue.pk).update(
+        sending_started_at=timezone.now() - datetime.timedelta(minutes=5)
+    )
+
+    with mock.patch.object(tasks.send_issue, "delay"):
+        assert tasks.resume_sending() == 1
+
+    assert cache.get(WAKE_PENDING_KEY) is None
+
+
+def test_nothing_stalled_leaves_a_pending_wake_up_alone(settings):
+    from django.core.cache import cache
+
+    from portal.mail import WAKE_PENDING_KEY
+
+    settings.REDIS_URL = "redis://shared"
+    cache.set(WAKE_PENDING_KEY, 1, 30)
+
+    assert tasks.resume_sending() == 0
+
+    assert cache.get(WAKE_PENDING_KEY) == 1
+
+
 def test_resume_sending_finishes_an_issue_left_by_a_dead_broker():
     issue = sending_issue()
     Issue.objects.filter(pk=issue.pk).update(
