@@ -40,7 +40,7 @@ class Label:
 class MapPreview:
     width: int
     height: int
-    points: list[Point]
+    points: list[Point]  # one per distinct spot
     labels: list[Label]
     located_count: int
 
@@ -69,9 +69,12 @@ def map_preview(provinces: Iterable[Province] | None = None) -> MapPreview:
     )
     located = ((lat, lon) for lat, lon in rows if lat is not None and lon is not None)
     points = [p for p in (_project(lat, lon) for lat, lon in located) if p is not None]
+    # Projects at the same spot (the same tenth of a pixel) are drawn as one dot: the
+    # same picture, and the page does not grow with projects that share an address.
+    drawn = list(dict.fromkeys(points))
     labels = []
     for province in Province.objects.all() if provinces is None else provinces:
         centre = _project(province.centre_latitude, province.centre_longitude)
         if centre is not None:
             labels.append(Label(centre.x, centre.y, province.name, province.get_absolute_url()))
-    return MapPreview(WIDTH, HEIGHT, points, labels, len(points))
+    return MapPreview(WIDTH, HEIGHT, drawn, labels, len(points))

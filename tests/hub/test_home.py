@@ -232,3 +232,15 @@ def test_the_seed_intro_is_not_paraphrased_any_more(client, seeded):
     text = text_of(client.get(HOME))
 
     assert "plusieurs chantiers communs ont été évoqués dont l'avancée peut servir" not in text
+
+
+def test_projects_at_the_same_spot_are_one_dot_of_the_glimpse(client):
+    for _ in range(5):
+        ProjectFactory(latitude=Decimal("50.63"), longitude=Decimal("5.57"))
+    ProjectFactory(latitude=Decimal("50.46"), longitude=Decimal("4.87"))
+
+    response = client.get(HOME)
+
+    html = response.content.decode()
+    assert html.count('class="map-preview__point"') == 2
+    assert response.context["map_preview"]().located_count == 6
