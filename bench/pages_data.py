@@ -14,6 +14,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.db import connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from chantiers.models import Participation, Resource, Step
 from events.models import Event, Registration
@@ -44,7 +45,8 @@ def setup() -> None:
 
 
 def measure(pages: dict[str, str], signed_in: dict[str, str], session_key: str, host: str) -> None:
-    """Queries and bytes of each page (by name) built afresh (a cache miss), as JSON."""
+    """Queries and bytes of each page (by name) built afresh (a cache miss), as JSON: the
+    queries of one miss, without the two of the next change by time (once per version)."""
     anonymous = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="fr")
     person = Client(HTTP_HOST=host, HTTP_ACCEPT_LANGUAGE="fr")
     person.cookies[settings.SESSION_COOKIE_NAME] = session_key
@@ -53,6 +55,10 @@ def measure(pages: dict[str, str], signed_in: dict[str, str], session_key: str, 
         client = person if name in signed_in else anonymous
         client.get(page, secure=True)
         page_cache.version_bump()
+        # The next change by time is computed once per content version, by the first miss
+        # after a write (two queries), then kept: computed here beforehand, as for every other
+        # miss (tests/querycount.py counts the same way).
+        page_cache.next_change(timezone.now())
         with CaptureQueriesContext(connection) as queries:
             response = client.get(page, secure=True)
         assert response.status_code == 200, (page, response.status_code)

@@ -4,6 +4,7 @@ small SVG, computed on the server, with no tiles and no script (the map itself i
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -39,7 +40,7 @@ class Label:
 class MapPreview:
     width: int
     height: int
-    points: list[Point]
+    points: list[Point]  # one per distinct spot
     labels: list[Label]
     located_count: int
 
@@ -57,9 +58,9 @@ def _project(latitude: Decimal | float, longitude: Decimal | float) -> Point | N
     return Point(round(x, 1), round(y, 1))
 
 
-def map_preview() -> MapPreview:
+def map_preview(provinces: Iterable[Province] | None = None) -> MapPreview:
     """The located public projects as dots and the provinces' names at their centres (two
-    queries)."""
+    queries; one when the page passes the provinces it reads anyway)."""
     rows = list(
         Project.objects.public()
         .located()
@@ -68,9 +69,12 @@ def map_preview() -> MapPreview:
     )
     located = ((lat, lon) for lat, lon in rows if lat is not None and lon is not None)
     points = [p for p in (_project(lat, lon) for lat, lon in located) if p is not None]
+    # Projects at the same spot (the same tenth of a pixel) are drawn as one dot: the
+    # same picture, and the page does not grow with projects that share an address.
+    drawn = list(dict.fromkeys(points))
     labels = []
-    for province in Province.objects.all():
+    for province in Province.objects.all() if provinces is None else provinces:
         centre = _project(province.centre_latitude, province.centre_longitude)
         if centre is not None:
             labels.append(Label(centre.x, centre.y, province.name, province.get_absolute_url()))
-    return MapPreview(WIDTH, HEIGHT, points, labels, len(points))
+    return MapPreview(WIDTH, HEIGHT, drawn, labels, len(points))

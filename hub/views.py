@@ -17,6 +17,7 @@ from expertises.permissions import needs_visible_to
 from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
 from hub.map_preview import map_preview
 from hub.seed import content as seed_content
+from portal.counts import count_many
 from projets import views as projets_views
 from projets.models import Project
 from projets.permissions import projects_led_by
@@ -39,13 +40,21 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         upcoming = event_list_upcoming(limit=HOME_EVENTS)
+        # One query for both figures, one for the provinces (the list, the contact links and
+        # the map's labels all iterate the same queryset, which keeps its rows).
+        counts = cache(
+            lambda: count_many(
+                candidates=Chantier.objects.candidates(), projects=Project.objects.public()
+            )
+        )
+        provinces = Province.objects.all()
         context.update(
             intro=seed_content.INTRO,
             contact=seed_content.CONTACT,
             chantiers=chantier_list(),
             # Callables and lazy querysets: the template's shared fragment reads them only
             # when it renders, so that a fragment served from the cache makes no query.
-            candidate_count=chantier_list(candidates=True).count,
+            candidate_count=lambda: counts()["candidates"],
             next_steps=step_next(),
             upcoming_events=upcoming,
             # Only when nothing is announced: what took place, and how to ask for more.
@@ -53,9 +62,9 @@ class HomeView(TemplateView):
                 lambda: [] if upcoming else list(event_list_recent(limit=HOME_RECENT_EVENTS))
             ),
             latest_news=news_latest(),
-            project_count=Project.objects.public().count,
-            provinces=Province.objects.all(),
-            map_preview=cache(map_preview),
+            project_count=lambda: counts()["projects"],
+            provinces=provinces,
+            map_preview=cache(lambda: map_preview(provinces)),
         )
         return context
 

@@ -22,6 +22,7 @@ from chantiers.selectors import news_latest
 from events.selectors import event_public_queryset
 from expertises.selectors import facilitators_covering
 from hub.selectors import province_list
+from portal.counts import count_many
 from portal.csrf import csrf_verified
 from portal.maps import MapConfig, MapLayer
 from portal.pagination import paginate
@@ -72,21 +73,32 @@ class ProvinceDetailView(DetailView):
     context_object_name = "province"
 
     def get_queryset(self) -> QuerySet[Province]:
-        return Province.objects.prefetch_related(officers_prefetch())
+        # The officers' cards are read in one query (``officer_cards``), not prefetched (two).
+        return Province.objects.all()
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         province = self.object
         projects = project_list_queryset().filter(province=province)
         events = event_public_queryset().filter(province=province)
-        page = paginate(self.request, projects, per_page=PROVINCE_PROJECTS)
-        located = projects.located().count()
         facilitators = facilitators_covering(province=province)
+        past = events.past()
+        # Every figure the page shows, in one query.
+        counts = count_many(
+            projects=projects,
+            located=projects.located(),
+            facilitators=facilitators,
+            past=past,
+        )
+        page = paginate(
+            self.request, projects, per_page=PROVINCE_PROJECTS, count=counts["projects"]
+        )
+        located = counts["located"]
         # One more than shown: whether to link to the whole list, without counting.
         upcoming = list(events.upcoming()[: PROVINCE_EVENTS + 1])
         context.update(
             facilitators=facilitators[:PROVINCE_FACILITATORS],
-            facilitator_count=facilitators.count(),
+            facilitator_count=counts["facilitators"],
             projects_page=page,
             map=province_map(province),
             located=located,
@@ -94,7 +106,7 @@ class ProvinceDetailView(DetailView):
             upcoming_events=upcoming[:PROVINCE_EVENTS],
             more_upcoming=len(upcoming) > PROVINCE_EVENTS,
             past_events=paginate(
-                self.request, events.past(), per_page=PROVINCE_EVENTS, param="passes"
+                self.request, past, per_page=PROVINCE_EVENTS, param="passes", count=counts["past"]
             ),
             latest_news=news_latest(province=province),
             news_feeds=province_feed_urls(province.slug),

@@ -195,20 +195,27 @@ def known_params(request: HttpRequest, valid: dict[str, Callable[[str], Any]]) -
     return True
 
 
-def page_key(request: HttpRequest) -> str:
+def page_key(request: HttpRequest, language: str | None = None) -> str:
     """The page's key, without the version: an entry holds the version it was built under, so
-    that one round trip (``get_many``) reads both, and a new entry replaces the old one."""
+    that one round trip (``get_many``) reads both, and a new entry replaces the old one.
+    ``language``: the active one unless given (the middleware looks up before it is active)."""
     raw = "|".join(
         (
             str(FORMAT),
             request.get_host(),
             "https" if request.is_secure() else "http",
-            translation.get_language() or "",
+            language or translation.get_language() or "",
             request.path,
             request.META.get("QUERY_STRING", ""),
         )
     )
     return "pages:page:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def _hit(entry: tuple[str, bytes, str]) -> HttpResponse:
+    hit = HttpResponse(entry[1], content_type=entry[2])
+    hit[HEADER] = "hit"
+    return hit
 
 
 # --- The decorator -----------------------------------------------------------------------------
@@ -238,6 +245,19 @@ def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
     return not (storage is not None and getattr(storage, "added_new", False))
 
 
+# The keys a wrapped view of this process has served or stored (each a page with a valid key):
+# the middleware looks up only these, so that no other request pays a round trip to the cache.
+# Bounded by the pages (known parameters with valid values); emptied if it ever grows past this.
+KNOWN_KEYS_MAX = 50_000
+_known_keys: set[str] = set()
+
+
+def _known(key: str) -> None:
+    if len(_known_keys) >= KNOWN_KEYS_MAX:
+        _known_keys.clear()
+    _known_keys.add(key)
+
+
 def _store(request: HttpRequest, response: HttpResponseBase, key: str, version: str) -> None:
     """Store under the version read *before* the page was built: a write during the build
     bumps it, and the entry is never served."""
@@ -247,6 +267,7 @@ def _store(request: HttpRequest, response: HttpResponseBase, key: str, version: 
     timeout = min(MAX_AGE, int((next_change(now) - now).total_seconds()))
     if timeout > 0:
         cache.set(key, (version, response.content, response["Content-Type"]), timeout)
+        _known(key)
 
 
 def anonymous_page(
@@ -267,9 +288,8 @@ def anonymous_page(
                 version = content_version()
             entry = found.get(key)
             if entry is not None and entry[0] == version:
-                hit = HttpResponse(entry[1], content_type=entry[2])
-                hit[HEADER] = "hit"
-                return hit
+                _known(key)
+                return _hit(entry)
             response = view(request, *args, **kwargs)
             response[HEADER] = "miss"
             render = getattr(response, "add_post_render_callback", None)
@@ -282,3 +302,70 @@ def anonymous_page(
         return wrapped
 
     return decorate(view) if view is not None else decorate
+
+
+# --- The middleware: a hit served before the session, authentication, CSRF and messages -------
+
+
+def _request_language(request: HttpRequest) -> str:
+    """The language ``LocaleMiddleware`` will activate for this request (its own steps)."""
+    from django.conf import settings
+    from django.conf.urls.i18n import is_language_prefix_patterns_used
+
+    urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+    i18n_patterns_used, prefixed_default_language = is_language_prefix_patterns_used(urlconf)
+    language = translation.get_language_from_request(request, check_path=i18n_patterns_used)
+    language_from_path = translation.get_language_from_path(request.path_info)
+    if not language_from_path and i18n_patterns_used and not prefixed_default_language:
+        language = settings.LANGUAGE_CODE
+    return language
+
+
+class PageCacheMiddleware:
+    """Serve a cache hit before the rest of the middleware runs (session, locale, CSRF,
+    authentication, messages, the URL resolver): placed after the ones that add the security
+    headers (security, CORS, X-Frame-Options, CSP), before ``SessionMiddleware``.
+
+    Only a GET or HEAD carrying neither a session cookie nor a messages cookie: its visitor is
+    anonymous and has no message waiting, as ``anonymous_page`` requires, and the key holds
+    the very path and query string a wrapped view accepted and stored. Only keys a wrapped view
+    of this process has served are looked up; anything else (a miss, a stale entry, another
+    page) goes on as before, and the view's wrapper builds and stores it. The answer carries
+    what the skipped middleware would add to a hit: ``Content-Language`` and
+    ``Vary: Accept-Language, Cookie``."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        from django.conf import settings
+        from django.contrib.messages.storage.cookie import CookieStorage
+
+        self.get_response = get_response
+        self.cookies = (settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name)
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        hit = self._lookup(request)
+        return hit if hit is not None else self.get_response(request)
+
+    def _lookup(self, request: HttpRequest) -> HttpResponse | None:
+        from django.core.exceptions import DisallowedHost
+        from django.utils.cache import patch_vary_headers
+
+        if request.method not in ("GET", "HEAD") or not _known_keys:
+            return None
+        if any(name in request.COOKIES for name in self.cookies):
+            return None
+        language = _request_language(request)
+        try:
+            key = page_key(request, language)
+        except DisallowedHost:  # answered by CommonMiddleware, as before
+            return None
+        if key not in _known_keys:
+            return None
+        found = cache.get_many([VERSION_KEY, key])
+        entry = found.get(key)
+        if entry is None or entry[0] != found.get(VERSION_KEY):
+            return None
+        response = _hit(entry)
+        patch_vary_headers(response, ("Accept-Language", "Cookie"))
+        response.headers.setdefault("Content-Language", language)
+        response.headers.setdefault("Content-Length", str(len(response.content)))
+        return response

@@ -30,6 +30,23 @@ def _active_officers() -> QuerySet[User]:
     return User.objects.filter(is_active=True).order_by("last_name", "first_name", "pk")
 
 
+def _officers_followed(province: Province) -> list[tuple[User, list[str]]]:
+    """The active officers of ``province``, each with the names of every province they follow,
+    in the order of ``officers_prefetch()``: one query, over the links of those officers."""
+    link = Province.officers.through
+    rows = (
+        link.objects.filter(user__is_active=True, user__followed_provinces=province)
+        .select_related("user", "province")
+        .order_by(
+            "user__last_name", "user__first_name", "user__pk", "province__order", "province__name"
+        )
+    )
+    followed: dict[int, tuple[User, list[str]]] = {}
+    for row in rows:
+        followed.setdefault(row.user_id, (row.user, []))[1].append(row.province.name)
+    return list(followed.values())
+
+
 def officers_prefetch() -> Any:
     """Load each province's active officers with the provinces they follow (two queries).
     Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str."""
@@ -40,16 +57,16 @@ def officers_prefetch() -> Any:
 
 
 def officer_cards(province: Province) -> list[OfficerCard]:
-    """The cards of a province loaded with ``officers_prefetch()`` (else three queries)."""
+    """The cards of a province loaded with ``officers_prefetch()`` (else one query)."""
     # Any: the stubs do not see the reverse many-to-many ``followed_provinces`` of a User.
     officers: Iterable[Any] | None = getattr(province, "active_officers", None)
     if officers is None:
-        loaded = Province.objects.prefetch_related(officers_prefetch()).get(pk=province.pk)
-        officers = loaded.active_officers  # type: ignore[attr-defined]
+        followed = _officers_followed(province)
+    else:
+        followed = [(o, [p.name for p in o.followed_provinces.all()]) for o in officers]
     cards = []
-    for officer in officers:
-        followed = [p.name for p in officer.followed_provinces.all()]
-        others = tuple(name for name in followed if name != province.name)
+    for officer, names in followed:
+        others = tuple(name for name in names if name != province.name)
         cards.append(
             OfficerCard(
                 # Never the email address: a person without a name is shown by their role.

@@ -58,6 +58,11 @@ MIDDLEWARE = [
     "portal.middleware.RefuseNulMiddleware",
     # Before CommonMiddleware, so that its headers reach every answer of the open data.
     "corsheaders.middleware.CorsMiddleware",
+    # These two add headers only: before the page cache, so that its hits carry them too.
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # A cache hit for an anonymous visitor, before the session and all that follows.
+    "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     # Before anything reads the body (the CSRF middleware does): see portal/middleware.py.
@@ -68,8 +73,6 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
 ]
 
 ROOT_URLCONF = "hub.urls"

@@ -5,6 +5,7 @@ from http import HTTPStatus
 import pytest
 from django.urls import reverse
 
+from hub.views_espace import MY_PROJECTS_SHOWN
 from portal.roles import staff_group_ensure
 from projets.models import JoinRequest, Project
 from tests.portal.factories import UserFactory
@@ -138,3 +139,20 @@ def test_dashboard_query_count(client):
             ProvinceFactory().officers.add(person)
 
     assert_constant_queries(client, HOME, grow)
+
+
+def test_the_dashboard_stays_bounded_for_a_leader_of_many_projects(client):
+    leader = UserFactory()
+    MembershipFactory(project=ProjectFactory(name="Projet numéro 0"), user=leader)
+    client.force_login(leader)
+    one = client.get(HOME).content
+    for number in range(1, 100):
+        MembershipFactory(project=ProjectFactory(name=f"Projet numéro {number}"), user=leader)
+
+    many = client.get(HOME).content.decode()
+
+    assert len(many) <= 1.5 * len(one)
+    assert many.count('class="card__title"') == MY_PROJECTS_SHOWN
+    assert f"Page 1 sur {100 // MY_PROJECTS_SHOWN}" in many
+    last = client.get(HOME, {"projets": 100 // MY_PROJECTS_SHOWN}).content.decode()
+    assert "Projet numéro 99" in last

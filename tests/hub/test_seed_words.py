@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from chantiers.models import Chantier, Partnership, Resource
+from chantiers.selectors import CHANTIER_PROJECTS
 from hub.models import SeedRecord
 from hub.seed import content
 from hub.seed.loader import seed_load
@@ -214,6 +215,19 @@ def test_the_piste_page_query_count_is_constant(client):
             MembershipFactory(user=leader)
 
     assert_constant_queries(client, piste.get_absolute_url(), grow)
+
+
+def test_a_piste_lists_its_first_interested_projects_and_links_to_them_all(client):
+    piste = ChantierFactory(status=Chantier.Status.CANDIDATE, slug="piste-longue")
+    for number in range(CHANTIER_PROJECTS + 3):
+        ParticipationFactory(chantier=piste, project=ProjectFactory(name=f"Intéressé {number:02}"))
+
+    page = client.get(piste.get_absolute_url()).content.decode()
+
+    assert page.count("Intéressé ") == CHANTIER_PROJECTS
+    total = CHANTIER_PROJECTS + 3
+    assert f"Les {total} projets intéressés par cette piste" in page
+    assert f'href="{reverse("projets:project_list")}?chantier=piste-longue"' in page
 
 
 def test_the_list_of_pistes_quotes_the_document_and_invites_proposals(client, seeded):

@@ -379,3 +379,74 @@ def test_a_signed_in_visitor_sees_a_step_added_in_the_shared_timeline(client):
     assert "Première étape" in html(client, url)
     StepFactory(chantier=chantier, title="Deuxième étape", start_date=datetime.date(2026, 2, 1))
     assert "Deuxième étape" in html(client, url)
+
+
+# --- The middleware: hits served before the session -------------------------------------------
+
+
+def early(response) -> bool:
+    """Served by ``PageCacheMiddleware``: the session middleware never ran."""
+    return response[HEADER] == "hit" and not hasattr(response.wsgi_request, "session")
+
+
+def test_a_hit_is_served_before_the_session_with_the_headers_of_a_full_answer(client):
+    miss = get(client, "/")
+    hit = get(Client(), "/")
+    assert early(hit)
+    assert hit.content == miss.content
+    assert {k: v for k, v in hit.headers.items() if k != HEADER} == {
+        k: v for k, v in miss.headers.items() if k != HEADER
+    }
+    assert hit["Content-Security-Policy"] and hit["X-Frame-Options"] == "DENY"
+    assert hit["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_middleware_keys_the_language_as_the_locale_middleware(client, settings):
+    french = get(client, "/")
+    english = get(Client(HTTP_ACCEPT_LANGUAGE="en"), "/")
+    assert english["Content-Language"] == "en" and english[HEADER] == "miss"
+    by_header = get(Client(HTTP_ACCEPT_LANGUAGE="en"), "/")
+    assert early(by_header) and by_header.content == english.content
+    by_cookie = Client()
+    by_cookie.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = get(by_cookie, "/")
+    assert early(response) and response["Content-Language"] == "en"
+    assert response.content == english.content != french.content
+
+
+def test_a_session_or_messages_cookie_goes_through_the_whole_middleware(client, settings):
+    get(client, "/")
+    with_session = Client()
+    with_session.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session"
+    response = get(with_session, "/")
+    assert response[HEADER] == "hit" and hasattr(response.wsgi_request, "session")
+    with_messages = Client()
+    with_messages.cookies["messages"] = "garbage"
+    response = get(with_messages, "/")
+    assert hasattr(response.wsgi_request, "session")
+
+
+def test_a_signed_in_visitor_is_never_served_by_the_middleware(client):
+    get(client, "/")
+    signed_in = Client()
+    signed_in.force_login(UserFactory())
+    response = get(signed_in, "/")
+    assert HEADER not in response and response.wsgi_request.user.is_authenticated
+
+
+def test_a_write_makes_the_middleware_step_aside(client):
+    get(client, "/")
+    assert early(get(Client(), "/"))
+    page_cache.content_changed()
+    response = get(Client(), "/")
+    assert response[HEADER] == "miss" and hasattr(response.wsgi_request, "session")
+
+
+def test_only_keys_of_wrapped_pages_are_looked_up(client, monkeypatch):
+    get(client, "/")
+    calls = []
+    monkeypatch.setattr(page_cache.cache, "get_many", lambda keys, **kw: calls.append(keys) or {})
+    Client().get(reverse("account_login"))
+    Client().get("/?garbage=1")
+    Client().post("/")
+    assert calls == []

@@ -28,3 +28,17 @@ def test_cards_carry_a_name_and_a_role_never_an_address(liege, officers):
     assert cards[0].provinces == ("Liège", "Namur")
     assert cards[1].provinces == ("Liège",)
     assert "@" not in repr(cards)
+
+
+def test_cards_read_alone_take_one_query_and_match_the_prefetched_ones(
+    liege, officers, django_assert_num_queries
+):
+    from territoires.models import Province
+    from territoires.selectors import officers_prefetch
+
+    prefetched = officer_cards(
+        Province.objects.prefetch_related(officers_prefetch()).get(pk=liege.pk)
+    )
+    with django_assert_num_queries(1):
+        alone = officer_cards(liege)
+    assert alone == prefetched
