@@ -89,57 +89,67 @@ def _confirmedby_month(scope: Scope, months: list[datetime.date], *fields: str) 
     )
 
 
-def figure_registrations_by_province(*, scope: Scope, now: datetime.datetime) -> Figure:
+def _registrations_by_month(
+    *,
+    scope: Scope,
+    now: datetime.datetime,
+    order: str,
+    name: str,
+    unnamed: str,
+    slug: str,
+    title: str,
+    description: str,
+) -> Figure:
+    """Confirmed registrations by the event's month, one series per value of ``name`` (the
+    rows without one last, as ``unnamed``), ordered by ``order``."""
     months = months_window(now, before=MONTHS_BEFORE, after=MONTHS_AFTER)
-    rows = _confirmedby_month(scope, months, "event__province__order", "event__province__name")
-    wallonia = _("Toute la Wallonie")
+    rows = _confirmedby_month(scope, months, order, name)
     series, table = by_month(
         rows,
         months,
         key=lambda line: (
-            (1, 0)
-            if line["event__province__name"] is None
-            else (0, line["event__province__order"]),
-            line["event__province__name"] or wallonia,
+            (1, 0) if line[name] is None else (0, line[order]),
+            line[name] or unnamed,
         ),
     )
     return Figure(
+        slug=slug,
+        title=title,
+        description=description,
+        row_heading=_("Mois"),
+        series=series,
+        rows=table,
+        chart="months",
+    )
+
+
+def figure_registrations_by_province(*, scope: Scope, now: datetime.datetime) -> Figure:
+    return _registrations_by_month(
+        scope=scope,
+        now=now,
+        order="event__province__order",
+        name="event__province__name",
+        unnamed=_("Toute la Wallonie"),
         slug="inscriptions-par-province",
         title=_("Inscriptions par province et par mois"),
         description=_(
             "Inscriptions confirmées aux événements publiés, selon le mois de l'événement et "
             "sa province."
         ),
-        row_heading=_("Mois"),
-        series=series,
-        rows=table,
-        chart="months",
     )
 
 
 def figure_registrations_by_chantier(*, scope: Scope, now: datetime.datetime) -> Figure:
-    months = months_window(now, before=MONTHS_BEFORE, after=MONTHS_AFTER)
-    rows = _confirmedby_month(scope, months, "event__chantier__order", "event__chantier__title")
-    no_chantier = _("Sans chantier")
-    series, table = by_month(
-        rows,
-        months,
-        key=lambda line: (
-            (1, 0)
-            if line["event__chantier__title"] is None
-            else (0, line["event__chantier__order"]),
-            line["event__chantier__title"] or no_chantier,
-        ),
-    )
-    return Figure(
+    return _registrations_by_month(
+        scope=scope,
+        now=now,
+        order="event__chantier__order",
+        name="event__chantier__title",
+        unnamed=_("Sans chantier"),
         slug="inscriptions-par-chantier",
         title=_("Inscriptions par chantier et par mois"),
         description=_(
             "Inscriptions confirmées aux événements publiés, selon le mois de l'événement et "
             "son chantier."
         ),
-        row_heading=_("Mois"),
-        series=series,
-        rows=table,
-        chart="months",
     )
