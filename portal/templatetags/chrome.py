@@ -130,7 +130,9 @@ def chrome(parser: Parser, token: Token) -> ChromeNode:
     nodelist = parser.parse(("endchrome",))
     parser.delete_first_token()
     if nodelist.get_nodes_by_type(BlockNode):
-        raise template.TemplateSyntaxError(f"chrome {name!r}: no block inside (pages override them)")
+        raise template.TemplateSyntaxError(
+            f"chrome {name!r}: no block inside (pages override them)"
+        )
     return ChromeNode(nodelist, name, keys, slots)
 
 
