@@ -118,6 +118,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
+# Database sessions, read with a prepared statement (portal/sessions.py).
+SESSION_ENGINE = "portal.sessions"
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "espace:home"
 LOGOUT_REDIRECT_URL = "home"
