@@ -1,4 +1,5 @@
-"""The session engine (portal/sessions.py): Django's database sessions, read prepared."""
+"""The reads of every signed-in request: the session (portal/sessions.py) and the person
+(``User.objects.get(pk=…)``), each a prepared statement."""
 
 import datetime
 from http import HTTPStatus
@@ -9,6 +10,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
+from portal.models import User
 from portal.sessions import SessionStore
 from tests.portal.factories import UserFactory
 
@@ -47,4 +49,30 @@ def test_signed_in_while_the_session_lasts(client):
 
     Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
 
+    assert client.get(reverse("espace:home")).status_code == HTTPStatus.FOUND
+
+
+def test_the_person_read_by_primary_key_is_the_whole_row():
+    person = UserFactory(email="entiere@example.org", first_name="Anne", is_staff=True)
+
+    found = User.objects.get(pk=person.pk)
+
+    assert found == person
+    for field in User._meta.concrete_fields:
+        assert getattr(found, field.attname) == getattr(person, field.attname), field.name
+    with pytest.raises(User.DoesNotExist):
+        User.objects.get(pk=person.pk + 1000)
+    with pytest.raises(ValueError):
+        User.objects.get(pk="pas un nombre")
+
+
+def test_a_deleted_or_deactivated_person_is_signed_out(client):
+    person, other = UserFactory(), UserFactory()
+    client.force_login(person)
+    assert client.get(reverse("espace:home")).status_code == HTTPStatus.OK
+    User.objects.filter(pk=person.pk).update(is_active=False)
+    assert client.get(reverse("espace:home")).status_code == HTTPStatus.FOUND
+
+    client.force_login(other)
+    other.delete()
     assert client.get(reverse("espace:home")).status_code == HTTPStatus.FOUND
