@@ -62,7 +62,7 @@ def test_the_person_read_by_primary_key_is_the_whole_row():
         assert getattr(found, field.attname) == getattr(person, field.attname), field.name
     with pytest.raises(User.DoesNotExist):
         User.objects.get(pk=person.pk + 1000)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="expected a number"):
         User.objects.get(pk="pas un nombre")
 
 
