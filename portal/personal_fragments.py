@@ -5,7 +5,9 @@ language and keys, then served to that person alone until something they show ch
 Never another person's: the person's primary key is part of the key, and a part is looked up
 only for the person signed in on the request. Never stale: what such a part shows are rows of
 the content apps (projects, requests, provinces, the User), whose every write bumps the content
-version; an entry lives no longer than the next change by time either. What is personal but
+version; an entry lives no longer than the next change by time either. While Redis is down
+(the breaker open, ``portal.circuit``) nothing is kept: each process would keep its own copy,
+which another process's write would not reach. What is personal but
 not such a row never goes in: the session's messages, a form, a CSRF token (the chrome writes
 those at each rendering), and whatever the keys must say instead (a staff member's
 permissions, which live in ``django.contrib.auth``).
@@ -44,6 +46,11 @@ def personal_fragment(
     user = request.user
     if not user.is_authenticated:
         raise ValueError("A personal fragment needs a signed-in person.")
+    breaker = getattr(cache, "breaker", None)
+    if breaker is not None and breaker.is_open:
+        # Redis down: the cache answers from this process's memory, which another process's
+        # write does not reach (its version bump stays in that process). Built each time.
+        return mark_safe(build()[0])
     key = _key(user.pk, name, keys)
     found = cache.get_many([page_cache.VERSION_KEY, key])
     version = found.get(page_cache.VERSION_KEY)

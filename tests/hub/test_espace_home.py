@@ -1,10 +1,12 @@
 """The "Mon espace" dashboard: what each role sees there, and its query count."""
 
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import pytest
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
 from django.db import connection
 from django.http import HttpResponse
 from django.test import Client
@@ -284,3 +286,16 @@ def test_an_unknown_page_number_is_answered_and_not_kept(client):
     with CaptureQueriesContext(connection) as queries:
         client.get(HOME, {"projets": 999})
     assert len(queries.captured_queries) > 2  # built again: nothing kept under 999
+
+
+def test_nothing_is_kept_while_redis_is_down(client, monkeypatch):
+    leader = UserFactory()
+    client.force_login(leader)
+    client.get(HOME)
+    # The breaker open (portal.circuit): the cache would answer from this process's memory.
+    monkeypatch.setattr(cache, "breaker", SimpleNamespace(is_open=True), raising=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(HOME)
+
+    assert len(queries.captured_queries) > 2  # built again, not read from the cache
