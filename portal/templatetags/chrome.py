@@ -54,6 +54,10 @@ setting_changed.connect(_forget, dispatch_uid="portal.templatetags.chrome.forget
 
 
 class ChromeNode(template.Node):
+    # Each rendering of a page that extends base.html walks base.html's nodes for its blocks
+    # (ExtendsNode); a part holds none (refused below), so the walk need not enter it.
+    child_nodelists = ()
+
     def __init__(
         self,
         nodelist: NodeList,
