@@ -1,13 +1,25 @@
 """The "Mon espace" dashboard: what each role sees there, and its query count."""
 
 from http import HTTPStatus
+from types import SimpleNamespace
 
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hub.views_espace import MY_PROJECTS_SHOWN
-from portal.roles import staff_group_ensure
+from portal.accounts import user_email_change
+from portal.models import User
+from portal.roles import staff_group_ensure, user_staff_grant
 from projets.models import JoinRequest, Project
+from projets.services import join_request_approve, join_request_create, membership_add
+from territoires.services import province_officer_add
 from tests.portal.factories import UserFactory
 from tests.projets.factories import JoinRequestFactory, MembershipFactory, ProjectFactory
 from tests.querycount import assert_constant_queries
@@ -156,3 +168,134 @@ def test_the_dashboard_stays_bounded_for_a_leader_of_many_projects(client):
     assert f"Page 1 sur {100 // MY_PROJECTS_SHOWN}" in many
     last = client.get(HOME, {"projets": 100 // MY_PROJECTS_SHOWN}).content.decode()
     assert "Projet numéro 99" in last
+
+
+# --- The body kept for its person (portal.personal_fragments) ------------------------------------
+
+
+def test_a_return_to_the_dashboard_costs_only_the_session_and_the_user(client):
+    leader = UserFactory()
+    MembershipFactory(project=ProjectFactory(), user=leader)
+    client.force_login(leader)
+    client.get(HOME)
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(HOME)
+
+    assert response.status_code == HTTPStatus.OK
+    assert len(queries.captured_queries) == 2  # the session, the user
+
+
+def test_each_person_gets_their_own_dashboard():
+    alice, bob = UserFactory(email="alice@example.org"), UserFactory(email="bob@example.org")
+    MembershipFactory(project=ProjectFactory(name="Projet Alice"), user=alice)
+    first, second = Client(), Client()
+    first.force_login(alice)
+    second.force_login(bob)
+
+    first.get(HOME)
+    html = second.get(HOME).content.decode()
+    again = first.get(HOME).content.decode()
+
+    assert "bob@example.org" in html
+    assert "alice@example.org" not in html
+    assert "Projet Alice" not in html
+    assert "alice@example.org" in again
+    assert "Projet Alice" in again
+
+
+def test_every_write_shows_on_the_next_visit(client):
+    person = UserFactory(email="personne@example.org")
+    boss = UserFactory(is_superuser=True, is_staff=True)
+    project = ProjectFactory(name="Ceinture alimentaire", slug="ceinture")
+    theirs = ProjectFactory(name="Potager partagé")
+    province = ProvinceFactory(name="Luxembourg")
+    client.force_login(person)
+
+    def page() -> str:
+        return client.get(HOME).content.decode()
+
+    assert "Vous ne portez encore aucun projet." in page()
+    membership_add(by=boss, project=project, user=person)
+    assert "Porteur·euse du projet « Ceinture alimentaire »" in page()
+
+    join_request_create(user=UserFactory(), project=project, message="Bonjour")
+    assert "1 demande pour rejoindre un de vos projets attend votre réponse." in page()
+
+    mine = join_request_create(user=person, project=theirs, message="Bonjour")
+    assert "Potager partagé" in page()
+    MembershipFactory(project=theirs, user=boss)
+    join_request_approve(by=boss, join_request=mine)
+    assert 'badge--done">Acceptée' in page()
+
+    province_officer_add(by=boss, province=province, user=person)
+    assert "Chargé·e de mission territoriale : Luxembourg" in page()
+
+    project.name = "Ceinture alimentaire liégeoise"
+    project.save()
+    assert "Porteur·euse du projet « Ceinture alimentaire liégeoise »" in page()
+
+    user_email_change(by=boss, user=person, email="nouvelle@example.org")
+    client.force_login(User.objects.get(pk=person.pk))
+    assert "nouvelle@example.org" in page()
+
+    user_staff_grant(by=boss, user=person)
+    html = page()
+    assert "Membre de la Cellule Manger Demain" in html
+    assert reverse("espace_news:news_list") in html
+
+
+def test_a_staff_member_s_permissions_change_the_kept_body(client):
+    person = UserFactory()
+    person.is_staff = True
+    person.save()
+    client.force_login(person)
+    assert reverse("espace_dashboard:home") not in client.get(HOME).content.decode()
+
+    person.groups.add(staff_group_ensure())  # no content version bump: auth's own tables
+
+    assert reverse("espace_dashboard:home") in client.get(HOME).content.decode()
+
+
+def test_messages_are_shown_once_and_never_kept(client):
+    person = UserFactory()
+    client.force_login(person)
+    client.get(HOME)
+    request = client.get(HOME).wsgi_request
+    storage = CookieStorage(request)
+    storage.add(messages.SUCCESS, "Votre fiche est enregistrée.")
+    response = HttpResponse()
+    storage.update(response)
+    client.cookies.update(response.cookies)
+
+    assert "Votre fiche est enregistrée." in client.get(HOME).content.decode()
+    assert "Votre fiche est enregistrée." not in client.get(HOME).content.decode()
+
+
+def test_an_unknown_page_number_is_answered_and_not_kept(client):
+    leader = UserFactory()
+    for number in range(6):
+        MembershipFactory(project=ProjectFactory(name=f"Projet {number}"), user=leader)
+    client.force_login(leader)
+
+    far = client.get(HOME, {"projets": 999}).content.decode()
+    garbage = client.get(HOME, {"projets": "x" * 300}).content.decode()
+
+    assert "Page 2 sur 2" in far
+    assert "Page 1 sur 2" in garbage
+    with CaptureQueriesContext(connection) as queries:
+        client.get(HOME, {"projets": 999})
+    assert len(queries.captured_queries) > 2  # built again: nothing kept under 999
+
+
+def test_nothing_is_kept_while_redis_is_down(client, monkeypatch):
+    leader = UserFactory()
+    client.force_login(leader)
+    client.get(HOME)
+    # The breaker open (portal.circuit): the cache would answer from this process's memory.
+    monkeypatch.setattr(cache, "breaker", SimpleNamespace(is_open=True), raising=False)
+
+    with CaptureQueriesContext(connection) as queries:
+        client.get(HOME)
+
+    assert len(queries.captured_queries) > 2  # built again, not read from the cache

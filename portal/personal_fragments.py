@@ -1,0 +1,70 @@
+"""Parts of a signed-in page that are one person's alone ("Mon espace"), kept in the cache for
+that person: rendered once per person, content version of the page cache (``portal.page_cache``),
+language and keys, then served to that person alone until something they show changes.
+
+Never another person's: the person's primary key is part of the key, and a part is looked up
+only for the person signed in on the request. Never stale: what such a part shows are rows of
+the content apps (projects, requests, provinces, the User), whose every write bumps the content
+version; an entry lives no longer than the next change by time either. While Redis is down
+(the breaker open, ``portal.circuit``) nothing is kept: each process would keep its own copy,
+which another process's write would not reach. What is personal but
+not such a row never goes in: the session's messages, a form, a CSRF token (the chrome writes
+those at each rendering), and whatever the keys must say instead (a staff member's
+permissions, which live in ``django.contrib.auth``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.http import HttpRequest
+from django.utils import timezone, translation
+from django.utils.safestring import SafeString, mark_safe
+
+from portal import page_cache
+
+
+def _key(user_pk: object, name: str, keys: Iterable[object]) -> str:
+    raw = "|".join(
+        [str(page_cache.FORMAT), str(user_pk), translation.get_language() or "", name]
+        + [str(key) for key in keys]
+    )
+    return "pages:personal:" + hashlib.sha256(raw.encode()).hexdigest()
+
+
+def personal_fragment(
+    request: HttpRequest,
+    name: str,
+    keys: Iterable[object],
+    build: Callable[[], tuple[str, bool]],
+) -> SafeString:
+    """The part ``name`` of the signed-in person's page for ``keys`` (few values each: a page
+    number the page has), from the cache or from ``build()``, which gives the HTML (rendered by
+    the template engine, hence escaped) and whether it may be kept (the page asked for exists)."""
+    user = request.user
+    if not user.is_authenticated:
+        raise ValueError("A personal fragment needs a signed-in person.")
+    breaker = getattr(cache, "breaker", None)
+    if breaker is not None and breaker.is_open:
+        # Redis down: the cache answers from this process's memory, which another process's
+        # write does not reach (its version bump stays in that process). Built each time.
+        return mark_safe(build()[0])
+    key = _key(user.pk, name, keys)
+    found = cache.get_many([page_cache.VERSION_KEY, key])
+    version = found.get(page_cache.VERSION_KEY)
+    if version is None:
+        version = page_cache.content_version()
+    entry = found.get(key)
+    if entry is not None and entry[0] == version:
+        return mark_safe(entry[1])
+    # Built from the rows as they are after the version was read: a write meanwhile bumps the
+    # version, and this entry, stored under the old one, is never served.
+    html, keep = build()
+    if keep:
+        now = timezone.now()
+        timeout = min(page_cache.MAX_AGE, int((page_cache.next_change(now) - now).total_seconds()))
+        if timeout > 0:
+            cache.set(key, (str(version), str(html)), timeout)
+    return mark_safe(html)
