@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 
 REMARKS_MAX_LENGTH = 1000  # Registration.remarks
 ORGANISATION_MAX_LENGTH = 200  # Registration.organisation
+# What taking or freeing a seat writes (``rows_changed``: the caches that show it follow).
+SEATS = ("seats_taken",)
 
 
 # --- Seats -----------------------------------------------------------------------------------
@@ -118,7 +120,7 @@ def _take_seat(event_pk: int, *, unless_waiting: bool = False) -> bool:
         )
         taken = bool(statement.execute(event_pk))
     if taken:  # the seat count pages show (a conditional UPDATE sends no post_save)
-        rows_changed.send(sender=Event)
+        rows_changed.send(sender=Event, fields=SEATS)
     return taken
 
 
@@ -126,7 +128,7 @@ def _release_seat(event_pk: int) -> None:
     released = Event.objects.filter(pk=event_pk, seats_taken__gt=0).update(
         seats_taken=F("seats_taken") - 1
     )
-    rows_changed.send(sender=Event)
+    rows_changed.send(sender=Event, fields=SEATS)
     if not released:
         logger.error("Event %s: a confirmed registration ended but no seat was taken.", event_pk)
 
