@@ -288,7 +288,6 @@ def _check_project_cap(event: Event, project: Project | None) -> None:
         )
 
 
-@transaction.atomic
 def registration_create(
     *,
     user: User,
@@ -301,6 +300,25 @@ def registration_create(
 
     Someone who cancelled registers again on the same row, at the end of the list.
     """
+    try:
+        return _register(
+            user=user, event=event, project=project, organisation=organisation, remarks=remarks
+        )
+    except IntegrityError:
+        # The unique constraint (event, user), only reachable without the event's lock (a path
+        # that skipped it): the other request registered this person. Refused clearly rather
+        # than failed, once the transaction is rolled back: no savepoint around the INSERT,
+        # which would cost every registration two more round trips while it holds the lock.
+        existing = Registration.objects.filter(event=event, user=user).first()
+        if existing is None:
+            raise
+        raise _already_registered(existing) from None
+
+
+@transaction.atomic
+def _register(
+    *, user: User, event: Event, project: Project | None, organisation: str, remarks: str
+) -> Registration:
     organisation = organisation.strip()
     remarks = remarks.strip()
     _check_coming_for(user=user, project=project, organisation=organisation)
@@ -339,16 +357,8 @@ def registration_create(
         "cancelled_by": None,
     }
     if registration is None:
-        try:
-            with transaction.atomic():  # a savepoint: the unique constraint may refuse the row
-                registration = Registration.objects.create(event=event, user=user, **values)
-        except IntegrityError:
-            # Only reachable without the event lock (a path that skipped it); refuse clearly
-            # rather than fail: the other request registered this person.
-            existing = Registration.objects.filter(event=event, user=user).first()
-            if existing is None:
-                raise
-            raise _already_registered(existing) from None
+        # The unique constraint may refuse the row: see registration_create.
+        registration = Registration.objects.create(event=event, user=user, **values)
     else:
         values["times_registered"] = registration.times_registered + 1
         if not _change_status(registration, **values):
