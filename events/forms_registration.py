@@ -20,8 +20,8 @@ _queryset_set: Callable[[Any, Any], None] = vars(forms.ModelChoiceField)["querys
 
 class _ProjectsOfField(forms.ModelChoiceField):
     """Its choices built only when they are read: to show the form, or to check a project
-    chosen. A registration for another organisation builds no queryset (a tenth of the POST's
-    CPU, with the join through the memberships)."""
+    chosen. A registration for another organisation builds no queryset (with its join through
+    the memberships, some 8% of the POST's CPU)."""
 
     build: Callable[[], QuerySet[Project]] | None = None
 
