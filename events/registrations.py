@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 
 REMARKS_MAX_LENGTH = 1000  # Registration.remarks
 ORGANISATION_MAX_LENGTH = 200  # Registration.organisation
+# What taking or freeing a seat writes (``rows_changed``: the caches that show it follow).
+SEATS = ("seats_taken",)
 
 
 # --- Seats -----------------------------------------------------------------------------------
@@ -118,7 +120,7 @@ def _take_seat(event_pk: int, *, unless_waiting: bool = False) -> bool:
         )
         taken = bool(statement.execute(event_pk))
     if taken:  # the seat count pages show (a conditional UPDATE sends no post_save)
-        rows_changed.send(sender=Event)
+        rows_changed.send(sender=Event, fields=SEATS)
     return taken
 
 
@@ -126,7 +128,7 @@ def _release_seat(event_pk: int) -> None:
     released = Event.objects.filter(pk=event_pk, seats_taken__gt=0).update(
         seats_taken=F("seats_taken") - 1
     )
-    rows_changed.send(sender=Event)
+    rows_changed.send(sender=Event, fields=SEATS)
     if not released:
         logger.error("Event %s: a confirmed registration ended but no seat was taken.", event_pk)
 
@@ -286,7 +288,6 @@ def _check_project_cap(event: Event, project: Project | None) -> None:
         )
 
 
-@transaction.atomic
 def registration_create(
     *,
     user: User,
@@ -299,6 +300,25 @@ def registration_create(
 
     Someone who cancelled registers again on the same row, at the end of the list.
     """
+    try:
+        return _register(
+            user=user, event=event, project=project, organisation=organisation, remarks=remarks
+        )
+    except IntegrityError:
+        # The unique constraint (event, user), only reachable without the event's lock (a path
+        # that skipped it): the other request registered this person. Refused clearly rather
+        # than failed, once the transaction is rolled back: no savepoint around the INSERT,
+        # which would cost every registration two more round trips while it holds the lock.
+        existing = Registration.objects.filter(event=event, user=user).first()
+        if existing is None:
+            raise
+        raise _already_registered(existing) from None
+
+
+@transaction.atomic
+def _register(
+    *, user: User, event: Event, project: Project | None, organisation: str, remarks: str
+) -> Registration:
     organisation = organisation.strip()
     remarks = remarks.strip()
     _check_coming_for(user=user, project=project, organisation=organisation)
@@ -337,16 +357,8 @@ def registration_create(
         "cancelled_by": None,
     }
     if registration is None:
-        try:
-            with transaction.atomic():  # a savepoint: the unique constraint may refuse the row
-                registration = Registration.objects.create(event=event, user=user, **values)
-        except IntegrityError:
-            # Only reachable without the event lock (a path that skipped it); refuse clearly
-            # rather than fail: the other request registered this person.
-            existing = Registration.objects.filter(event=event, user=user).first()
-            if existing is None:
-                raise
-            raise _already_registered(existing) from None
+        # The unique constraint may refuse the row: see registration_create.
+        registration = Registration.objects.create(event=event, user=user, **values)
     else:
         values["times_registered"] = registration.times_registered + 1
         if not _change_status(registration, **values):

@@ -20,11 +20,12 @@ from datetime import datetime
 from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
+
+from portal.commit_hooks import on_commit_once
 
 VERSION_KEY = "maps:data-version"
 # Raise when the shape of the features changes, so that a deployment never serves old entries.
@@ -61,10 +62,12 @@ def version_bump() -> None:
 
 
 def data_changed() -> None:
-    """The map's data changed: bump now (readers inside this transaction see it) and again
-    after commit (a reader that cached the old rows under the first bump is left behind)."""
-    version_bump()
-    transaction.on_commit(version_bump, robust=True)
+    """The map's data changed: bump once the transaction commits (one Redis write however
+    many rows it changes; none if it rolls back), at once outside a transaction. Only then
+    can other processes read the new rows; a reader that read the old version before the
+    commit stored its layer under that old version, never read again. Layers are built by GET
+    views outside any transaction, so none reads rows not committed yet."""
+    on_commit_once(version_bump)
 
 
 def cache_key(layer: str, params: Mapping[str, str]) -> str:

@@ -32,15 +32,25 @@ WATCHED: tuple[type[models.Model], ...] = (
     Province,
 )
 WATCHED_RELATIONS = (Project.types.through, Facilitator.provinces.through)
+# Columns of the watched models that no layer shows or filters on: a write of these alone (a
+# seat taken or freed, at every registration) leaves the layers as they are.
+NOT_SHOWN: dict[type[models.Model], frozenset[str]] = {Event: frozenset({"seats_taken"})}
+
+
+def _shown(sender: Any, fields: Any) -> bool:
+    """Whether a write of ``fields`` (None: any) of ``sender``'s rows may change a layer."""
+    return not fields or not set(fields) <= NOT_SHOWN.get(sender, frozenset())
 
 
 def _changed(sender: Any, **kwargs: Any) -> None:
-    if kwargs.get("action", "post_").startswith("post_"):  # m2m_changed also sends pre_*
+    if not kwargs.get("action", "post_").startswith("post_"):  # m2m_changed also sends pre_*
+        return
+    if _shown(sender, kwargs.get("update_fields")):
         data_changed()
 
 
 def _rows_changed(sender: Any, **kwargs: Any) -> None:
-    if sender in WATCHED:
+    if sender in WATCHED and _shown(sender, kwargs.get("fields")):
         data_changed()
 
 

@@ -6,6 +6,7 @@ from contextlib import suppress
 from pathlib import Path
 
 from celery import Celery
+from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings.local")
 
@@ -62,3 +63,19 @@ app.conf.beat_schedule = {
         "schedule": 86400.0,
     },
 }
+
+
+# The worker builds and sends the messages the web queues (a registration's confirmation, its
+# invitation): background work, at a lower CPU priority than the web workers, so that on a
+# shared host a rush of requests is answered first and the messages follow (200 people
+# registering at once queue 200 messages; building them took as much CPU as answering them).
+# CELERY_WORKER_NICENESS=0 keeps the priority as it is. In containers (each its own cgroup),
+# docker-compose.yml gives the worker a lower CPU weight for the same reason.
+WORKER_NICENESS = int(os.environ.get("CELERY_WORKER_NICENESS", "10"))
+
+
+@worker_init.connect
+def _lower_priority(**kwargs: object) -> None:
+    if WORKER_NICENESS > 0:
+        with suppress(OSError):  # not permitted: run at the priority given
+            os.nice(WORKER_NICENESS)

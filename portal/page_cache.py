@@ -7,8 +7,10 @@ changes. Nothing is ever stale:
 - every save, deletion or many-to-many change of a model of the content apps bumps the version
   (model signals, so every door is covered: pages, "Mon espace", the admin, commands, the seed),
   as does ``portal.signals.rows_changed``, which bulk writes and conditional UPDATEs send (a
-  seat taken, projects confirmed, an issue marked sent); the bump happens at once and again
-  after commit, so a reader that cached the old rows in between is left behind;
+  seat taken, projects confirmed, an issue marked sent); the bump happens once per
+  transaction, after its commit (``portal.commit_hooks``): only then can other processes read
+  the new rows, and a reader that read the old version before the commit stored its entry
+  under that old version, never served again. Outside a transaction it happens at once;
 - what changes with time alone (an event starting or ending, a registration window opening or
   closing, a scheduled news item coming out, a new day) bounds each entry's life: the apps
   register the next such moment (``time_boundary_register``), and an entry never outlives it.
@@ -33,10 +35,12 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.cache import cache
-from django.db import models, transaction
+from django.db import models
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
+
+from portal.commit_hooks import on_commit_once
 
 VERSION_KEY = "pages:content-version"
 # Raise when the pages' shape changes in a way the version cannot see (a deployment).
@@ -89,9 +93,12 @@ def version_bump() -> None:
 
 
 def content_changed() -> None:
-    """What pages show changed: bump now and again after commit."""
-    version_bump()
-    transaction.on_commit(version_bump, robust=True)
+    """What pages show changed: bump once the transaction commits (one Redis write however
+    many rows it changes; none if it rolls back), at once outside a transaction.
+
+    Pages and fragments are built by GET views outside any transaction (no
+    ``ATOMIC_REQUESTS``): none is built where it could read rows not committed yet."""
+    on_commit_once(version_bump)
 
 
 def _watched(model: type[models.Model]) -> bool:

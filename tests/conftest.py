@@ -106,6 +106,30 @@ def _fresh_map_layers():
     page_cache.version_bump()
 
 
+@pytest.fixture
+def committed(django_capture_on_commit_callbacks):
+    """``with committed(): write…``: the block's writes as one commit. The test's transaction
+    never commits, so the block's on-commit hooks run at its end (the caches' versions move
+    then, as after a commit in production: ``portal.commit_hooks``). What the test wrote before
+    counts as committed before the block: the caches' hooks still waiting from it run first
+    (otherwise the block's writes would join them, once per transaction, and never run)."""
+    from contextlib import contextmanager
+
+    from django.db import connection
+
+    from portal.commit_hooks import _Once
+
+    @contextmanager
+    def commit():
+        for _savepoints, hook, _robust in list(connection.run_on_commit):
+            if isinstance(hook, _Once):
+                hook()
+        with django_capture_on_commit_callbacks(execute=True) as hooks:
+            yield hooks
+
+    return commit
+
+
 @pytest.fixture(autouse=True)
 def _no_pending_wake_up():
     """No wake-up of the mail sender left pending by an earlier test (portal.mail's flag, in

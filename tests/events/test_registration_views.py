@@ -169,6 +169,16 @@ def test_register_needs_a_project_or_an_organisation(client, person, event):
     assert not Registration.objects.exists()
 
 
+def test_the_form_shown_again_after_an_error_still_offers_their_projects(client, person, event):
+    MembershipFactory(user=person, project=ProjectFactory(name="Potager de Ciney"))
+    ProjectFactory(name="Projet d'autrui")
+    response = client.post(register_url(event), {"organisation": "x" * 201})
+    content = response.content.decode()
+    assert response.status_code == HTTPStatus.OK
+    assert "Potager de Ciney" in content
+    assert "Projet d" not in content
+
+
 def test_someone_elses_project_is_refused(client, person, event):
     other = ProjectFactory()
     response = client.post(register_url(event), {"project": other.pk})

@@ -306,12 +306,16 @@ def test_registering_twice_is_refused(event):
 def test_a_duplicate_row_slipping_past_the_check_is_refused_not_a_500(event, monkeypatch):
     """The unique constraint is the last line: its IntegrityError becomes the clear refusal."""
     person = UserFactory()
+    # Another request registered this person; a path that skipped the lock did not see it.
+    RegistrationFactory(event=event, user=person)
+    lock = registrations._lock_event
 
-    def duplicate_meanwhile(event, project):
-        # Another request inserts this person's row after the service looked for it.
-        RegistrationFactory(event=event, user=person)
+    def lock_without_seeing_the_row(pk, **kwargs):
+        locked = lock(pk, **kwargs)
+        locked.existing_registration = None
+        return locked
 
-    monkeypatch.setattr(registrations, "_check_project_cap", duplicate_meanwhile)
+    monkeypatch.setattr(registrations, "_lock_event", lock_without_seeing_the_row)
 
     error = refused(register, user=person, event=event)
 

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from events.registrations import registration_cancel, registration_create
 from maps import cache as map_cache
 from maps.cache import Layer
 from projets.resources import project_import
@@ -21,6 +22,7 @@ from tests.chantiers.factories import ChantierFactory, ParticipationFactory
 from tests.events.factories import EventFactory
 from tests.expertises.factories import FacilitatorFactory
 from tests.maps.helpers import feature_names, features
+from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory
 
 pytestmark = pytest.mark.django_db
@@ -121,13 +123,14 @@ def test_language_is_part_of_the_key(client, liege, stored):
     assert english[0]["properties"]["note"] == "Approximate location"
 
 
-def test_etag_gives_a_304_until_the_data_changes(client, liege):
+def test_etag_gives_a_304_until_the_data_changes(client, liege, committed):
     project = ProjectFactory(name="Avant", province=liege)
     first = client.get(PROJECTS)
 
     again = client.get(PROJECTS, HTTP_IF_NONE_MATCH=first["ETag"])
     project.name = "Après"
-    project.save()
+    with committed():
+        project.save()
     changed = client.get(PROJECTS, HTTP_IF_NONE_MATCH=first["ETag"])
 
     assert again.status_code == HTTPStatus.NOT_MODIFIED
@@ -141,75 +144,104 @@ def test_etag_gives_a_304_until_the_data_changes(client, liege):
 # --- Every write the map shows, whatever the door, shows on the next request ----------------
 
 
-def test_a_project_saved_deleted_or_moved_shows_at_once(client, liege, namur):
+def test_a_project_saved_deleted_or_moved_shows_at_once(client, liege, namur, committed):
     project = ProjectFactory(name="Pain durable", province=liege)
     assert feature_names(client, f"{PROJECTS}?province=liege") == ["Pain durable"]
 
     project.province = namur
-    project.save()
+    with committed():
+        project.save()
     assert feature_names(client, f"{PROJECTS}?province=liege") == []
-    project.delete()
+    assert feature_names(client, f"{PROJECTS}?province=namur") == ["Pain durable"]
+    with committed():
+        project.delete()
     assert feature_names(client, f"{PROJECTS}?province=namur") == []
 
 
-def test_a_new_participation_and_a_renamed_province_show_at_once(client, liege):
+def test_a_new_participation_and_a_renamed_province_show_at_once(client, liege, committed):
     cpa = ChantierFactory(slug="cpa")
     project = ProjectFactory(name="Pain durable", province=liege)
     assert feature_names(client, f"{PROJECTS}?chantier=cpa") == []
 
-    ParticipationFactory(project=project, chantier=cpa)
+    with committed():
+        ParticipationFactory(project=project, chantier=cpa)
     assert feature_names(client, f"{PROJECTS}?chantier=cpa") == ["Pain durable"]
     liege.name = "Province de Liège"
-    liege.save()
+    with committed():
+        liege.save()
     assert features(client, PROJECTS)[0]["properties"]["lines"] == ["Province de Liège"]
 
 
-def test_an_event_published_or_cancelled_shows_at_once(client, liege):
+def test_an_event_published_or_cancelled_shows_at_once(client, liege, committed):
     event = EventFactory(
         title="Rencontre", province=liege, status="draft", latitude=50, longitude=5
     )
     assert feature_names(client, EVENTS) == []
 
     event.status = "published"
-    event.save()
+    with committed():
+        event.save()
     assert feature_names(client, EVENTS) == ["Rencontre"]
     event.status = "cancelled"
-    event.save()
+    with committed():
+        event.save()
     assert feature_names(client, EVENTS) == []
 
 
-def test_a_facilitators_provinces_changed_show_at_once(client, liege, namur):
+def test_a_facilitators_provinces_changed_show_at_once(client, liege, namur, committed):
     facilitator = FacilitatorFactory(provinces=[liege])
     assert feature_names(client, FACILITATORS) == ["Liège"]
 
-    facilitator.provinces.add(namur)
+    with committed():
+        facilitator.provinces.add(namur)
     assert feature_names(client, FACILITATORS) == ["Liège", "Namur"]
-    facilitator.provinces.clear()
+    with committed():
+        facilitator.provinces.clear()
     assert feature_names(client, FACILITATORS) == []
 
 
-def test_projects_imported_in_bulk_show_at_once(client, liege):
+def test_projects_imported_in_bulk_show_at_once(client, liege, committed):
     assert feature_names(client, PROJECTS) == []
     csv = (
         "nom,province,porteurs,source,latitude,longitude\n"
         "Halle paysanne,Liège,Asbl Halle,presse,50.6,5.5\n"
     )
 
-    report = project_import(data=csv.encode())
+    with committed():
+        report = project_import(data=csv.encode())
 
     assert not report.errors
     assert feature_names(client, PROJECTS) == ["Halle paysanne"]
 
 
-def test_the_version_moves_again_after_commit(django_capture_on_commit_callbacks):
-    before = map_cache.data_version()
-
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+def test_the_version_moves_once_after_commit(committed, liege):
+    with committed() as callbacks:
+        before = map_cache.data_version()
         map_cache.data_changed()
+        project = ProjectFactory(province=liege)
+        project.delete()
         during = map_cache.data_version()
 
-    assert before != during != map_cache.data_version()
-    assert len(callbacks) == 1
+    assert during == before != map_cache.data_version()
+    assert len([c for c in callbacks if getattr(c, "func", None) is map_cache.version_bump]) == 1
+
+
+def test_a_seat_taken_or_freed_leaves_the_layers_alone(client, liege, committed):
+    with committed():
+        event = EventFactory(
+            title="Rencontre", province=liege, capacity=5, latitude=50, longitude=5
+        )
+    cached = client.get(EVENTS).content
+    before = map_cache.data_version()
+
+    with committed():
+        registration = registration_create(user=UserFactory(), event=event, organisation="Ferme")
+    with committed():
+        registration_cancel(registration=registration)
+
+    assert map_cache.data_version() == before
+    map_cache.version_bump()
+    assert client.get(EVENTS).content == cached  # what a fresh build gives
 
 
 def test_a_lost_version_is_replaced(client, liege):

@@ -156,117 +156,135 @@ def test_an_entry_is_stored_only_until_the_next_event_starts(client, monkeypatch
 # --- Every kind of write shows on the next anonymous GET ----------------------------------------
 
 
-def test_a_chantier_edited(client):
+def test_a_chantier_edited(client, committed):
     chantier = ChantierFactory(title="Ancien titre")
     url = chantier.get_absolute_url()
     assert "Ancien titre" in warm(client, url)
     chantier.title = "Nouveau titre"
-    chantier.save()
+    with committed():
+        chantier.save()
     assert "Nouveau titre" in html(client, url)
 
 
-def test_a_step_added(client):
+def test_a_step_added(client, committed):
     chantier = ChantierFactory()
     url = chantier.get_absolute_url()
     warm(client, url)
-    StepFactory(chantier=chantier, title="Étape toute neuve")
+    with committed():
+        StepFactory(chantier=chantier, title="Étape toute neuve")
     assert "Étape toute neuve" in html(client, url)
 
 
-def test_a_resource_deleted(client):
+def test_a_resource_deleted(client, committed):
     chantier = ChantierFactory()
     resource = ResourceFactory(chantier=chantier, title="Guide à retirer")
     url = chantier.get_absolute_url()
     assert "Guide à retirer" in warm(client, url)
-    resource.delete()
+    with committed():
+        resource.delete()
     assert "Guide à retirer" not in html(client, url)
 
 
-def test_a_news_item_published(client, staff):
+def test_a_news_item_published(client, staff, committed):
     news = NewsFactory(title="Annonce du jour", published_at=None)
     url = reverse("news:news_list")
     assert "Annonce du jour" not in warm(client, url)
-    news_publish(user=staff, news=news)
+    with committed():
+        news_publish(user=staff, news=news)
     assert "Annonce du jour" in html(client, url)
 
 
-def test_a_project_added_and_confirmed(client, liege):
+def test_a_project_added_and_confirmed(client, liege, committed):
     url = reverse("projets:project_list")
     warm(client, url)
-    project = ProjectFactory(name="Potager partagé de Huy", province=liege, is_confirmed=False)
+    with committed():
+        project = ProjectFactory(name="Potager partagé de Huy", province=liege, is_confirmed=False)
     assert "Potager partagé de Huy" in html(client, url)
     detail = project.get_absolute_url()
     before = warm(client, detail)
-    project_confirm_many(projects=type(project).objects.filter(pk=project.pk))
+    with committed():
+        project_confirm_many(projects=type(project).objects.filter(pk=project.pk))
     assert html(client, detail) != before
 
 
-def test_an_event_edited(client, staff):
+def test_an_event_edited(client, staff, committed):
     from events.services import event_update
 
     event = EventFactory(title="Rencontre de Namur")
     url = event.get_absolute_url()
     assert "Rencontre de Namur" in warm(client, url)
-    event_update(user=staff, event=event, data={"venue": "Salle des fêtes de Jambes"})
+    with committed():
+        event_update(user=staff, event=event, data={"venue": "Salle des fêtes de Jambes"})
     assert "Salle des fêtes de Jambes" in html(client, url)
 
 
-def test_a_registration_changes_the_seat_count(client):
+def test_a_registration_changes_the_seat_count(client, committed):
     event = EventFactory(capacity=3)
     url = event.get_absolute_url()
     assert "Encore 3 places libres" in warm(client, url)
-    registration = registration_create(user=UserFactory(), event=event, organisation="Ferme")
+    with committed():
+        registration = registration_create(user=UserFactory(), event=event, organisation="Ferme")
     assert "Encore 2 places libres" in warm(client, url)
-    registration_cancel(registration=registration)  # conditional UPDATEs, no post_save
+    with committed():
+        registration_cancel(registration=registration)  # conditional UPDATEs, no post_save
     assert "Encore 3 places libres" in html(client, url)
 
 
-def test_a_facilitator_saved(client):
+def test_a_facilitator_saved(client, committed):
     facilitator = FacilitatorFactory(name="Atelier Graines")
     url = reverse("expertises:facilitator_list")
     assert "Atelier Graines" in warm(client, url)
     facilitator.name = "Atelier Semences"
-    facilitator.save()
+    with committed():
+        facilitator.save()
     assert "Atelier Semences" in html(client, url)
 
 
-def test_a_province_officer_added(client, liege, staff):
+def test_a_province_officer_added(client, liege, staff, committed):
     url = liege.get_absolute_url()
     warm(client, url)
     officer = UserFactory(first_name="Anne", last_name="Lambert")
-    province_officer_add(by=staff, province=liege, user=officer)
+    with committed():
+        province_officer_add(by=staff, province=liege, user=officer)
     assert "Lambert" in html(client, url)
 
 
-def test_an_officer_renamed(client, liege, officer):
+def test_an_officer_renamed(client, liege, officer, committed):
     url = liege.get_absolute_url()
     warm(client, url)
     officer.last_name = "Nouveaunom"
-    officer.save()
+    with committed():
+        officer.save()
     assert "Nouveaunom" in html(client, url)
 
 
-def test_a_sign_in_leaves_the_cache_alone(client, officer):
+def test_a_sign_in_leaves_the_cache_alone(client, officer, committed):
+    with committed():
+        pass  # the officer's account, committed
     warm(client, "/")
     officer.last_login = timezone.now()
-    officer.save(update_fields=["last_login"])
+    with committed() as hooks:
+        officer.save(update_fields=["last_login"])
+    assert hooks == []
     assert get(client, "/")[HEADER] == "hit"
 
 
-def test_a_newsletter_issue_sent(client):
+def test_a_newsletter_issue_sent(client, committed):
     issue = IssueFactory(subject="Lettre de décembre", status=Issue.Status.SENDING, number=7)
     url = reverse("newsletter:issue_list")
     assert "Lettre de décembre" not in warm(client, url)
-    assert issue_send_batch(issue_pk=issue.pk) == 0  # nobody left: marked sent (an UPDATE)
+    with committed():
+        assert issue_send_batch(issue_pk=issue.pk) == 0  # nobody left: marked sent (an UPDATE)
     assert "Lettre de décembre" in html(client, url)
 
 
-def test_a_province_renamed(client):
+def test_a_province_renamed(client, committed):
     province = ProvinceFactory(name="Luxembourg")
     url = reverse("territoires:province_list")
     assert "Luxembourg" in warm(client, url)
     province.name = "Province de Luxembourg"
-    province.save()
+    with committed():
+        province.save()
     assert "Province de Luxembourg" in html(client, url)
 
 
@@ -347,7 +365,7 @@ def test_a_contact_without_a_token_is_sent_as_from_anyone_even_signed_in(liege, 
 # --- Shared fragments ---------------------------------------------------------------------------
 
 
-def test_a_shared_fragment_is_rendered_once_per_content_version():
+def test_a_shared_fragment_is_rendered_once_per_content_version(committed):
     from django.template import Context, Template
 
     calls = []
@@ -366,18 +384,20 @@ def test_a_shared_fragment_is_rendered_once_per_content_version():
     assert len(calls) == 1
     assert tpl.render(Context({**context, "key": 2})) == "rendu"
     assert len(calls) == 2
-    page_cache.content_changed()
+    with committed():
+        page_cache.content_changed()
     tpl.render(Context(context))
     assert len(calls) == 3
 
 
-def test_a_signed_in_visitor_sees_a_step_added_in_the_shared_timeline(client):
+def test_a_signed_in_visitor_sees_a_step_added_in_the_shared_timeline(client, committed):
     chantier = ChantierFactory()
     StepFactory(chantier=chantier, title="Première étape", start_date=datetime.date(2026, 1, 1))
     client.force_login(UserFactory())
     url = chantier.get_absolute_url()
     assert "Première étape" in html(client, url)
-    StepFactory(chantier=chantier, title="Deuxième étape", start_date=datetime.date(2026, 2, 1))
+    with committed():
+        StepFactory(chantier=chantier, title="Deuxième étape", start_date=datetime.date(2026, 2, 1))
     assert "Deuxième étape" in html(client, url)
 
 
@@ -434,10 +454,11 @@ def test_a_signed_in_visitor_is_never_served_by_the_middleware(client):
     assert HEADER not in response and response.wsgi_request.user.is_authenticated
 
 
-def test_a_write_makes_the_middleware_step_aside(client):
+def test_a_write_makes_the_middleware_step_aside(client, committed):
     get(client, "/")
     assert early(get(Client(), "/"))
-    page_cache.content_changed()
+    with committed():
+        page_cache.content_changed()
     response = get(Client(), "/")
     assert response[HEADER] == "miss" and hasattr(response.wsgi_request, "session")
 
