@@ -153,13 +153,14 @@ def test_dashboard_query_count(client):
     assert_constant_queries(client, HOME, grow)
 
 
-def test_the_dashboard_stays_bounded_for_a_leader_of_many_projects(client):
+def test_the_dashboard_stays_bounded_for_a_leader_of_many_projects(client, committed):
     leader = UserFactory()
     MembershipFactory(project=ProjectFactory(name="Projet numéro 0"), user=leader)
     client.force_login(leader)
     one = client.get(HOME).content
-    for number in range(1, 100):
-        MembershipFactory(project=ProjectFactory(name=f"Projet numéro {number}"), user=leader)
+    with committed():
+        for number in range(1, 100):
+            MembershipFactory(project=ProjectFactory(name=f"Projet numéro {number}"), user=leader)
 
     many = client.get(HOME).content.decode()
 
@@ -204,7 +205,7 @@ def test_each_person_gets_their_own_dashboard():
     assert "Projet Alice" in again
 
 
-def test_every_write_shows_on_the_next_visit(client):
+def test_every_write_shows_on_the_next_visit(client, committed):
     person = UserFactory(email="personne@example.org")
     boss = UserFactory(is_superuser=True, is_staff=True)
     project = ProjectFactory(name="Ceinture alimentaire", slug="ceinture")
@@ -216,30 +217,38 @@ def test_every_write_shows_on_the_next_visit(client):
         return client.get(HOME).content.decode()
 
     assert "Vous ne portez encore aucun projet." in page()
-    membership_add(by=boss, project=project, user=person)
+    with committed():
+        membership_add(by=boss, project=project, user=person)
     assert "Porteur·euse du projet « Ceinture alimentaire »" in page()
 
-    join_request_create(user=UserFactory(), project=project, message="Bonjour")
+    with committed():
+        join_request_create(user=UserFactory(), project=project, message="Bonjour")
     assert "1 demande pour rejoindre un de vos projets attend votre réponse." in page()
 
-    mine = join_request_create(user=person, project=theirs, message="Bonjour")
+    with committed():
+        mine = join_request_create(user=person, project=theirs, message="Bonjour")
     assert "Potager partagé" in page()
-    MembershipFactory(project=theirs, user=boss)
-    join_request_approve(by=boss, join_request=mine)
+    with committed():
+        MembershipFactory(project=theirs, user=boss)
+        join_request_approve(by=boss, join_request=mine)
     assert 'badge--done">Acceptée' in page()
 
-    province_officer_add(by=boss, province=province, user=person)
+    with committed():
+        province_officer_add(by=boss, province=province, user=person)
     assert "Chargé·e de mission territoriale : Luxembourg" in page()
 
-    project.name = "Ceinture alimentaire liégeoise"
-    project.save()
+    with committed():
+        project.name = "Ceinture alimentaire liégeoise"
+        project.save()
     assert "Porteur·euse du projet « Ceinture alimentaire liégeoise »" in page()
 
-    user_email_change(by=boss, user=person, email="nouvelle@example.org")
+    with committed():
+        user_email_change(by=boss, user=person, email="nouvelle@example.org")
     client.force_login(User.objects.get(pk=person.pk))
     assert "nouvelle@example.org" in page()
 
-    user_staff_grant(by=boss, user=person)
+    with committed():
+        user_staff_grant(by=boss, user=person)
     html = page()
     assert "Membre de la Cellule Manger Demain" in html
     assert reverse("espace_news:news_list") in html
