@@ -44,7 +44,10 @@ class PlainSelect(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         selected_values = self.format_value(value)
-        parts = [format_html('<select name="{}"', name), _attrs(self.build_attrs(self.attrs, attrs))]
+        parts = [
+            format_html('<select name="{}"', name),
+            _attrs(self.build_attrs(self.attrs, attrs)),
+        ]
         parts.append(">")
         has_selected = False
         for option_value, option_label in self.choices:

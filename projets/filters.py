@@ -17,9 +17,7 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Rechercher"),
         method="filter_search",
         max_length=100,
-        widget=PlainTextInput(
-            attrs={"type": "search", "placeholder": _("Nom, porteur, commune…")}
-        ),
+        widget=PlainTextInput(attrs={"type": "search", "placeholder": _("Nom, porteur, commune…")}),
     )
     # The options are read by statements compiled once (the page is built on every miss).
     province = PreparedModelChoiceFilter(
