@@ -90,7 +90,8 @@ class _PreparedIterator(ModelChoiceIterator):
         if self.field.empty_label is not None:
             yield ("", self.field.empty_label)
         queryset = self.queryset
-        for obj in prepared_list(self.field.statement, lambda: queryset).all():
+        statement: str = self.field.statement  # type: ignore[attr-defined]
+        for obj in prepared_list(statement, lambda: queryset).all():
             yield self.choice(obj)
 
 

@@ -23,7 +23,7 @@ def test_a_plain_select_writes_what_the_select_template_writes(value, attrs):
 
 
 def test_groups_of_options_are_refused_rather_than_written_wrong():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="groups"):
         PlainSelect(choices=[("Groupe", [("a", "A")])]).render("f", None)
 
 
