@@ -24,6 +24,8 @@ from typing import Any, Generic, TypeVar
 from django.db import connections, models
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
+from portal.counts import count_sql
+
 M = TypeVar("M", bound=models.Model)
 
 Source = tuple[int, Callable[[Any], Any], Callable[[Any], Any]] | None
@@ -73,25 +75,73 @@ def _sources(
     return sources
 
 
-class PreparedList(Generic[M]):
-    def __init__(
+# A page's window while a paged statement is compiled: numbers no page uses, found at the end
+# of the SQL and made parameters.
+_LIMIT, _OFFSET = 7_654_321, 1_234_567
+
+
+class _Statement:
+    """SQL compiled from two samples of arguments, and where each parameter comes from."""
+
+    sql: str
+    params: list[Any]
+    sources: list[Source]
+    using: str
+
+    def _prepare(
         self,
-        build: Callable[..., models.QuerySet[M]],
+        compile_sample: Callable[[Sequence[Any]], tuple[str, Sequence[Any]]],
         samples: tuple[Sequence[Any], Sequence[Any]],
         derive: Sequence[Callable[[Any], Any]],
         using: str,
     ) -> None:
         if any(a == b for a, b in zip(*samples, strict=True)):
             raise ValueError("The two samples must differ in every argument.")
-        compilers = [build(*sample).query.get_compiler(using) for sample in samples]
-        (sql, params_a), (sql_b, params_b) = (c.as_sql() for c in compilers)
+        (sql, params_a), (sql_b, params_b) = (compile_sample(sample) for sample in samples)
         if sql != sql_b or len(params_a) != len(params_b):
             raise ValueError("The query's shape depends on its arguments.")
-        compiler = compilers[0]
         self.sql, self.params = sql, list(params_a)
         self.sources = _sources(params_a, params_b, samples, derive, using)
         self.using = using
-        self.compiler = compiler
+
+    def _execute(self, args: Sequence[Any], extra: Sequence[Any] = ()) -> list[Any]:
+        params = [
+            self.params[i] if source is None else source[2](source[1](args[source[0]]))
+            for i, source in enumerate(self.sources)
+        ]
+        with connections[self.using].cursor() as cursor:
+            cursor.execute(self.sql, [*params, *extra])
+            return cursor.fetchall()
+
+
+class PreparedList(_Statement, Generic[M]):
+    def __init__(
+        self,
+        build: Callable[..., models.QuerySet[M]],
+        samples: tuple[Sequence[Any], Sequence[Any]],
+        derive: Sequence[Callable[[Any], Any]],
+        using: str,
+        paged: bool = False,
+    ) -> None:
+        compilers: list[Any] = []
+        window = f"LIMIT {_LIMIT} OFFSET {_OFFSET}"
+
+        def compile_sample(sample: Sequence[Any]) -> tuple[str, Sequence[Any]]:
+            queryset = build(*sample)
+            if paged:
+                queryset = queryset[_OFFSET : _OFFSET + _LIMIT]
+            compiler = queryset.query.get_compiler(using)
+            compilers.append(compiler)
+            sql, params = compiler.as_sql()
+            if paged:
+                if not sql.endswith(window):
+                    raise ValueError("A paged statement must end with its window.")
+                sql = sql[: -len(window)] + "LIMIT %s OFFSET %s"
+            return sql, params
+
+        self._prepare(compile_sample, samples, derive, using)
+        self.paged = paged
+        compiler = self.compiler = compilers[0]
         self.columns = compiler.col_count
         self.converters = compiler.get_converters([s[0] for s in compiler.select[: self.columns]])
         klass_info = compiler.klass_info
@@ -103,25 +153,22 @@ class PreparedList(Generic[M]):
             self.klass_info = klass_info
             self.annotations = dict(compiler.annotation_col_map or {})
 
-    def _rows(self, args: Sequence[Any]) -> list[Any]:
-        params = [
-            self.params[i] if source is None else source[2](source[1](args[source[0]]))
-            for i, source in enumerate(self.sources)
-        ]
-        with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
-            rows = cursor.fetchall()
+    def _rows(self, args: Sequence[Any], window: tuple[int, int] | None) -> list[Any]:
+        if self.paged != (window is not None):
+            raise TypeError("A paged statement takes a window (offset, limit), no other does.")
+        rows = self._execute(args, () if window is None else (window[1], window[0]))
         if self.converters:
             rows = list(self.compiler.apply_converters(rows, self.converters))
         return [row[: self.columns] for row in rows]
 
-    def tuples(self, *args: Any) -> list[tuple[Any, ...]]:
+    def tuples(self, *args: Any, window: tuple[int, int] | None = None) -> list[tuple[Any, ...]]:
         """The rows as tuples (a ``values_list`` query)."""
-        return [tuple(row) for row in self._rows(args)]
+        return [tuple(row) for row in self._rows(args, window)]
 
-    def all(self, *args: Any) -> list[M]:
-        """The rows as model instances, with their related rows and annotations set."""
-        rows = self._rows(args)
+    def all(self, *args: Any, window: tuple[int, int] | None = None) -> list[M]:
+        """The rows as model instances, with their related rows and annotations set;
+        ``window``: (offset, limit) of a paged statement."""
+        rows = self._rows(args, window)
         populators = get_related_populators(self.klass_info, self.compiler.select, self.using)
         objects = []
         for row in rows:
@@ -134,21 +181,67 @@ class PreparedList(Generic[M]):
         return objects
 
 
+class PreparedCounts(_Statement):
+    """``portal.counts.count_many`` compiled once: ``build(*arguments)`` gives the querysets."""
+
+    def __init__(
+        self,
+        build: Callable[..., dict[str, models.QuerySet[Any]]],
+        samples: tuple[Sequence[Any], Sequence[Any]],
+        derive: Sequence[Callable[[Any], Any]],
+        using: str,
+    ) -> None:
+        names: list[str] = []
+
+        def compile_sample(sample: Sequence[Any]) -> tuple[str, Sequence[Any]]:
+            querysets = build(*sample)
+            names[:] = list(querysets)
+            return count_sql(querysets)
+
+        self._prepare(compile_sample, samples, derive, using)
+        self.names = names
+
+    def counts(self, *args: Any) -> dict[str, int]:
+        row = self._execute(args)[0]
+        return {name: int(value) for name, value in zip(self.names, row, strict=True)}
+
+
+def _get(key: tuple[str, str], make: Callable[[], Any]) -> Any:
+    statement = _compiled.get(key)
+    if statement is None:
+        with _lock:
+            statement = _compiled.get(key)
+            if statement is None:
+                statement = _compiled[key] = make()
+    return statement
+
+
 def prepared_list(
     name: str,
     build: Callable[..., models.QuerySet[M]],
     *,
     samples: tuple[Sequence[Any], Sequence[Any]] = ((), ()),
     derive: Sequence[Callable[[Any], Any]] = (),
+    paged: bool = False,
     using: str = "default",
 ) -> PreparedList[M]:
     """The statement ``name`` of ``build(*arguments)``, compiled at its first use (see the
-    module's note for ``samples`` and ``derive``)."""
-    key = (name, using)
-    statement = _compiled.get(key)
-    if statement is None:
-        with _lock:
-            statement = _compiled.get(key)
-            if statement is None:
-                statement = _compiled[key] = PreparedList(build, samples, derive, using)
-    return statement
+    module's note for ``samples`` and ``derive``). ``paged``: ``build`` gives the whole list,
+    and each call names its window (LIMIT and OFFSET become parameters)."""
+    return _get(  # type: ignore[no-any-return]
+        (name, using), lambda: PreparedList(build, samples, derive, using, paged)
+    )
+
+
+def prepared_counts(
+    name: str,
+    build: Callable[..., dict[str, models.QuerySet[Any]]],
+    *,
+    samples: tuple[Sequence[Any], Sequence[Any]] = ((), ()),
+    derive: Sequence[Callable[[Any], Any]] = (),
+    using: str = "default",
+) -> PreparedCounts:
+    """``count_many(**build(*arguments))`` as the statement ``name``, compiled at first use."""
+    return _get(  # type: ignore[no-any-return]
+        (name, using), lambda: PreparedCounts(build, samples, derive, using)
+    )

@@ -7,8 +7,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 
 from chantiers.models import Chantier, Participation
+from portal.prepared_lists import prepared_counts, prepared_list
 from projets.filters import ProjectFilter
-from projets.models import JoinRequest, Project, ProjectQuerySet
+from projets.models import JoinRequest, Project, ProjectQuerySet, ProjectType
 from projets.permissions import join_requests_decidable_by, projects_editable_by
 
 if TYPE_CHECKING:
@@ -22,6 +23,100 @@ def project_list_queryset() -> ProjectQuerySet:
         .prefetch_related("types")
         .order_by("name")
     )
+
+
+# --- A page of the list, read by statements compiled once (``portal.prepared_lists``) ----------
+# The unfiltered list (its pages are the ones the page cache keeps, built again on every miss)
+# and a province's projects have a fixed shape: only the window and the province change.
+
+
+def _public_projects(province_pk: int | None = None) -> ProjectQuerySet:
+    projects = project_list_queryset().prefetch_related(None)
+    return projects if province_pk is None else projects.filter(province_id=province_pk)
+
+
+def _counted(province_pk: int | None = None) -> dict[str, QuerySet[Any]]:
+    return {
+        "projects": _public_projects(province_pk),
+        "located": _public_projects(province_pk).located(),
+    }
+
+
+def project_counts(*, province_pk: int | None = None) -> dict[str, int]:
+    """How many public projects (of a province), and how many of them are located."""
+    if province_pk is None:
+        return prepared_counts("projets.counts", _counted).counts()
+    statement = prepared_counts("projets.counts.province", _counted, samples=_PK_SAMPLES)
+    return statement.counts(province_pk)
+
+
+_PK_SAMPLES = ((1,), (2,))
+
+
+def project_page(
+    *, offset: int, limit: int, province_pk: int | None = None, arity: int | None = None
+) -> list[Project]:
+    """The public projects (of a province) in the list's order, from ``offset``, with their
+    province and their types loaded (``arity``: the page's size, when ``limit`` is the rest of
+    the last page)."""
+    window = (offset, limit)
+    if province_pk is None:
+        projects = prepared_list("projets.page", _public_projects, paged=True).all(window=window)
+    else:
+        statement = prepared_list(
+            "projets.page.province", _public_projects, samples=_PK_SAMPLES, paged=True
+        )
+        projects = statement.all(province_pk, window=window)
+    project_types_load(projects, arity=arity or limit)
+    return projects
+
+
+class ProjectPages:
+    """The public projects (of a province) as a paginator's object list: a page is read by
+    ``project_page`` when the paginator slices it."""
+
+    def __init__(self, *, count: int, per_page: int, province_pk: int | None = None) -> None:
+        self.count, self.per_page, self.province_pk = count, per_page, province_pk
+
+    def __len__(self) -> int:
+        return self.count
+
+    def __getitem__(self, window: slice) -> list[Project]:
+        start, stop = window.start or 0, window.stop
+        if stop <= start:
+            return []
+        return project_page(
+            offset=start, limit=stop - start, province_pk=self.province_pk, arity=self.per_page
+        )
+
+
+def _types_of(*project_pks: int) -> QuerySet[Any]:
+    link = Project.types.through
+    return (
+        link.objects.filter(project_id__in=project_pks)
+        .select_related("projecttype")
+        .order_by("projecttype__order", "projecttype__name")
+    )
+
+
+def project_types_load(projects: list[Project], *, arity: int) -> None:
+    """Load each project's types as ``prefetch_related("types")`` would (``project.types.all``
+    reads them), for at most ``arity`` projects, in one statement compiled once per arity."""
+    if not projects:
+        return
+    if len(projects) > arity:
+        raise ValueError("project_types_load: more projects than the statement takes")
+    samples = (tuple(range(1, arity + 1)), tuple(range(arity + 1, 2 * arity + 1)))
+    statement = prepared_list(f"projets.types.{arity}", _types_of, samples=samples)
+    pks = [project.pk for project in projects]
+    by_project: dict[int, list[ProjectType]] = {pk: [] for pk in pks}
+    for link in statement.all(*pks, *[-1] * (arity - len(pks))):
+        by_project[link.project_id].append(link.projecttype)
+    for project in projects:
+        types: QuerySet[ProjectType] = QuerySet(model=ProjectType)
+        types._result_cache = by_project[project.pk]
+        types._prefetch_done = True  # type: ignore[attr-defined]
+        project._prefetched_objects_cache = {"types": types}  # type: ignore[attr-defined]
 
 
 def project_filter(*, data: Any) -> ProjectFilter:
