@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 
 from chantiers.models import Chantier, Participation
-from portal.prepared_lists import prepared_counts, prepared_list
+from portal.prepared_lists import Windows, m2m_load, prepared_counts, prepared_list
 from projets.filters import ProjectFilter
-from projets.models import JoinRequest, Project, ProjectQuerySet, ProjectType
+from projets.models import JoinRequest, Project, ProjectQuerySet
 from projets.permissions import join_requests_decidable_by, projects_editable_by
 
 if TYPE_CHECKING:
@@ -67,56 +67,19 @@ def project_page(
             "projets.page.province", _public_projects, samples=_PK_SAMPLES, paged=True
         )
         projects = statement.all(province_pk, window=window)
-    project_types_load(projects, arity=arity or limit)
+    # Where prefetch_related("types") would put them: one statement for the page.
+    m2m_load(projects, "types", arity=arity or limit)
     return projects
 
 
-class ProjectPages:
-    """The public projects (of a province) as a paginator's object list: a page is read by
-    ``project_page`` when the paginator slices it."""
+def project_pages(*, count: int, per_page: int, province_pk: int | None = None) -> Windows[Project]:
+    """The public projects (of a province) as a paginator's object list, read a page at a time
+    by ``project_page`` (``count``: how many there are, read beforehand)."""
 
-    def __init__(self, *, count: int, per_page: int, province_pk: int | None = None) -> None:
-        self.count, self.per_page, self.province_pk = count, per_page, province_pk
+    def fetch(offset: int, limit: int) -> list[Project]:
+        return project_page(offset=offset, limit=limit, province_pk=province_pk, arity=per_page)
 
-    def __len__(self) -> int:
-        return self.count
-
-    def __getitem__(self, window: slice) -> list[Project]:
-        start, stop = window.start or 0, window.stop
-        if stop <= start:
-            return []
-        return project_page(
-            offset=start, limit=stop - start, province_pk=self.province_pk, arity=self.per_page
-        )
-
-
-def _types_of(*project_pks: int) -> QuerySet[Any]:
-    link = Project.types.through
-    return (
-        link.objects.filter(project_id__in=project_pks)
-        .select_related("projecttype")
-        .order_by("projecttype__order", "projecttype__name")
-    )
-
-
-def project_types_load(projects: list[Project], *, arity: int) -> None:
-    """Load each project's types as ``prefetch_related("types")`` would (``project.types.all``
-    reads them), for at most ``arity`` projects, in one statement compiled once per arity."""
-    if not projects:
-        return
-    if len(projects) > arity:
-        raise ValueError("project_types_load: more projects than the statement takes")
-    samples = (tuple(range(1, arity + 1)), tuple(range(arity + 1, 2 * arity + 1)))
-    statement = prepared_list(f"projets.types.{arity}", _types_of, samples=samples)
-    pks = [project.pk for project in projects]
-    by_project: dict[int, list[ProjectType]] = {pk: [] for pk in pks}
-    for link in statement.all(*pks, *[-1] * (arity - len(pks))):
-        by_project[link.project_id].append(link.projecttype)
-    for project in projects:
-        types: QuerySet[ProjectType] = QuerySet(model=ProjectType)
-        types._result_cache = by_project[project.pk]
-        types._prefetch_done = True  # type: ignore[attr-defined]
-        project._prefetched_objects_cache = {"types": types}  # type: ignore[attr-defined]
+    return Windows(count, fetch)
 
 
 def project_filter(*, data: Any) -> ProjectFilter:

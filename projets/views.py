@@ -15,10 +15,10 @@ from portal.pagination import paginate, query_without
 from projets.models import Project
 from projets.permissions import can_edit_project, can_request_to_join
 from projets.selectors import (
-    ProjectPages,
     project_counts,
     project_detail_queryset,
     project_filter,
+    project_pages,
 )
 
 
@@ -35,7 +35,7 @@ class ProjectListView(TemplateView):
         else:
             # The whole list (the page the cache keeps): statements compiled once.
             counts = project_counts()
-            pages = ProjectPages(count=counts["projects"], per_page=settings.PAGINATE_BY)
+            pages = project_pages(count=counts["projects"], per_page=settings.PAGINATE_BY)
             page = paginate(self.request, pages, count=counts["projects"])
             located = counts["located"]
         # The markers come from the map's cached GeoJSON layer, with the same valid filters.
