@@ -1,4 +1,4 @@
-"""Reads of provinces for the public pages, and the home page's lists."""
+"""Reads of provinces for the public pages, and the lists of the home and province pages."""
 
 from __future__ import annotations
 
@@ -6,14 +6,24 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 
 from chantiers.models import Chantier, News, Step
-from chantiers.selectors import chantier_list, news_latest, step_next
+from chantiers.selectors import (
+    NEWS_LATEST,
+    chantier_list,
+    news_latest,
+    news_public_queryset,
+    step_next,
+)
 from events.models import Event
 from events.models.events import start_of_day
 from events.selectors import event_public_queryset
-from portal.prepared_lists import PreparedList, prepared_list
+from expertises.models import Facilitator
+from expertises.selectors import facilitators_covering
+from portal.prepared_lists import PreparedList, Windows, m2m_load, prepared_list
+from projets.selectors import project_list_queryset
 from territoires.models import Province
 from territoires.selectors import officers_prefetch
 
@@ -69,3 +79,94 @@ def home_chantiers() -> list[Chantier]:
 
 def home_provinces() -> list[Province]:
     return prepared_list("hub.home.provinces", Province.objects.all).all()
+
+
+# --- A province's page -------------------------------------------------------------------------
+# The same reads on every miss, whatever the province: compiled once, the province's slug or id
+# and ``now`` passed as parameters.
+
+_SAMPLE_PK_NOW = ((1, _SAMPLE_NOW[0][0]), (2, _SAMPLE_NOW[1][0]))
+
+
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many distinct rows ``rows`` holds, as a scalar subquery (0 for none)."""
+    counted = (
+        rows.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _province_with_figures(slug: str, now: datetime) -> QuerySet[Province]:
+    here = OuterRef("pk")
+    projects = project_list_queryset().filter(province=here)
+    return Province.objects.filter(slug=slug).annotate(
+        project_total=_count(projects),
+        located_total=_count(projects.located()),
+        facilitator_total=_count(facilitators_covering(province=here)),
+        past_total=_count(event_public_queryset().past(now).filter(province=here)),
+    )
+
+
+def province_with_figures(slug: str, now: datetime) -> Province | None:
+    """The province, with every figure its page shows (one query): ``project_total``,
+    ``located_total``, ``facilitator_total`` and ``past_total`` (its past events)."""
+    statement = prepared_list(
+        "hub.province.figures",
+        _province_with_figures,
+        samples=(("a", _SAMPLE_NOW[0][0]), ("b", _SAMPLE_NOW[1][0])),
+        derive=(start_of_day,),
+    )
+    found = statement.all(slug, now)
+    return found[0] if found else None
+
+
+def province_upcoming_events(province_pk: int, now: datetime, limit: int) -> list[Event]:
+    def build(pk: int, at: datetime) -> QuerySet[Event]:
+        return event_public_queryset().upcoming(at).filter(province_id=pk)[:limit]
+
+    statement = prepared_list(
+        f"hub.province.upcoming.{limit}", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,)
+    )
+    return statement.all(province_pk, now)
+
+
+def province_past_events(province_pk: int, now: datetime, count: int) -> Windows[Event]:
+    """The province's past events, latest first, read a page at a time."""
+
+    def build(pk: int, at: datetime) -> QuerySet[Event]:
+        return event_public_queryset().past(at).filter(province_id=pk)
+
+    statement = prepared_list(
+        "hub.province.past", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,), paged=True
+    )
+    return Windows(
+        count, lambda offset, limit: statement.all(province_pk, now, window=(offset, limit))
+    )
+
+
+def province_latest_news(province_pk: int, now: datetime) -> list[News]:
+    def build(pk: int, at: datetime) -> QuerySet[News]:
+        return news_public_queryset(at).filter(province_id=pk)[:NEWS_LATEST]
+
+    statement = prepared_list(
+        "hub.province.news", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,)
+    )
+    return statement.all(province_pk, now)
+
+
+def province_facilitators(province_pk: int, limit: int) -> list[Facilitator]:
+    """The first facilitators working in the province, with their categories and provinces."""
+
+    def build(pk: int) -> QuerySet[Facilitator]:
+        return facilitators_covering(province=pk).prefetch_related(None)[:limit]
+
+    facilitators = prepared_list(
+        f"hub.province.facilitators.{limit}", build, samples=((1,), (2,))
+    ).all(province_pk)
+    m2m_load(facilitators, "categories", arity=limit)
+    m2m_load(facilitators, "provinces", arity=limit)
+    return facilitators
