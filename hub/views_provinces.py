@@ -20,6 +20,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from chantiers.feeds import province_feed_urls
 from hub.selectors import (
+    cards_load,
     province_facilitators,
     province_latest_news,
     province_list,
@@ -91,18 +92,23 @@ class ProvinceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         province, now = self.object, self.now
         count = province.project_total  # type: ignore[attr-defined]
-        page = paginate(
-            self.request,
-            project_pages(count=count, per_page=PROVINCE_PROJECTS, province_pk=province.pk),
-            per_page=PROVINCE_PROJECTS,
-            count=count,
+        projects = project_pages(
+            count=count, per_page=PROVINCE_PROJECTS, province_pk=province.pk, types=False
+        )
+        page = paginate(self.request, projects, per_page=PROVINCE_PROJECTS, count=count)
+        facilitators = province_facilitators(province.pk, PROVINCE_FACILITATORS)
+        # The facilitators' categories and provinces and the projects' types: one query.
+        cards_load(
+            facilitators,
+            list(page.object_list),
+            arities=(PROVINCE_FACILITATORS, PROVINCE_PROJECTS),
         )
         located = province.located_total  # type: ignore[attr-defined]
         # One more than shown: whether to link to the whole list, without counting.
         upcoming = province_upcoming_events(province.pk, now, PROVINCE_EVENTS + 1)
         past = province_past_events(province.pk, now, province.past_total)  # type: ignore[attr-defined]
         context.update(
-            facilitators=province_facilitators(province.pk, PROVINCE_FACILITATORS),
+            facilitators=facilitators,
             facilitator_count=province.facilitator_total,  # type: ignore[attr-defined]
             projects_page=page,
             map=province_map(province),

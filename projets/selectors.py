@@ -54,11 +54,16 @@ _PK_SAMPLES = ((1,), (2,))
 
 
 def project_page(
-    *, offset: int, limit: int, province_pk: int | None = None, arity: int | None = None
+    *,
+    offset: int,
+    limit: int,
+    province_pk: int | None = None,
+    arity: int | None = None,
+    types: bool = True,
 ) -> list[Project]:
     """The public projects (of a province) in the list's order, from ``offset``, with their
     province and their types loaded (``arity``: the page's size, when ``limit`` is the rest of
-    the last page)."""
+    the last page; ``types`` False: the caller loads them with other relations)."""
     window = (offset, limit)
     if province_pk is None:
         projects = prepared_list("projets.page", _public_projects, paged=True).all(window=window)
@@ -67,17 +72,22 @@ def project_page(
             "projets.page.province", _public_projects, samples=_PK_SAMPLES, paged=True
         )
         projects = statement.all(province_pk, window=window)
-    # Where prefetch_related("types") would put them: one statement for the page.
-    m2m_load(projects, "types", arity=arity or limit)
+    if types:
+        # Where prefetch_related("types") would put them: one statement for the page.
+        m2m_load(projects, "types", arity=arity or limit)
     return projects
 
 
-def project_pages(*, count: int, per_page: int, province_pk: int | None = None) -> Windows[Project]:
+def project_pages(
+    *, count: int, per_page: int, province_pk: int | None = None, types: bool = True
+) -> Windows[Project]:
     """The public projects (of a province) as a paginator's object list, read a page at a time
     by ``project_page`` (``count``: how many there are, read beforehand)."""
 
     def fetch(offset: int, limit: int) -> list[Project]:
-        return project_page(offset=offset, limit=limit, province_pk=province_pk, arity=per_page)
+        return project_page(
+            offset=offset, limit=limit, province_pk=province_pk, arity=per_page, types=types
+        )
 
     return Windows(count, fetch)
 

@@ -92,9 +92,12 @@ def test_detail_query_count_is_constant(client):
             EventFactory(province=province, start=timezone.now() - datetime.timedelta(days=40))
             NewsFactory(province=province, chantier=ChantierFactory())
             NewsFactory(province=province, published_at=None)
+            FacilitatorFactory(provinces=[province], categories=[CategoryFactory()])
+            FacilitatorFactory(covers_all_wallonia=True, categories=[CategoryFactory()])
 
     # The province with every figure, its officers, the events to come and past ones, the news,
-    # the facilitators, the projects and their types (next changes by time: once per version).
+    # the facilitators with their categories and provinces, the projects and their types (next
+    # changes by time: once per version).
     assert assert_constant_queries(client, province.get_absolute_url(), grow) <= 8
 
 
