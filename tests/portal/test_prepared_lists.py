@@ -4,13 +4,16 @@
 import datetime
 
 import pytest
+from django.core.paginator import Paginator
 from django.db.models import Count, Value
 from django.utils import timezone
 
 from events.models import Event
 from events.models.events import start_of_day
-from portal.prepared_lists import prepared_list
+from portal.counts import count_many
+from portal.prepared_lists import Windows, m2m_load, prepared_counts, prepared_list
 from tests.events.factories import EventFactory
+from tests.expertises.factories import CategoryFactory, FacilitatorFactory
 from tests.territoires.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
@@ -91,3 +94,65 @@ def test_a_query_whose_shape_follows_its_arguments_is_refused():
 
     with pytest.raises(ValueError, match="shape"):
         prepared_list("tests.shaped", shaped, samples=SAMPLES)
+
+
+def _in_province(pk):
+    return Event.objects.filter(province_id=pk).order_by("start", "pk")
+
+
+def test_a_paged_statement_reads_each_window_the_orm_reads():
+    province, other = ProvinceFactory(), ProvinceFactory()
+    for n in range(7):
+        EventFactory(province=province, start=timezone.now() + datetime.timedelta(days=n))
+    EventFactory(province=other)
+    statement = prepared_list("tests.paged", _in_province, samples=((1,), (2,)), paged=True)
+
+    for offset, limit in ((0, 3), (3, 3), (6, 3), (0, 10), (9, 3)):
+        read = statement.all(province.pk, window=(offset, limit))
+        expected = list(_in_province(province.pk)[offset : offset + limit])
+        assert [e.pk for e in read] == [e.pk for e in expected]
+    with pytest.raises(TypeError):
+        statement.all(province.pk)  # a paged statement needs its window
+
+    pages = Windows(7, lambda offset, limit: statement.all(province.pk, window=(offset, limit)))
+    paginator = Paginator(pages, 3)
+    assert [len(paginator.page(n).object_list) for n in (1, 2, 3)] == [3, 3, 1]
+
+
+def test_prepared_counts_count_what_count_many_counts():
+    province = ProvinceFactory()
+    EventFactory.create_batch(3, province=province)
+    EventFactory(province=province, status=Event.Status.DRAFT)
+
+    def counted(pk):
+        events = Event.objects.filter(province_id=pk)
+        return {"all": events, "public": events.filter(status=Event.Status.PUBLISHED)}
+
+    statement = prepared_counts("tests.counts", counted, samples=((1,), (2,)))
+
+    assert statement.counts(province.pk) == count_many(**counted(province.pk))
+    assert statement.counts(province.pk) == {"all": 4, "public": 3}
+    assert statement.counts(province.pk + 100) == {"all": 0, "public": 0}
+
+
+def test_m2m_load_puts_each_relation_where_prefetch_related_does(django_assert_num_queries):
+    categories = [CategoryFactory(name=f"C{n}", order=3 - n) for n in range(3)]
+    first = FacilitatorFactory(categories=categories)
+    second = FacilitatorFactory(categories=categories[:1])
+    bare = FacilitatorFactory()
+    facilitators = [type(first).objects.get(pk=f.pk) for f in (first, second, bare)]
+
+    with django_assert_num_queries(1):
+        m2m_load(facilitators, "categories", arity=5)
+    with django_assert_num_queries(0):
+        loaded = [[c.name for c in f.categories.all()] for f in facilitators]
+    expected = [
+        [c.name for c in f.categories.all()]
+        for f in type(first)
+        .objects.prefetch_related("categories")
+        .filter(pk__in=[first.pk, second.pk, bare.pk])
+        .order_by("pk")
+    ]
+    assert loaded == expected == [["C2", "C1", "C0"], ["C0"], []]
+    with pytest.raises(ValueError, match="more"):
+        m2m_load(facilitators, "categories", arity=2)
