@@ -32,7 +32,7 @@ from events.models.events import start_of_day
 from events.selectors import event_public_queryset
 from expertises.models import Facilitator
 from expertises.selectors import facilitators_covering
-from portal.prepared_lists import PreparedList, Windows, prepared_list
+from portal.prepared_lists import PreparedList, Windows, prepared_counts, prepared_list
 from projets.models import Project
 from projets.selectors import project_list_queryset
 from territoires.models import Province
@@ -86,6 +86,15 @@ def home_latest_news(now: datetime) -> list[News]:
 
 def home_chantiers() -> list[Chantier]:
     return prepared_list("hub.home.chantiers", chantier_list).all()
+
+
+def _home_counted() -> dict[str, QuerySet[Any]]:
+    return {"candidates": Chantier.objects.candidates(), "projects": Project.objects.public()}
+
+
+def home_counts() -> dict[str, int]:
+    """How many candidate chantiers ("pistes") and public projects."""
+    return prepared_counts("hub.home.counts", _home_counted).counts()
 
 
 def home_provinces() -> list[Province]:

@@ -19,15 +19,14 @@ from hub.map_preview import map_preview
 from hub.seed import content as seed_content
 from hub.selectors import (
     home_chantiers,
+    home_counts,
     home_latest_news,
     home_next_steps,
     home_provinces,
     home_recent_events,
     home_upcoming_events,
 )
-from portal.counts import count_many
 from projets import views as projets_views
-from projets.models import Project
 from projets.permissions import projects_led_by
 
 # How many events the home page lists: those to come, else the last ones.
@@ -50,11 +49,7 @@ class HomeView(TemplateView):
         upcoming = SimpleLazyObject(lambda: home_upcoming_events(now, HOME_EVENTS))
         # One query for both figures, one for the provinces (the list, the contact links and
         # the map's labels all read the same rows).
-        counts = cache(
-            lambda: count_many(
-                candidates=Chantier.objects.candidates(), projects=Project.objects.public()
-            )
-        )
+        counts = cache(home_counts)
         provinces = SimpleLazyObject(home_provinces)
         context.update(
             intro=seed_content.INTRO,
