@@ -7,7 +7,12 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
+from django.utils.safestring import SafeString, mark_safe
+
+from portal.prepared_lists import prepared_list
 from projets.models import Project
 from territoires.models import Province
 
@@ -48,6 +53,17 @@ class MapPreview:
     def view_box(self) -> str:
         return f"0 0 {self.width} {self.height}"
 
+    @property
+    def dots(self) -> SafeString:
+        """The points as SVG circles, written here rather than by a template loop (up to
+        ``MAX_POINTS`` of them): numbers only, nothing to escape."""
+        return mark_safe(
+            "".join(
+                f'<circle class="map-preview__point" cx="{p.x}" cy="{p.y}" r="4"/>'
+                for p in self.points
+            )
+        )
+
 
 def _project(latitude: Decimal | float, longitude: Decimal | float) -> Point | None:
     lat, lon = float(latitude), float(longitude)
@@ -58,15 +74,19 @@ def _project(latitude: Decimal | float, longitude: Decimal | float) -> Point | N
     return Point(round(x, 1), round(y, 1))
 
 
-def map_preview(provinces: Iterable[Province] | None = None) -> MapPreview:
-    """The located public projects as dots and the provinces' names at their centres (two
-    queries; one when the page passes the provinces it reads anyway)."""
-    rows = list(
+def _located() -> QuerySet[Any]:
+    return (
         Project.objects.public()
         .located()
         .order_by("pk")
         .values_list("latitude", "longitude")[:MAX_POINTS]
     )
+
+
+def map_preview(provinces: Iterable[Province] | None = None) -> MapPreview:
+    """The located public projects as dots and the provinces' names at their centres (two
+    queries; one when the page passes the provinces it reads anyway)."""
+    rows = prepared_list("hub.map_preview.points", _located).tuples()
     located = ((lat, lon) for lat, lon in rows if lat is not None and lon is not None)
     points = [p for p in (_project(lat, lon) for lat, lon in located) if p is not None]
     # Projects at the same spot (the same tenth of a pixel) are drawn as one dot: the

@@ -1,10 +1,40 @@
-"""Reads of provinces for the public pages."""
+"""Reads of provinces for the public pages, and the lists of the home and province pages."""
 
 from __future__ import annotations
 
-from django.db.models import Count, Q, QuerySet
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
+from django.db.models import (
+    Count,
+    F,
+    IntegerField,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from chantiers.models import Chantier, News, Step
+from chantiers.selectors import (
+    NEWS_LATEST,
+    chantier_list,
+    news_latest,
+    news_public_queryset,
+    step_next,
+)
 from events.models import Event
+from events.models.events import start_of_day
+from events.selectors import event_public_queryset
+from expertises.models import Facilitator
+from expertises.selectors import facilitators_covering
+from portal.prepared_lists import PreparedList, Windows, prepared_counts, prepared_list
+from projets.models import Project
+from projets.selectors import project_list_queryset
 from territoires.models import Province
 from territoires.selectors import officers_prefetch
 
@@ -19,3 +49,221 @@ def province_list() -> QuerySet[Province]:
             distinct=True,
         ),
     )
+
+
+# --- The home page ----------------------------------------------------------------------------
+# Its lists have a fixed shape, read on every cache miss: compiled once per process
+# (``portal.prepared_lists``), ``now`` and the start of its day passed as parameters.
+
+# Two moments far apart, for checking which parameters of a statement follow ``now``.
+_SAMPLE_NOW = (
+    (datetime(2001, 2, 3, 10, 11, 12, 131415, tzinfo=UTC),),
+    (datetime(2012, 11, 23, 20, 21, 22, 232425, tzinfo=UTC),),
+)
+
+
+def _at(name: str, build: Callable[[datetime], QuerySet[Any]]) -> PreparedList[Any]:
+    return prepared_list(name, build, samples=_SAMPLE_NOW, derive=(start_of_day,))
+
+
+def home_next_steps(now: datetime) -> list[Step]:
+    return _at("hub.home.steps", lambda at: step_next(now=at)).all(now)
+
+
+def home_upcoming_events(now: datetime, limit: int) -> list[Event]:
+    build = lambda at: event_public_queryset().upcoming(at)[:limit]  # noqa: E731
+    return _at(f"hub.home.upcoming.{limit}", build).all(now)
+
+
+def home_recent_events(now: datetime, limit: int) -> list[Event]:
+    build = lambda at: event_public_queryset().past(at)[:limit]  # noqa: E731
+    return _at(f"hub.home.recent.{limit}", build).all(now)
+
+
+def home_latest_news(now: datetime) -> list[News]:
+    return _at("hub.home.news", lambda at: news_latest(now=at)).all(now)
+
+
+def home_chantiers() -> list[Chantier]:
+    return prepared_list("hub.home.chantiers", chantier_list).all()
+
+
+def _home_counted() -> dict[str, QuerySet[Any]]:
+    return {"candidates": Chantier.objects.candidates(), "projects": Project.objects.public()}
+
+
+def home_counts() -> dict[str, int]:
+    """How many candidate chantiers ("pistes") and public projects."""
+    return prepared_counts("hub.home.counts", _home_counted).counts()
+
+
+def home_provinces() -> list[Province]:
+    return prepared_list("hub.home.provinces", Province.objects.all).all()
+
+
+# --- A province's page -------------------------------------------------------------------------
+# The same reads on every miss, whatever the province: compiled once, the province's slug or id
+# and ``now`` passed as parameters.
+
+_SAMPLE_PK_NOW = ((1, _SAMPLE_NOW[0][0]), (2, _SAMPLE_NOW[1][0]))
+
+
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    """How many distinct rows ``rows`` holds, as a scalar subquery (0 for none)."""
+    counted = (
+        rows.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(n=Count("pk", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
+
+
+def _province_with_figures(slug: str, now: datetime) -> QuerySet[Province]:
+    here = OuterRef("pk")
+    projects = project_list_queryset().filter(province=here)
+    return Province.objects.filter(slug=slug).annotate(
+        project_total=_count(projects),
+        located_total=_count(projects.located()),
+        facilitator_total=_count(facilitators_covering(province=here)),
+        past_total=_count(event_public_queryset().past(now).filter(province=here)),
+    )
+
+
+def province_with_figures(slug: str, now: datetime) -> Province | None:
+    """The province, with every figure its page shows (one query): ``project_total``,
+    ``located_total``, ``facilitator_total`` and ``past_total`` (its past events)."""
+    statement = prepared_list(
+        "hub.province.figures",
+        _province_with_figures,
+        samples=(("a", _SAMPLE_NOW[0][0]), ("b", _SAMPLE_NOW[1][0])),
+        derive=(start_of_day,),
+    )
+    found = statement.all(slug, now)
+    return found[0] if found else None
+
+
+def province_upcoming_events(province_pk: int, now: datetime, limit: int) -> list[Event]:
+    def build(pk: int, at: datetime) -> QuerySet[Event]:
+        return event_public_queryset().upcoming(at).filter(province_id=pk)[:limit]
+
+    statement = prepared_list(
+        f"hub.province.upcoming.{limit}", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,)
+    )
+    return statement.all(province_pk, now)
+
+
+def province_past_events(province_pk: int, now: datetime, count: int) -> Windows[Event]:
+    """The province's past events, latest first, read a page at a time."""
+
+    def build(pk: int, at: datetime) -> QuerySet[Event]:
+        return event_public_queryset().past(at).filter(province_id=pk)
+
+    statement = prepared_list(
+        "hub.province.past", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,), paged=True
+    )
+    return Windows(
+        count, lambda offset, limit: statement.all(province_pk, now, window=(offset, limit))
+    )
+
+
+def province_latest_news(province_pk: int, now: datetime) -> list[News]:
+    def build(pk: int, at: datetime) -> QuerySet[News]:
+        return news_public_queryset(at).filter(province_id=pk)[:NEWS_LATEST]
+
+    statement = prepared_list(
+        "hub.province.news", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,)
+    )
+    return statement.all(province_pk, now)
+
+
+def province_facilitators(province_pk: int, limit: int) -> list[Facilitator]:
+    """The first facilitators working in the province (their relations: ``cards_load``)."""
+
+    def build(pk: int) -> QuerySet[Facilitator]:
+        return facilitators_covering(province=pk).prefetch_related(None)[:limit]
+
+    return prepared_list(f"hub.province.facilitators.{limit}", build, samples=((1,), (2,))).all(
+        province_pk
+    )
+
+
+# The relations the cards of a province page show by their name, each related model ordered by
+# (order, name): a facilitator's categories and provinces, a project's types.
+_CARD_RELATIONS: tuple[tuple[type[Model], str], ...] = (
+    (Facilitator, "categories"),
+    (Facilitator, "provinces"),
+    (Project, "types"),
+)
+
+
+def _card_links(arities: tuple[int, ...]) -> Callable[..., QuerySet[Any]]:
+    def build(*pks: int) -> QuerySet[Any]:
+        halves = []
+        for index, (model, name) in enumerate(_CARD_RELATIONS):
+            start = sum(arities[: _owner_index(model)])
+            owners = pks[start : start + arities[_owner_index(model)]]
+            field = model._meta.get_field(name)
+            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()  # type: ignore[union-attr]
+            links = field.remote_field.through.objects.filter(**{f"{source}_id__in": owners})  # type: ignore[union-attr]
+            halves.append(
+                links.annotate(
+                    relation=Value(index, output_field=IntegerField()),
+                    owner=F(f"{source}_id"),
+                    related_pk=F(f"{target}_id"),
+                    related_name=F(f"{target}__name"),
+                    related_order=F(f"{target}__order"),
+                ).values_list("relation", "owner", "related_pk", "related_name", "related_order")
+            )
+        return (
+            halves[0]
+            .union(*halves[1:], all=True)
+            .order_by("relation", "owner", "related_order", "related_name")
+        )
+
+    return build
+
+
+_OWNERS: tuple[type[Model], ...] = (Facilitator, Project)
+
+
+def _owner_index(model: type[Model]) -> int:
+    return _OWNERS.index(model)
+
+
+def cards_load(
+    facilitators: list[Facilitator], projects: list[Project], *, arities: tuple[int, int]
+) -> None:
+    """The facilitators' categories and provinces and the projects' types, where
+    ``prefetch_related`` puts them: one statement over the three link tables, compiled once
+    (the page stays within 8 queries). The related rows hold what the cards show, their name
+    (and order); their other fields are deferred."""
+    owners: tuple[list[Any], list[Any]] = (facilitators, projects)
+    if not any(owners):
+        return
+    if any(len(objs) > arity for objs, arity in zip(owners, arities, strict=True)):
+        raise ValueError("cards_load: more rows than the statement takes")
+    total = sum(arities)
+    samples = (tuple(range(1, total + 1)), tuple(range(total + 1, 2 * total + 1)))
+    statement = prepared_list(f"hub.card_links.{arities}", _card_links(arities), samples=samples)
+    pks: list[int] = []
+    for objs, arity in zip(owners, arities, strict=True):
+        pks += [obj.pk for obj in objs] + [-1] * (arity - len(objs))
+    loaded: dict[tuple[int, int], list[Any]] = {}
+    for relation, owner, pk, name, order in statement.tuples(*pks):
+        related = _CARD_RELATIONS[relation][0]._meta.get_field(_CARD_RELATIONS[relation][1])
+        row = related.related_model.from_db(  # type: ignore[union-attr]
+            "default", ["id", "name", "order"], (pk, name, order)
+        )
+        loaded.setdefault((relation, owner), []).append(row)
+    for relation, (model, name) in enumerate(_CARD_RELATIONS):
+        related_model = model._meta.get_field(name).related_model
+        for obj in owners[_owner_index(model)]:
+            rows: QuerySet[Any] = QuerySet(model=related_model)  # type: ignore[arg-type]
+            rows._result_cache = loaded.get((relation, obj.pk), [])
+            rows._prefetch_done = True  # type: ignore[attr-defined]
+            cache = getattr(obj, "_prefetched_objects_cache", None)
+            if cache is None:
+                cache = obj._prefetched_objects_cache = {}
+            cache[name] = rows

@@ -8,9 +8,10 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,17 +19,21 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from chantiers.feeds import province_feed_urls
-from chantiers.selectors import news_latest
-from events.selectors import event_public_queryset
-from expertises.selectors import facilitators_covering
-from hub.selectors import province_list
-from portal.counts import count_many
+from hub.selectors import (
+    cards_load,
+    province_facilitators,
+    province_latest_news,
+    province_list,
+    province_past_events,
+    province_upcoming_events,
+    province_with_figures,
+)
 from portal.csrf import csrf_verified
 from portal.maps import MapConfig, MapLayer
 from portal.pagination import paginate
 from portal.ratelimits import FormLimits
 from portal.service_errors import error_to_form
-from projets.selectors import project_list_queryset
+from projets.selectors import project_pages
 from territoires.contact import OfficerMessage, officer_message_send
 from territoires.forms import OfficerContactForm
 from territoires.models import Province
@@ -69,46 +74,52 @@ def contact_form(
 
 
 class ProvinceDetailView(DetailView):
+    """Every read has a fixed shape, compiled once (``hub.selectors``): the province with its
+    figures, its events to come and a page of past ones, its news, its facilitators with their
+    categories and provinces, its officers, a page of its projects with their types."""
+
     template_name = "hub/province_detail.html"
     context_object_name = "province"
 
-    def get_queryset(self) -> QuerySet[Province]:
-        # The officers' cards are read in one query (``officer_cards``), not prefetched (two).
-        return Province.objects.all()
+    def get_object(self, queryset: QuerySet[Province] | None = None) -> Province:
+        self.now = timezone.now()
+        province = province_with_figures(self.kwargs["slug"], self.now)
+        if province is None:
+            raise Http404
+        return province
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        province = self.object
-        projects = project_list_queryset().filter(province=province)
-        events = event_public_queryset().filter(province=province)
-        facilitators = facilitators_covering(province=province)
-        past = events.past()
-        # Every figure the page shows, in one query.
-        counts = count_many(
-            projects=projects,
-            located=projects.located(),
-            facilitators=facilitators,
-            past=past,
+        province, now = self.object, self.now
+        count = province.project_total  # type: ignore[attr-defined]
+        projects = project_pages(
+            count=count, per_page=PROVINCE_PROJECTS, province_pk=province.pk, types=False
         )
-        page = paginate(
-            self.request, projects, per_page=PROVINCE_PROJECTS, count=counts["projects"]
+        page = paginate(self.request, projects, per_page=PROVINCE_PROJECTS, count=count)
+        facilitators = province_facilitators(province.pk, PROVINCE_FACILITATORS)
+        # The facilitators' categories and provinces and the projects' types: one query.
+        cards_load(
+            facilitators,
+            list(page.object_list),
+            arities=(PROVINCE_FACILITATORS, PROVINCE_PROJECTS),
         )
-        located = counts["located"]
+        located = province.located_total  # type: ignore[attr-defined]
         # One more than shown: whether to link to the whole list, without counting.
-        upcoming = list(events.upcoming()[: PROVINCE_EVENTS + 1])
+        upcoming = province_upcoming_events(province.pk, now, PROVINCE_EVENTS + 1)
+        past = province_past_events(province.pk, now, province.past_total)  # type: ignore[attr-defined]
         context.update(
-            facilitators=facilitators[:PROVINCE_FACILITATORS],
-            facilitator_count=counts["facilitators"],
+            facilitators=facilitators,
+            facilitator_count=province.facilitator_total,  # type: ignore[attr-defined]
             projects_page=page,
             map=province_map(province),
             located=located,
-            unlocated=page.paginator.count - located,
+            unlocated=count - located,
             upcoming_events=upcoming[:PROVINCE_EVENTS],
             more_upcoming=len(upcoming) > PROVINCE_EVENTS,
             past_events=paginate(
-                self.request, past, per_page=PROVINCE_EVENTS, param="passes", count=counts["past"]
+                self.request, past, per_page=PROVINCE_EVENTS, param="passes", count=len(past)
             ),
-            latest_news=news_latest(province=province),
+            latest_news=province_latest_news(province.pk, now),
             news_feeds=province_feed_urls(province.slug),
             officers=officer_cards(province),
             contact_form=contact_form(self.request),

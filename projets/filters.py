@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import django_filters
-from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models import Chantier
+from portal.filter_choices import PlainTextInput, PreparedModelChoiceFilter
 from projets.models import Project, ProjectType
 from territoires.models import Province
 
@@ -17,24 +17,26 @@ class ProjectFilter(django_filters.FilterSet):
         label=_("Rechercher"),
         method="filter_search",
         max_length=100,
-        widget=forms.TextInput(
-            attrs={"type": "search", "placeholder": _("Nom, porteur, commune…")}
-        ),
+        widget=PlainTextInput(attrs={"type": "search", "placeholder": _("Nom, porteur, commune…")}),
     )
-    province = django_filters.ModelChoiceFilter(
+    # The options are read by statements compiled once (the page is built on every miss).
+    province = PreparedModelChoiceFilter(
+        statement="projets.filter.province",
         label=_("Province"),
         queryset=Province.objects.all(),
         to_field_name="slug",
         empty_label=_("Toutes les provinces"),
     )
-    type = django_filters.ModelChoiceFilter(
+    type = PreparedModelChoiceFilter(
+        statement="projets.filter.type",
         label=_("Type de projet"),
         field_name="types",
         queryset=ProjectType.objects.all(),
         to_field_name="slug",
         empty_label=_("Tous les types"),
     )
-    chantier = django_filters.ModelChoiceFilter(
+    chantier = PreparedModelChoiceFilter(
+        statement="projets.filter.chantier",
         label=_("Chantier"),
         field_name="participations__chantier",
         queryset=Chantier.objects.all(),

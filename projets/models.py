@@ -14,6 +14,7 @@ from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
 from portal.search import text_search
+from portal.urls_memo import slug_url
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -184,7 +185,7 @@ class Project(LocatedModel, TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("projets:project_detail", kwargs={"slug": self.slug})
+        return slug_url("projets:project_detail", self.slug)
 
     @property
     def promoter_list(self) -> list[str]:

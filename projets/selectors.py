@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 
 from chantiers.models import Chantier, Participation
+from portal.prepared_lists import Windows, m2m_load, prepared_counts, prepared_list
 from projets.filters import ProjectFilter
 from projets.models import JoinRequest, Project, ProjectQuerySet
 from projets.permissions import join_requests_decidable_by, projects_editable_by
@@ -22,6 +23,73 @@ def project_list_queryset() -> ProjectQuerySet:
         .prefetch_related("types")
         .order_by("name")
     )
+
+
+# --- A page of the list, read by statements compiled once (``portal.prepared_lists``) ----------
+# The unfiltered list (its pages are the ones the page cache keeps, built again on every miss)
+# and a province's projects have a fixed shape: only the window and the province change.
+
+
+def _public_projects(province_pk: int | None = None) -> ProjectQuerySet:
+    projects = project_list_queryset().prefetch_related(None)
+    return projects if province_pk is None else projects.filter(province_id=province_pk)
+
+
+def _counted(province_pk: int | None = None) -> dict[str, QuerySet[Any]]:
+    return {
+        "projects": _public_projects(province_pk),
+        "located": _public_projects(province_pk).located(),
+    }
+
+
+def project_counts(*, province_pk: int | None = None) -> dict[str, int]:
+    """How many public projects (of a province), and how many of them are located."""
+    if province_pk is None:
+        return prepared_counts("projets.counts", _counted).counts()
+    statement = prepared_counts("projets.counts.province", _counted, samples=_PK_SAMPLES)
+    return statement.counts(province_pk)
+
+
+_PK_SAMPLES = ((1,), (2,))
+
+
+def project_page(
+    *,
+    offset: int,
+    limit: int,
+    province_pk: int | None = None,
+    arity: int | None = None,
+    types: bool = True,
+) -> list[Project]:
+    """The public projects (of a province) in the list's order, from ``offset``, with their
+    province and their types loaded (``arity``: the page's size, when ``limit`` is the rest of
+    the last page; ``types`` False: the caller loads them with other relations)."""
+    window = (offset, limit)
+    if province_pk is None:
+        projects = prepared_list("projets.page", _public_projects, paged=True).all(window=window)
+    else:
+        statement = prepared_list(
+            "projets.page.province", _public_projects, samples=_PK_SAMPLES, paged=True
+        )
+        projects = statement.all(province_pk, window=window)
+    if types:
+        # Where prefetch_related("types") would put them: one statement for the page.
+        m2m_load(projects, "types", arity=arity or limit)
+    return projects
+
+
+def project_pages(
+    *, count: int, per_page: int, province_pk: int | None = None, types: bool = True
+) -> Windows[Project]:
+    """The public projects (of a province) as a paginator's object list, read a page at a time
+    by ``project_page`` (``count``: how many there are, read beforehand)."""
+
+    def fetch(offset: int, limit: int) -> list[Project]:
+        return project_page(
+            offset=offset, limit=limit, province_pk=province_pk, arity=per_page, types=types
+        )
+
+    return Windows(count, fetch)
 
 
 def project_filter(*, data: Any) -> ProjectFilter:

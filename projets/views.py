@@ -3,6 +3,7 @@
 from typing import Any
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +14,12 @@ from portal.markdown import markdown_to_html
 from portal.pagination import paginate, query_without
 from projets.models import Project
 from projets.permissions import can_edit_project, can_request_to_join
-from projets.selectors import project_detail_queryset, project_filter
+from projets.selectors import (
+    project_counts,
+    project_detail_queryset,
+    project_filter,
+    project_pages,
+)
 
 
 class ProjectListView(TemplateView):
@@ -22,9 +28,16 @@ class ProjectListView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         filterset = project_filter(data=self.request.GET)
-        projects = filterset.qs.distinct()
-        page = paginate(self.request, projects)
-        located = projects.located().count()
+        if filterset.is_bound:
+            projects = filterset.qs.distinct()
+            page = paginate(self.request, projects)
+            located = projects.located().count()
+        else:
+            # The whole list (the page the cache keeps): statements compiled once.
+            counts = project_counts()
+            pages = project_pages(count=counts["projects"], per_page=settings.PAGINATE_BY)
+            page = paginate(self.request, pages, count=counts["projects"])
+            located = counts["located"]
         # The markers come from the map's cached GeoJSON layer, with the same valid filters.
         query = urlencode(form_params(filterset.form))
         layer_url = reverse("maps:projets") + (f"?{query}" if query else "")

@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from portal.history import PortalHistoricalRecords
+from portal.urls_memo import slug_url
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -60,4 +60,4 @@ class Province(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("territoires:province_detail", kwargs={"slug": self.slug})
+        return slug_url("territoires:province_detail", self.slug)

@@ -7,8 +7,12 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from events.selectors import event_public_queryset
+from expertises.selectors import facilitators_covering
+from projets.selectors import project_list_queryset
 from tests.chantiers.factories import ChantierFactory, NewsFactory
 from tests.events.factories import EventFactory
+from tests.expertises.factories import CategoryFactory, FacilitatorFactory
 from tests.maps.helpers import layer_names
 from tests.portal.factories import UserFactory
 from tests.projets.factories import ProjectFactory, ProjectTypeFactory
@@ -88,7 +92,70 @@ def test_detail_query_count_is_constant(client):
             EventFactory(province=province, start=timezone.now() - datetime.timedelta(days=40))
             NewsFactory(province=province, chantier=ChantierFactory())
             NewsFactory(province=province, published_at=None)
+            FacilitatorFactory(provinces=[province], categories=[CategoryFactory()])
+            FacilitatorFactory(covers_all_wallonia=True, categories=[CategoryFactory()])
 
-    # The province with its officers, every figure, the events to come and past ones, the news,
-    # the facilitators, the projects and their types (next changes by time: once per version).
-    assert assert_constant_queries(client, province.get_absolute_url(), grow) <= 9
+    # The province with every figure, its officers, the events to come and past ones, the news,
+    # the facilitators with their categories and provinces, the projects and their types (next
+    # changes by time: once per version).
+    assert assert_constant_queries(client, province.get_absolute_url(), grow) <= 8
+
+
+def test_the_detail_reads_what_the_domain_querysets_define(client):
+    # Every list of the page is read by a statement compiled once (hub.selectors): the same
+    # rows, order, figures and related rows as the domain's querysets, on every page.
+    liege, namur = ProvinceFactory(name="Liège"), ProvinceFactory(name="Namur")
+    now = timezone.now()
+    for n in range(12):
+        ProjectFactory(name=f"Projet {n:02}", province=liege, latitude=None if n % 3 else "50.6")
+    ProjectFactory(name="Retiré", province=liege, status="withdrawn")
+    for n in range(7):
+        EventFactory(
+            title=f"Passée {n}", province=liege, start=now - datetime.timedelta(days=n + 2)
+        )
+        EventFactory(
+            title=f"À venir {n}", province=liege, start=now + datetime.timedelta(days=n + 1)
+        )
+    EventFactory(title="Ailleurs", province=namur, start=now - datetime.timedelta(days=3))
+    categories = [CategoryFactory(name=f"Catégorie {n}", order=5 - n) for n in range(3)]
+    FacilitatorFactory(name="Partout", covers_all_wallonia=True, categories=categories[:2])
+    FacilitatorFactory(name="Liège et Namur", provinces=[namur, liege], categories=categories)
+    FacilitatorFactory(name="Namur seul", provinces=[namur])
+    FacilitatorFactory(name="Caché", provinces=[liege], is_published=False)
+    NewsFactory(title="Nouvelle de Liège", province=liege)
+    NewsFactory(title="Programmée", province=liege, published_at=now + datetime.timedelta(days=1))
+    NewsFactory(title="Nouvelle de Namur", province=namur)
+
+    url = liege.get_absolute_url()
+    first = client.get(url).context
+    second = client.get(url, {"page": 2, "passes": 2}).context
+
+    projects = project_list_queryset().filter(province=liege)
+    assert [p.name for p in first["projects_page"]] == [p.name for p in projects[:10]]
+    assert [p.name for p in second["projects_page"]] == [p.name for p in projects[10:]]
+    assert first["projects_page"].paginator.count == 12
+    assert (first["located"], first["unlocated"]) == (4, 8)
+    past = event_public_queryset().filter(province=liege).past()
+    assert [e.title for e in first["past_events"]] == [e.title for e in past[:5]]
+    assert [e.title for e in second["past_events"]] == [e.title for e in past[5:]]
+    assert second["past_events"].paginator.count == 7
+    assert [e.title for e in first["upcoming_events"]] == [f"À venir {n}" for n in range(5)]
+    assert first["more_upcoming"]
+    assert [n.title for n in first["latest_news"]] == ["Nouvelle de Liège"]
+    facilitators = facilitators_covering(province=liege)
+    assert first["facilitator_count"] == facilitators.count() == 2
+    shown = [
+        (f.name, [c.name for c in f.categories.all()], [p.name for p in f.provinces.all()])
+        for f in first["facilitators"]
+    ]
+    assert shown == [
+        (f.name, [c.name for c in f.categories.all()], [p.name for p in f.provinces.all()])
+        for f in facilitators
+    ]
+    assert shown[0] == (
+        "Liège et Namur",
+        ["Catégorie 2", "Catégorie 1", "Catégorie 0"],
+        [p.name for p in type(liege).objects.filter(pk__in=[liege.pk, namur.pk])],
+    )
+    html = client.get(url).content.decode()
+    assert "Caché" not in html and "Namur seul" not in html and "Programmée" not in html

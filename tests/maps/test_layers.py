@@ -36,9 +36,12 @@ SOON = datetime.timedelta(days=10)
 def world(liege, namur):
     cpa = ChantierFactory(title="CPA", slug="cpa")
     logistique = ProjectTypeFactory(slug="logistique")
-    pain = ProjectFactory(name="Pain durable", province=liege, location_is_approximate=True)
+    # Summaries written here: a random sentence may hold a word the search test looks for.
+    pain = ProjectFactory(
+        name="Pain durable", summary="Du pain.", province=liege, location_is_approximate=True
+    )
     pain.types.add(logistique)
-    conseil = ProjectFactory(name="Conseil namurois", province=namur)
+    conseil = ProjectFactory(name="Conseil namurois", summary="Un conseil.", province=namur)
     ParticipationFactory(project=conseil, chantier=cpa)
     ProjectFactory(name="Sans position", province=liege, latitude=None, longitude=None)
     ProjectFactory(name="Retiré", province=liege, status=Project.Status.WITHDRAWN)

@@ -206,3 +206,34 @@ def test_search_accepts_any_string(client, q):
     response = client.get(LIST, {"q": q})
 
     assert response.status_code == HTTPStatus.OK
+
+
+def test_every_page_of_the_whole_list_shows_what_the_filtered_path_reads(client, settings):
+    # The unfiltered list is read by statements compiled once (projets.selectors.project_page);
+    # the same rows, in the same order, with their province and types, as the ORM's path.
+    settings.PAGINATE_BY = 3
+    kinds = [ProjectTypeFactory(name=f"Type {n}", order=3 - n) for n in range(3)]
+    namur = ProvinceFactory(name="Namur", slug="namur")
+    for n in range(7):
+        project = ProjectFactory(name=f"Projet {7 - n:02}", province=namur if n % 2 else None)
+        project.types.set(kinds[: n % 4])
+    ProjectFactory(name="Projet 00 retiré", status=Project.Status.WITHDRAWN)
+
+    def cards(response):
+        return [
+            (p.name, p.province, [t.name for t in p.types.all()])
+            for p in response.context["projects"]
+        ]
+
+    pages = []
+    for page in (1, 2, 3):
+        whole = client.get(LIST, {"page": page})
+        # Any valid filter takes the ORM's path; an empty search filters nothing.
+        filtered = client.get(LIST, {"page": page, "q": ""})
+        assert cards(whole) == cards(filtered)
+        assert whole.context["total"] == 7
+        assert whole.context["located"] == 7
+        pages.append(cards(whole))
+    assert [len(page) for page in pages] == [3, 3, 1]
+    # "Projet 04" (n = 3) has three types, in their order.
+    assert pages[1][0] == ("Projet 04", namur, ["Type 2", "Type 1", "Type 0"])
