@@ -18,10 +18,11 @@ from __future__ import annotations
 from typing import Any
 
 import redis
+from django.core.cache.backends.base import BaseCache
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
-from portal.circuit import CircuitBreaker, breaker_for
+from portal.circuit import CircuitBreaker, breaker_closed, breaker_for
 
 # What a stopped Redis (refused), a hung one (timeout) or a broken connection raise.
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError, OSError)
@@ -67,6 +68,21 @@ class ResilientRedisCache(RedisCache):
                 return result
         return getattr(self.fallback, method)(*args, **kwargs)
 
+    def shared(self, method: str, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+        """Redis's own answer, never this process's memory: ``(False, None)`` when Redis cannot
+        answer (the breaker open, or the call failing). For what other processes must see the
+        same: the page cache and its version (a version kept in one process's memory would
+        let the others serve pages that a write of this process changed)."""
+        if not self.breaker.allow():
+            return False, None
+        try:
+            result = getattr(RedisCache, method)(self, *args, **kwargs)
+        except REDIS_DOWN as exc:
+            self.breaker.failure(exc)
+            return False, None
+        self.breaker.success()
+        return True, result
+
     def add(self, *args: Any, **kwargs: Any) -> Any:
         return self._call("add", *args, **kwargs)
 
@@ -99,3 +115,20 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self) -> Any:
         return self._call("clear")
+
+
+def shared_call(cache: BaseCache, method: str, *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """``cache.method(...)`` answered by the shared store only: ``(answered, result)``. Any
+    cache but ``ResilientRedisCache`` (the embedded default's memory cache: one process) always
+    answers."""
+    if isinstance(cache, ResilientRedisCache):
+        return cache.shared(method, *args, **kwargs)
+    return True, getattr(cache, method)(*args, **kwargs)
+
+
+def _fallback_drop(sender: CircuitBreaker, **kwargs: Any) -> None:
+    """Redis answers again: what this process kept in memory meanwhile is dropped."""
+    LocMemCache(f"redis-fallback:{sender.name}", {}).clear()
+
+
+breaker_closed.connect(_fallback_drop, dispatch_uid="portal.cache.fallback_drop")

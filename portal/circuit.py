@@ -18,11 +18,17 @@ import time
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.dispatch import Signal
 
 logger = logging.getLogger(__name__)
 
 # Seconds a process leaves Redis alone after a failure (settings.REDIS_COOLDOWN_SECONDS).
 DEFAULT_COOLDOWN = 30.0
+
+# Sent (sender=the breaker) when Redis answers again after the breaker opened: what this process
+# wrote meanwhile (a cache version bumped) went to its memory only, so the caches' owners write
+# it to Redis again, and the memory cache is dropped.
+breaker_closed = Signal()
 
 
 class CircuitBreaker:
@@ -59,10 +65,13 @@ class CircuitBreaker:
         if not self._open_until:  # the common case, without the lock
             return
         with self._lock:
-            if self._open_until:
+            closed = bool(self._open_until)
+            if closed:
                 logger.warning("Redis %s answers again: using it again.", self.name)
             self._open_until = 0.0
             self._probing = False
+        if closed:  # outside the lock: receivers call Redis through this breaker
+            breaker_closed.send_robust(sender=self)
 
     def failure(self, exc: BaseException) -> None:
         with self._lock:

@@ -94,3 +94,36 @@ def test_the_redis_cache_reuses_one_client_per_connection_pool() -> None:
     assert isinstance(client, redis.Redis)
     assert cache._cache.get_client(write=True) is client
     assert client.connection_pool is cache._cache._get_connection_pool(True)
+
+
+def test_the_breaker_says_when_it_closes_again_and_only_then():
+    closed = []
+
+    def receiver(sender, **kwargs):
+        closed.append(sender)
+
+    circuit.breaker_closed.connect(receiver)
+    try:
+        breaker = CircuitBreaker("redis://test:9", cooldown=0.05)
+        breaker.success()  # closed already: nothing to say
+        breaker.failure(ConnectionError("refused"))
+        time.sleep(0.06)
+        assert breaker.allow()
+        breaker.success()
+        breaker.success()
+    finally:
+        circuit.breaker_closed.disconnect(receiver)
+    assert closed == [breaker]
+
+
+def test_shared_calls_never_answer_from_the_process_memory():
+    """Against a port where no Redis listens: the ordinary calls fall back to memory, the
+    shared ones say they got no answer (the page cache then builds and keeps nothing)."""
+    from portal.cache import shared_call
+
+    cache = ResilientRedisCache(f"redis://127.0.0.1:{free_port()}/0", {})
+    cache.breaker.reset()
+    cache.set("clef", "valeur")
+    assert cache.get("clef") == "valeur"  # from this process's memory
+    assert shared_call(cache, "get", "clef") == (False, None)
+    assert shared_call(caches["default"], "get", "absente") == (True, None)  # memory cache

@@ -25,7 +25,7 @@ from django.urls import reverse
 from events.models import Registration
 from newsletter.models import Subscriber
 from portal import circuit
-from portal.cache import ResilientRedisCache
+from portal.cache import ResilientRedisCache, shared_call
 from portal.models import OutgoingEmail
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
@@ -178,7 +178,13 @@ def test_when_redis_answers_again_the_portal_uses_it_after_the_cool_down(
     cache.set("pendant", 2)  # still within the cool-down: kept in memory
     assert not redis.Redis.from_url(own_redis.url).exists(cache.make_and_validate_key("pendant"))
 
+    # The shared calls (the page cache's) never answer from this memory.
+    assert shared_call(cache, "get", "pendant") == (False, None)
+
     time.sleep(0.4)  # the cool-down ends
     cache.set("apres", 3)  # the probe succeeds and closes the breaker
     assert not breaker.is_open
     assert redis.Redis.from_url(own_redis.url).exists(cache.make_and_validate_key("apres"))
+    # What the memory held during the outage is dropped; the shared calls answer again.
+    assert cache.get("pendant") is None
+    assert shared_call(cache, "get", "apres") == (True, 3)
