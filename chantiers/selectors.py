@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
     Case,
     Count,
     F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -29,6 +27,9 @@ from chantiers.models import (
     Resource,
     Step,
 )
+from chantiers.timeline import Timeline, build_timeline
+from portal.counts import first_rows
+from portal.prepared import prepared_select
 from territoires.models import Province
 
 if TYPE_CHECKING:
@@ -51,38 +52,74 @@ CHANTIER_STEPS = 12
 CHANTIER_PROJECTS = 12
 
 
-def _count(model: type[Any]) -> Subquery:
-    rows = model.objects.filter(chantier=OuterRef("pk")).order_by().values("chantier")
-    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+def chantier_get(*, slug: str) -> Chantier | None:
+    """The chantier at ``slug``, alone: what a page needs before its parts (title, status)."""
+    return prepared_select("chantier_by_slug", _chantier_by_slug).get(slug)
 
 
-def chantier_detail_queryset() -> QuerySet[Chantier]:
-    """Chantiers with their partners, the first of their resources, steps and participating
-    projects (sliced prefetches, one query each whatever the number of rows:
-    ``first_resources``, ``first_steps``, ``first_participations``), and how many there are
-    (``*_count``)."""
-    # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
-    lookups: list[Any] = [
-        Prefetch(
-            "resources",
-            queryset=Resource.objects.select_related("provider")[:CHANTIER_RESOURCES],
-            to_attr="first_resources",
-        ),
-        Prefetch("steps", queryset=step_queryset()[:CHANTIER_STEPS], to_attr="first_steps"),
-        Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("project__province").order_by(
-                "-role", "project__name"
-            )[:CHANTIER_PROJECTS],
-            to_attr="first_participations",
-        ),
-    ]
-    return Chantier.objects.prefetch_related(*lookups).annotate(
-        resource_count=Coalesce(_count(Resource), 0),
-        step_count=Coalesce(_count(Step), 0),
-        participation_count=Coalesce(_count(Participation), 0),
-    )
+def _chantier_by_slug(slug: str) -> QuerySet[Chantier]:
+    return Chantier.objects.filter(slug=slug)
+
+
+class ChantierPage:
+    """What a chantier's page shows besides the chantier itself, each part read at its first
+    use (one query each, whatever the number of rows): a page part served from the shared
+    fragments reads nothing. Each list is capped, with how many there are in all."""
+
+    def __init__(self, chantier: Chantier, *, today: datetime.date) -> None:
+        self.chantier = chantier
+        self.today = today
+
+    @cached_property
+    def _resources(self) -> tuple[list[Resource], int]:
+        return first_rows(self.chantier.resources.select_related("provider"), CHANTIER_RESOURCES)
+
+    @property
+    def resources(self) -> list[Resource]:
+        return self._resources[0]
+
+    @property
+    def resource_count(self) -> int:
+        return self._resources[1]
+
+    @cached_property
+    def _steps(self) -> tuple[list[Step], int]:
+        # Each step's status is worked out in Python (Step.status_at): the same rule as
+        # StepQuerySet.with_current_status, without its costly SQL.
+        return first_rows(self.chantier.steps.select_related("event"), CHANTIER_STEPS)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return build_timeline(self._steps[0], today=self.today)
+
+    @property
+    def step_count(self) -> int:
+        return self._steps[1]
+
+    @property
+    def steps_shown(self) -> int:
+        return len(self._steps[0])
+
+    @cached_property
+    def partnerships(self) -> list[Partnership]:
+        return list(self.chantier.partnerships.select_related("organisation"))
+
+    @cached_property
+    def _participations(self) -> tuple[list[Participation], int]:
+        participations = self.chantier.participations.select_related("project__province")
+        return first_rows(participations.order_by("-role", "project__name"), CHANTIER_PROJECTS)
+
+    @property
+    def participations(self) -> list[Participation]:
+        return self._participations[0]
+
+    @property
+    def participation_count(self) -> int:
+        return self._participations[1]
+
+    @cached_property
+    def latest_news(self) -> list[News]:
+        return list(news_latest(chantier=self.chantier))
 
 
 # --- Steps (the échéancier) -------------------------------------------------------------------

@@ -8,8 +8,10 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from events.filters import EventFilter
 from events.models import Event, EventQuerySet, Registration, RegistrationQuerySet
+from portal.counts import first_rows
 
 if TYPE_CHECKING:
+    from chantiers.models import Chantier
     from portal.models import User
     from portal.types import Visitor
 
@@ -31,6 +33,12 @@ def event_list_upcoming(*, limit: int | None = None) -> QuerySet[Event]:
 def event_list_recent(*, limit: int | None = None) -> QuerySet[Event]:
     events = event_public_queryset().past()
     return events[:limit] if limit else events
+
+
+def event_list_of_chantier(*, chantier: Chantier, limit: int) -> tuple[list[Event], int]:
+    """A chantier's public events, latest first: the first ``limit`` and how many in all."""
+    events = chantier.events.public().select_related("province").order_by("-start")  # type: ignore[attr-defined]
+    return first_rows(events, limit)
 
 
 def event_detail_queryset() -> QuerySet[Event]:

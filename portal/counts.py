@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, Model, QuerySet, Window
+
+M = TypeVar("M", bound=Model)
 
 
 def count_many(**querysets: QuerySet[Any]) -> dict[str, int]:
@@ -30,3 +32,10 @@ def count_many(**querysets: QuerySet[Any]) -> dict[str, int]:
         cursor.execute("SELECT " + ", ".join(parts), params)
         row = cursor.fetchone()
     return {name: int(value) for name, value in zip(querysets, row, strict=True)}
+
+
+def first_rows(queryset: QuerySet[M], limit: int) -> tuple[list[M], int]:
+    """The first ``limit`` rows and how many there are in all, in one query: the count is a
+    window over the whole result (``COUNT(*) OVER ()``), computed before the limit."""
+    rows = list(queryset.annotate(rows_in_all=Window(Count("pk")))[:limit])
+    return rows, (rows[0].rows_in_all if rows else 0)  # type: ignore[attr-defined]
