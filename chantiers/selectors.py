@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
@@ -66,7 +66,7 @@ class ChantierPage:
     use (one query each, whatever the number of rows): a page part served from the shared
     fragments reads nothing. Each list is capped, with how many there are in all."""
 
-    def __init__(self, chantier: Chantier, *, today: datetime.date) -> None:
+    def __init__(self, chantier: Chantier, *, today: date) -> None:
         self.chantier = chantier
         self.today = today
 
@@ -125,9 +125,9 @@ class ChantierPage:
 # --- Steps (the échéancier) -------------------------------------------------------------------
 
 
-def step_queryset() -> QuerySet[Step]:
+def step_queryset(now: datetime | None = None) -> QuerySet[Step]:
     """Steps with the status they show (``effective_status``) and the event that carries them."""
-    return Step.objects.with_current_status().select_related("event")
+    return Step.objects.with_current_status(now).select_related("event")
 
 
 def step_filter(*, data: Any) -> StepFilter:
@@ -141,7 +141,7 @@ def step_filter(*, data: Any) -> StepFilter:
 NEXT_STEPS = 6
 
 
-def step_next(*, limit: int = NEXT_STEPS) -> QuerySet[Step]:
+def step_next(*, limit: int = NEXT_STEPS, now: datetime | None = None) -> QuerySet[Step]:
     """The échéancier's next steps across the active chantiers: what is under way first, then
     what is planned or postponed, earliest known date first, undated last; never what is done
     or cancelled (whatever the date, so the home page always has something to show)."""
@@ -151,7 +151,7 @@ def step_next(*, limit: int = NEXT_STEPS) -> QuerySet[Step]:
         When(Q(effective_status=Step.Status.ONGOING), then=Value(0)), default=Value(1)
     )
     return (
-        step_queryset()
+        step_queryset(now)
         .select_related("chantier")
         .filter(Q(chantier__status=Chantier.Status.ACTIVE), Q(effective_status__in=open_statuses))
         .annotate(
@@ -177,10 +177,10 @@ NEWS_LATEST = 3
 NEWS_FEED_ITEMS = 30
 
 
-def news_public_queryset() -> NewsQuerySet:
+def news_public_queryset(now: datetime | None = None) -> NewsQuerySet:
     """Published news (not drafts, not scheduled ones), newest first, with their links loaded."""
     return (
-        News.objects.published()
+        News.objects.published(now)
         .select_related("chantier", "province")
         .order_by("-published_at", "-pk")
     )
@@ -196,8 +196,9 @@ def news_latest(
     chantier: Chantier | None = None,
     province: Province | None = None,
     limit: int = NEWS_LATEST,
+    now: datetime | None = None,
 ) -> QuerySet[News]:
-    news = news_public_queryset()
+    news = news_public_queryset(now)
     if chantier is not None:
         news = news.about_chantier(chantier)
     if province is not None:

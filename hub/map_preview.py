@@ -7,7 +7,11 @@ import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
+from django.db.models import QuerySet
+
+from portal.prepared_lists import prepared_list
 from projets.models import Project
 from territoires.models import Province
 
@@ -58,15 +62,19 @@ def _project(latitude: Decimal | float, longitude: Decimal | float) -> Point | N
     return Point(round(x, 1), round(y, 1))
 
 
-def map_preview(provinces: Iterable[Province] | None = None) -> MapPreview:
-    """The located public projects as dots and the provinces' names at their centres (two
-    queries; one when the page passes the provinces it reads anyway)."""
-    rows = list(
+def _located() -> QuerySet[Any]:
+    return (
         Project.objects.public()
         .located()
         .order_by("pk")
         .values_list("latitude", "longitude")[:MAX_POINTS]
     )
+
+
+def map_preview(provinces: Iterable[Province] | None = None) -> MapPreview:
+    """The located public projects as dots and the provinces' names at their centres (two
+    queries; one when the page passes the provinces it reads anyway)."""
+    rows = prepared_list("hub.map_preview.points", _located).tuples()
     located = ((lat, lon) for lat, lon in rows if lat is not None and lon is not None)
     points = [p for p in (_project(lat, lon) for lat, lon in located) if p is not None]
     # Projects at the same spot (the same tenth of a pixel) are drawn as one dot: the

@@ -4,24 +4,32 @@ what other apps hold about them."""
 from functools import cache, cached_property
 from typing import Any
 
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
 from chantiers import selectors as chantier_selectors
 from chantiers import views as chantiers_views
 from chantiers.models import Chantier
-from chantiers.selectors import chantier_list, news_latest, step_next
 from events.models import Event
-from events.selectors import event_list_of_chantier, event_list_recent, event_list_upcoming
+from events.selectors import event_list_of_chantier
 from expertises.models import Facilitator
 from expertises.permissions import needs_visible_to
 from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
 from hub.map_preview import map_preview
 from hub.seed import content as seed_content
+from hub.selectors import (
+    home_chantiers,
+    home_latest_news,
+    home_next_steps,
+    home_provinces,
+    home_recent_events,
+    home_upcoming_events,
+)
 from portal.counts import count_many
 from projets import views as projets_views
 from projets.models import Project
 from projets.permissions import projects_led_by
-from territoires.models import Province
 
 # How many events the home page lists: those to come, else the last ones.
 HOME_EVENTS = 5
@@ -39,29 +47,30 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        upcoming = event_list_upcoming(limit=HOME_EVENTS)
+        now = timezone.now()
+        upcoming = SimpleLazyObject(lambda: home_upcoming_events(now, HOME_EVENTS))
         # One query for both figures, one for the provinces (the list, the contact links and
-        # the map's labels all iterate the same queryset, which keeps its rows).
+        # the map's labels all read the same rows).
         counts = cache(
             lambda: count_many(
                 candidates=Chantier.objects.candidates(), projects=Project.objects.public()
             )
         )
-        provinces = Province.objects.all()
+        provinces = SimpleLazyObject(home_provinces)
         context.update(
             intro=seed_content.INTRO,
             contact=seed_content.CONTACT,
-            chantiers=chantier_list(),
-            # Callables and lazy querysets: the template's shared fragment reads them only
-            # when it renders, so that a fragment served from the cache makes no query.
+            # Lazy: read only when the template's shared fragment renders, so that a fragment
+            # served from the cache makes no query.
+            chantiers=SimpleLazyObject(home_chantiers),
             candidate_count=lambda: counts()["candidates"],
-            next_steps=step_next(),
+            next_steps=SimpleLazyObject(lambda: home_next_steps(now)),
             upcoming_events=upcoming,
             # Only when nothing is announced: what took place, and how to ask for more.
-            recent_events=cache(
-                lambda: [] if upcoming else list(event_list_recent(limit=HOME_RECENT_EVENTS))
+            recent_events=SimpleLazyObject(
+                lambda: [] if upcoming else home_recent_events(now, HOME_RECENT_EVENTS)
             ),
-            latest_news=news_latest(),
+            latest_news=SimpleLazyObject(lambda: home_latest_news(now)),
             project_count=lambda: counts()["projects"],
             provinces=provinces,
             map_preview=cache(lambda: map_preview(provinces)),
