@@ -67,6 +67,6 @@ class ChantierDetailView(DetailView):
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["page"] = self.page_class(self.object, today=timezone.localdate())
+        context["page"] = self.page_class(self.object, now=timezone.now())
         context["news_feeds"] = chantier_feed_urls(self.object.slug)
         return context

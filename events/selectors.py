@@ -8,7 +8,8 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
 from events.filters import EventFilter
 from events.models import Event, EventQuerySet, Registration, RegistrationQuerySet
-from portal.counts import first_rows
+from portal.counts import first_rows_queryset, rows_and_total
+from portal.prepared_lists import prepared_list
 
 if TYPE_CHECKING:
     from chantiers.models import Chantier
@@ -36,9 +37,18 @@ def event_list_recent(*, limit: int | None = None) -> QuerySet[Event]:
 
 
 def event_list_of_chantier(*, chantier: Chantier, limit: int) -> tuple[list[Event], int]:
-    """A chantier's public events, latest first: the first ``limit`` and how many in all."""
-    events = chantier.events.public().select_related("province").order_by("-start")  # type: ignore[attr-defined]
-    return first_rows(events, limit)
+    """A chantier's public events, latest first: the first ``limit`` and how many in all
+    (one statement compiled once per process)."""
+
+    def build(chantier_id: int) -> QuerySet[Event]:
+        events = Event.objects.public().filter(chantier_id=chantier_id).select_related("province")
+        return first_rows_queryset(events.order_by("-start"), limit)
+
+    statement = prepared_list(f"events.of_chantier.{limit}", build, samples=((1,), (2,)))
+    events = statement.all(chantier.pk)
+    for event in events:
+        event.chantier = chantier
+    return rows_and_total(events)
 
 
 def event_detail_queryset() -> QuerySet[Event]:
