@@ -1,11 +1,11 @@
 """The échéancier drawn on one time axis by month: where each step's bar goes, in SVG units.
 
-Pure layout, no query: it takes steps already loaded (with their chantier and event, and
-``effective_status`` annotated by StepQuerySet.with_current_status) and the day it is, and
-gives the templates numbers to draw (templates/chantiers/includes/timeline.html). One month is
-month is as wide as lets the whole axis fit beside the labels on a desktop screen (within
-bounds: a long axis scrolls); on screen a unit is a CSS pixel, in print the drawing is scaled to
-the width of an A4 landscape page.
+Pure layout, no query: it takes steps already loaded (with their chantier and event; their
+status is ``effective_status`` when StepQuerySet.with_current_status annotated it, else
+Step.status_at) and the day it is, and gives numbers to draw (chantiers/templatetags/
+timeline_tags.py writes the SVG). One month is as wide as lets the whole axis fit beside the
+labels on a desktop screen (within bounds: a long axis scrolls); on screen a unit is a CSS
+pixel, in print the drawing is scaled to the width of an A4 landscape page.
 """
 
 from __future__ import annotations
