@@ -148,21 +148,25 @@ def _legend(timeline: Timeline, prefix: str) -> str:
         )
     today = gettext("aujourd'hui, %(day)s") % {"day": escape(long_date(timeline.today))}
     skip = gettext("Aller au tableau de l'échéancier")
+    # (Never a gettext call inside an f-string: makemessages would not see it.)
+    title = gettext("Légende")
+    one_day = gettext("un jour (un événement)")
+    ongoing = gettext("en continu (barre ouverte)")
     return (
         '<div class="gantt-legend">\n'
-        f'  <p class="gantt-legend__title">{gettext("Légende")}</p>\n'
+        f'  <p class="gantt-legend__title">{title}</p>\n'
         '  <ul class="inline-list">\n'
         + "".join(keys)
         + '    <li><svg class="gantt-legend__key" width="20" height="20" viewBox="0 0 20 20"'
         ' aria-hidden="true" focusable="false"><polygon class="gantt__shape gantt__shape--done"'
         ' points="10,1 19,10 10,19 1,10"/></svg> '
-        f"{gettext('un jour (un événement)')}</li>\n"
+        f"{one_day}</li>\n"
         '    <li><svg class="gantt-legend__key" width="40" height="16" viewBox="0 0 40 16"'
         ' aria-hidden="true" focusable="false"><rect class="gantt__fill gantt__fill--ongoing"'
         ' x="1" y="2" width="30" height="12" fill="url(#gantt-hatch)"/><path'
         ' class="gantt__outline gantt__outline--ongoing" d="M1,2 H31 M31,14 H1 V2"/><polyline'
         ' class="gantt__chevron gantt__outline--ongoing" points="32,0 38,8 32,16"/></svg> '
-        f"{gettext('en continu (barre ouverte)')}</li>\n"
+        f"{ongoing}</li>\n"
         '    <li><svg class="gantt-legend__key" width="12" height="20" viewBox="0 0 12 20"'
         ' aria-hidden="true" focusable="false"><line class="gantt__today" x1="6" y1="0" x2="6"'
         f' y2="20"/></svg> {today}</li>\n'
@@ -264,10 +268,11 @@ def _drawing(timeline: Timeline, drawn: list[TimelineGroup], links: _Links, grou
 def _undated(
     undated: list[TimelineGroup], links: _Links, prefix: str, hl: int, grouped: bool, anchors: bool
 ) -> str:
+    heading = gettext("Étapes sans date")
     parts = [
         (
             f'<section class="timeline-undated" aria-labelledby="{prefix}-sans-date">\n'
-            f'  <h{hl} id="{prefix}-sans-date">{gettext("Étapes sans date")}</h{hl}>\n'
+            f'  <h{hl} id="{prefix}-sans-date">{heading}</h{hl}>\n'
         )
     ]
     for group in undated:
@@ -303,8 +308,12 @@ def _undated(
 def _table(
     drawn: list[TimelineGroup], links: _Links, prefix: str, hl: int, grouped: bool, anchors: bool
 ) -> str:
-    chantier_head = f'<th scope="col">{gettext("Chantier")}</th>' if grouped else ""
+    columns = [gettext("Étape"), gettext("Quand"), gettext("Statut"), gettext("Événement")]
+    if grouped:
+        columns.insert(0, gettext("Chantier"))
+    head = "".join(f'          <th scope="col">{column}</th>\n' for column in columns)
     heading = gettext("L'échéancier en tableau")
+    caption = gettext("Les étapes datées, avec leur période, leur statut et leur événement")
     parts = [
         (
             f'<section class="timeline-table" aria-labelledby="{prefix}-tableau-titre">\n'
@@ -312,21 +321,18 @@ def _table(
             '  <div class="table-scroll">\n'
             f'    <table id="{prefix}-tableau">\n'
             '      <caption class="visually-hidden">'
-            f"{gettext('Les étapes datées, avec leur période, leur statut et leur événement')}"
+            f"{caption}"
             "</caption>\n"
             "      <thead>\n"
             "        <tr>\n"
-            f"          {chantier_head}\n"
-            f'          <th scope="col">{gettext("Étape")}</th>\n'
-            f'          <th scope="col">{gettext("Quand")}</th>\n'
-            f'          <th scope="col">{gettext("Statut")}</th>\n'
-            f'          <th scope="col">{gettext("Événement")}</th>\n'
+            f"{head}"
             "        </tr>\n"
             "      </thead>\n"
             "      <tbody>\n"
         )
     ]
-    cancelled = f" ({gettext('annulé')})"
+    annule = gettext("annulé")
+    cancelled = f" ({annule})"
     for group in drawn:
         for item in group.steps:
             step = item.step
