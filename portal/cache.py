@@ -19,7 +19,7 @@ from typing import Any
 
 import redis
 from django.core.cache.backends.locmem import LocMemCache
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 from portal.circuit import CircuitBreaker, breaker_for
 
@@ -27,11 +27,30 @@ from portal.circuit import CircuitBreaker, breaker_for
 REDIS_DOWN = (redis.ConnectionError, redis.TimeoutError, OSError)
 
 
+class ReusedClientRedisCacheClient(RedisCacheClient):
+    """Django's Redis client builds a new ``redis.Redis`` for every call, and each one fills a
+    table of about 170 response callbacks: a sixth of the CPU of a page served from the cache.
+    Here one ``redis.Redis`` per connection pool serves every call of the process (it is
+    thread-safe: each command takes a connection from the pool and gives it back)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key: Any = None, *, write: bool = False) -> Any:
+        pool = self._get_connection_pool(write)  # type: ignore[attr-defined]
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)  # type: ignore[attr-defined]
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache whose calls go through the breaker and fall back to a per-process LocMemCache."""
 
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
+        self._class = ReusedClientRedisCacheClient
         self.breaker: CircuitBreaker = breaker_for(self._servers[0])  # type: ignore[attr-defined]
         fallback_params = {k: v for k, v in params.items() if k not in ("OPTIONS", "LOCATION")}
         # One memory cache per server and process (LocMemCache shares its store by name).

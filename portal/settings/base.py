@@ -60,7 +60,7 @@ MIDDLEWARE = [
     "corsheaders.middleware.CorsMiddleware",
     # These two add headers only: before the page cache, so that its hits carry them too.
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "portal.middleware.csp.PolicyOnceCSPMiddleware",
     # A cache hit for an anonymous visitor, before the session and all that follows.
     "portal.page_cache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

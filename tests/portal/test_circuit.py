@@ -80,3 +80,17 @@ def test_with_redis_stopped_the_cache_counts_in_memory_after_one_failure(stopped
     # One refused connection; every later call skipped Redis.
     assert cache.breaker.failures == 1
     assert cache.breaker.skipped >= 7
+
+
+def test_the_redis_cache_reuses_one_client_per_connection_pool() -> None:
+    """Django's client builds a redis.Redis per call; ours keeps one per pool (no connection
+    is opened here: a client connects on its first command)."""
+    import redis
+
+    from portal.cache import ResilientRedisCache
+
+    cache = ResilientRedisCache("redis://127.0.0.1:1/0", {})
+    client = cache._cache.get_client()
+    assert isinstance(client, redis.Redis)
+    assert cache._cache.get_client(write=True) is client
+    assert client.connection_pool is cache._cache._get_connection_pool(True)
