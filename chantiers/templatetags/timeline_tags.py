@@ -14,12 +14,15 @@ carries the id « etape-N » its address points to, as on the chantier page).
 
 from __future__ import annotations
 
+import datetime
+import functools
+
 from django import template
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
-from chantiers.timeline import Bar, Timeline, TimelineGroup, TimelineStep
+from chantiers.timeline import Axis, Bar, Timeline, TimelineGroup, TimelineStep
 from portal.dates import long_date
 
 register = template.Library()
@@ -177,7 +180,11 @@ def _legend(timeline: Timeline, prefix: str) -> str:
     )
 
 
-def _axes(timeline: Timeline) -> str:
+@functools.lru_cache(maxsize=64)
+def _axes(axis: Axis, today: datetime.date, language: str | None) -> str:
+    """The month axis, on screen and in print: the same for every timeline of this axis, day
+    and language (``language``: the active one, part of the key), so written once."""
+    timeline = Timeline(today=today, axis=axis, groups=[])
     width, today_x = timeline.width, timeline.today_x
     screen, printed = [], []
     p = timeline.print_axis
@@ -237,7 +244,7 @@ def _drawing(timeline: Timeline, drawn: list[TimelineGroup], links: _Links, grou
     label = gettext("Échéancier sur un axe du temps, par mois (défilement horizontal)")
     parts = [
         f'<div class="gantt{long}" role="region" tabindex="0" aria-label="{label}">\n',
-        _axes(timeline),
+        _axes(timeline.axis, timeline.today, get_language()),
     ]
     for group in drawn:
         if grouped:
