@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from chantiers.models import Step
 from events.filters import EventFilter
 from events.models import Event, EventQuerySet, Registration, RegistrationQuerySet
 from portal.counts import first_rows_queryset, rows_and_total
@@ -55,6 +56,30 @@ def event_detail_queryset() -> QuerySet[Event]:
     return event_public_queryset().select_related("organiser").prefetch_related("steps__chantier")
 
 
+def _public_by_slug(slug: str) -> QuerySet[Event]:
+    return event_public_queryset().select_related("organiser").filter(slug=slug)
+
+
+def event_public_by_slug(*, slug: str) -> Event | None:
+    """The public event at ``slug``, with its province, chantier and organiser (what anyone
+    may open, whoever asks): a statement compiled once, read on each of the page's misses."""
+    statement = prepared_list("events.public_by_slug", _public_by_slug, samples=(("a",), ("b",)))
+    found = statement.all(slug)
+    return found[0] if found else None
+
+
+def _steps_of(event_id: int) -> QuerySet[Step]:
+    return Step.objects.filter(event_id=event_id).select_related("chantier")
+
+
+def event_steps(*, event: Event) -> list[Step]:
+    """The chantier steps an event carries, with their chantier (a statement compiled once)."""
+    steps = prepared_list("events.steps_of", _steps_of, samples=((1,), (2,))).all(event.pk)
+    for step in steps:
+        step.event = event
+    return steps
+
+
 # --- The officers' space and the detail page seen through a person's rights -------------------
 
 
@@ -62,11 +87,7 @@ def event_detail_queryset_for(*, user: Visitor) -> QuerySet[Event]:
     """The detail page's queryset, starting from what this person may see (drafts they manage)."""
     from events.permissions import events_visible_to
 
-    return (
-        events_visible_to(user)
-        .select_related("province", "chantier", "organiser")
-        .prefetch_related("steps__chantier")
-    )
+    return events_visible_to(user).select_related("province", "chantier", "organiser")
 
 
 def event_by_former_slug(*, user: Visitor, slug: str) -> Event | None:
