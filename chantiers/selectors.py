@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable
+from datetime import UTC, datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from django.db.models import (
     Case,
     Count,
     F,
-    IntegerField,
-    OuterRef,
-    Prefetch,
+    Model,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
 from django.db.models.functions import Coalesce, TruncDate
+from django.utils import timezone
 
 from chantiers.filters import NewsFilter, StepFilter
 from chantiers.models import (
@@ -30,10 +30,16 @@ from chantiers.models import (
     Resource,
     Step,
 )
+from chantiers.timeline import Timeline, build_timeline
+from portal.counts import first_rows_queryset, rows_and_total
+from portal.prepared import prepared_select
+from portal.prepared_lists import prepared_list
 from territoires.models import Province
 
 if TYPE_CHECKING:
     from portal.types import Visitor
+
+M = TypeVar("M", bound=Model)
 
 
 def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
@@ -52,38 +58,121 @@ CHANTIER_STEPS = 12
 CHANTIER_PROJECTS = 12
 
 
-def _count(model: type[Any]) -> Subquery:
-    rows = model.objects.filter(chantier=OuterRef("pk")).order_by().values("chantier")
-    return Subquery(rows.annotate(n=Count("pk")).values("n"), output_field=IntegerField())
+def chantier_get(*, slug: str) -> Chantier | None:
+    """The chantier at ``slug``, alone: what a page needs before its parts (title, status)."""
+    return prepared_select("chantier_by_slug", _chantier_by_slug).get(slug)
 
 
-def chantier_detail_queryset() -> QuerySet[Chantier]:
-    """Chantiers with their partners, the first of their resources, steps and participating
-    projects (sliced prefetches, one query each whatever the number of rows:
-    ``first_resources``, ``first_steps``, ``first_participations``), and how many there are
-    (``*_count``)."""
-    # Typed Any: django-stubs 5.2 cannot infer Prefetch's generic parameters from a str.
-    lookups: list[Any] = [
-        Prefetch(
-            "resources",
-            queryset=Resource.objects.select_related("provider")[:CHANTIER_RESOURCES],
-            to_attr="first_resources",
-        ),
-        Prefetch("steps", queryset=step_queryset()[:CHANTIER_STEPS], to_attr="first_steps"),
-        Prefetch("partnerships", queryset=Partnership.objects.select_related("organisation")),
-        Prefetch(
-            "participations",
-            queryset=Participation.objects.select_related("project__province").order_by(
-                "-role", "project__name"
-            )[:CHANTIER_PROJECTS],
-            to_attr="first_participations",
-        ),
-    ]
-    return Chantier.objects.prefetch_related(*lookups).annotate(
-        resource_count=Coalesce(_count(Resource), 0),
-        step_count=Coalesce(_count(Step), 0),
-        participation_count=Coalesce(_count(Participation), 0),
+def _chantier_by_slug(slug: str) -> QuerySet[Chantier]:
+    return Chantier.objects.filter(slug=slug)
+
+
+# The lists of a chantier's page have a fixed shape, read on every cache miss: compiled once
+# per process (``portal.prepared_lists``), with two sample sets of arguments (a chantier's id,
+# and now) to check which parameters follow them.
+_SAMPLE_NOW = (
+    datetime(2001, 2, 3, 10, 11, 12, 131415, tzinfo=UTC),
+    datetime(2012, 11, 23, 20, 21, 22, 232425, tzinfo=UTC),
+)
+SAMPLE_IDS = ((1,), (2,))
+SAMPLE_IDS_NOW = ((1, _SAMPLE_NOW[0]), (2, _SAMPLE_NOW[1]))
+
+
+def _resources(chantier_id: int) -> QuerySet[Resource]:
+    resources = Resource.objects.filter(chantier_id=chantier_id).select_related("provider")
+    return first_rows_queryset(resources, CHANTIER_RESOURCES)
+
+
+def _steps(chantier_id: int) -> QuerySet[Step]:
+    # Each step's status is worked out in Python (Step.status_at): the same rule as
+    # StepQuerySet.with_current_status, without a parameter for now.
+    steps = Step.objects.filter(chantier_id=chantier_id).select_related("event")
+    return first_rows_queryset(steps, CHANTIER_STEPS)
+
+
+def _partnerships(chantier_id: int) -> QuerySet[Partnership]:
+    return Partnership.objects.filter(chantier_id=chantier_id).select_related("organisation")
+
+
+def _participations(chantier_id: int) -> QuerySet[Participation]:
+    participations = (
+        Participation.objects.filter(chantier_id=chantier_id)
+        .select_related("project__province")
+        .order_by("-role", "project__name")
     )
+    return first_rows_queryset(participations, CHANTIER_PROJECTS)
+
+
+def _news(chantier_id: int, now: datetime) -> QuerySet[News]:
+    return news_public_queryset(now).filter(chantier_id=chantier_id)[:NEWS_LATEST]
+
+
+class ChantierPage:
+    """What a chantier's page shows besides the chantier itself, each part read at its first
+    use (one query each, whatever the number of rows, compiled once per process): a page part
+    served from the shared fragments reads nothing. Each list is capped, with how many there
+    are in all."""
+
+    def __init__(self, chantier: Chantier, *, now: datetime) -> None:
+        self.chantier = chantier
+        self.now = now
+
+    def _read(self, name: str, build: Callable[[int], QuerySet[M]]) -> list[M]:
+        return prepared_list(f"chantiers.page.{name}", build, samples=SAMPLE_IDS).all(
+            self.chantier.pk
+        )
+
+    @cached_property
+    def _resources(self) -> tuple[list[Resource], int]:
+        return rows_and_total(self._read("resources", _resources))
+
+    @property
+    def resources(self) -> list[Resource]:
+        return self._resources[0]
+
+    @property
+    def resource_count(self) -> int:
+        return self._resources[1]
+
+    @cached_property
+    def _steps(self) -> tuple[list[Step], int]:
+        steps = self._read("steps", _steps)
+        for step in steps:
+            step.chantier = self.chantier
+        return rows_and_total(steps)
+
+    @cached_property
+    def timeline(self) -> Timeline:
+        return build_timeline(self._steps[0], today=timezone.localdate(self.now))
+
+    @property
+    def step_count(self) -> int:
+        return self._steps[1]
+
+    @property
+    def steps_shown(self) -> int:
+        return len(self._steps[0])
+
+    @cached_property
+    def partnerships(self) -> list[Partnership]:
+        return self._read("partnerships", _partnerships)
+
+    @cached_property
+    def _participations(self) -> tuple[list[Participation], int]:
+        return rows_and_total(self._read("participations", _participations))
+
+    @property
+    def participations(self) -> list[Participation]:
+        return self._participations[0]
+
+    @property
+    def participation_count(self) -> int:
+        return self._participations[1]
+
+    @cached_property
+    def latest_news(self) -> list[News]:
+        statement = prepared_list("chantiers.page.news", _news, samples=SAMPLE_IDS_NOW)
+        return statement.all(self.chantier.pk, self.now)
 
 
 # --- Steps (the échéancier) -------------------------------------------------------------------

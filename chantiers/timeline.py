@@ -1,11 +1,11 @@
 """The échéancier drawn on one time axis by month: where each step's bar goes, in SVG units.
 
-Pure layout, no query: it takes steps already loaded (with their chantier and event, and
-``effective_status`` annotated by StepQuerySet.with_current_status) and the day it is, and
-gives the templates numbers to draw (templates/chantiers/includes/timeline.html). One month is
-month is as wide as lets the whole axis fit beside the labels on a desktop screen (within
-bounds: a long axis scrolls); on screen a unit is a CSS pixel, in print the drawing is scaled to
-the width of an A4 landscape page.
+Pure layout, no query: it takes steps already loaded (with their chantier and event; their
+status is ``effective_status`` when StepQuerySet.with_current_status annotated it, else
+Step.status_at) and the day it is, and gives numbers to draw (chantiers/templatetags/
+timeline_tags.py writes the SVG). One month is as wide as lets the whole axis fit beside the
+labels on a desktop screen (within bounds: a long axis scrolls); on screen a unit is a CSS
+pixel, in print the drawing is scaled to the width of an A4 landscape page.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS
 
 from chantiers.models import Chantier, Step
 
@@ -38,6 +38,12 @@ LONG_AXIS_MONTHS = 36
 # the axis printed is drawn for that scale, so that its text prints at a readable size.
 PRINT_TRACK_WIDTH = 640
 AXIS_HEIGHT = 36
+
+
+def _month_initials() -> list[str]:
+    """The initial of each month's name in the active language (« J » for janvier), as
+    ``date_format(day, "F")`` names it."""
+    return [str(MONTHS[month])[:1].upper() for month in range(1, 13)]
 
 
 def _month_index(day: datetime.date) -> int:
@@ -191,13 +197,14 @@ class Timeline:
     @cached_property
     def months(self) -> list[Month]:
         months = []
+        initials = _month_initials()
         for offset in range(self.axis.count):
             day = _first_of_month(self.axis.first + offset)
             months.append(
                 Month(
                     x=round(offset * self.axis.month_width, 1),
                     centre_x=round((offset + 0.5) * self.axis.month_width, 1),
-                    initial=date_format(day, "F")[:1].upper(),
+                    initial=initials[day.month - 1],
                     year=day.year if offset == 0 or day.month == 1 else None,
                 )
             )

@@ -3,12 +3,13 @@
 from typing import Any
 
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils import timezone
 from django.views.generic import DetailView, ListView, TemplateView
 
 from chantiers.feeds import chantier_feed_urls
 from chantiers.models import Chantier
-from chantiers.selectors import chantier_detail_queryset, chantier_list, news_latest, step_filter
+from chantiers.selectors import ChantierPage, chantier_get, chantier_list, step_filter
 from chantiers.timeline import build_timeline
 
 
@@ -50,15 +51,22 @@ class TimelineView(TemplateView):
 
 
 class ChantierDetailView(DetailView):
+    """A chantier's page: the chantier is read first (one light query: title, status); the
+    parts of its page (``page``, a ChantierPage) only when the template renders them, so
+    that a page whose parts come from the shared fragments reads nothing more."""
+
     template_name = "chantiers/chantier_detail.html"
     context_object_name = "chantier"
+    page_class: type[ChantierPage] = ChantierPage
 
-    def get_queryset(self) -> QuerySet[Chantier]:
-        return chantier_detail_queryset()
+    def get_object(self, queryset: QuerySet[Chantier] | None = None) -> Chantier:
+        chantier = chantier_get(slug=self.kwargs["slug"])
+        if chantier is None:
+            raise Http404
+        return chantier
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        context["timeline"] = build_timeline(self.object.first_steps, today=timezone.localdate())
-        context["latest_news"] = news_latest(chantier=self.object)
+        context["page"] = self.page_class(self.object, now=timezone.now())
         context["news_feeds"] = chantier_feed_urls(self.object.slug)
         return context

@@ -6,10 +6,14 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 
+from chantiers.models import Step
 from events.filters import EventFilter
 from events.models import Event, EventQuerySet, Registration, RegistrationQuerySet
+from portal.counts import first_rows_queryset, rows_and_total
+from portal.prepared_lists import prepared_list
 
 if TYPE_CHECKING:
+    from chantiers.models import Chantier
     from portal.models import User
     from portal.types import Visitor
 
@@ -33,8 +37,47 @@ def event_list_recent(*, limit: int | None = None) -> QuerySet[Event]:
     return events[:limit] if limit else events
 
 
+def event_list_of_chantier(*, chantier: Chantier, limit: int) -> tuple[list[Event], int]:
+    """A chantier's public events, latest first: the first ``limit`` and how many in all
+    (one statement compiled once per process)."""
+
+    def build(chantier_id: int) -> QuerySet[Event]:
+        events = Event.objects.public().filter(chantier_id=chantier_id).select_related("province")
+        return first_rows_queryset(events.order_by("-start"), limit)
+
+    statement = prepared_list(f"events.of_chantier.{limit}", build, samples=((1,), (2,)))
+    events = statement.all(chantier.pk)
+    for event in events:
+        event.chantier = chantier
+    return rows_and_total(events)
+
+
 def event_detail_queryset() -> QuerySet[Event]:
     return event_public_queryset().select_related("organiser").prefetch_related("steps__chantier")
+
+
+def _public_by_slug(slug: str) -> QuerySet[Event]:
+    return event_public_queryset().select_related("organiser").filter(slug=slug)
+
+
+def event_public_by_slug(*, slug: str) -> Event | None:
+    """The public event at ``slug``, with its province, chantier and organiser (what anyone
+    may open, whoever asks): a statement compiled once, read on each of the page's misses."""
+    statement = prepared_list("events.public_by_slug", _public_by_slug, samples=(("a",), ("b",)))
+    found = statement.all(slug)
+    return found[0] if found else None
+
+
+def _steps_of(event_id: int) -> QuerySet[Step]:
+    return Step.objects.filter(event_id=event_id).select_related("chantier")
+
+
+def event_steps(*, event: Event) -> list[Step]:
+    """The chantier steps an event carries, with their chantier (a statement compiled once)."""
+    steps = prepared_list("events.steps_of", _steps_of, samples=((1,), (2,))).all(event.pk)
+    for step in steps:
+        step.event = event
+    return steps
 
 
 # --- The officers' space and the detail page seen through a person's rights -------------------
@@ -44,11 +87,7 @@ def event_detail_queryset_for(*, user: Visitor) -> QuerySet[Event]:
     """The detail page's queryset, starting from what this person may see (drafts they manage)."""
     from events.permissions import events_visible_to
 
-    return (
-        events_visible_to(user)
-        .select_related("province", "chantier", "organiser")
-        .prefetch_related("steps__chantier")
-    )
+    return events_visible_to(user).select_related("province", "chantier", "organiser")
 
 
 def event_by_former_slug(*, user: Visitor, slug: str) -> Event | None:

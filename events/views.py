@@ -9,7 +9,13 @@ from django.views.generic import DetailView, TemplateView
 
 from events.models import Event
 from events.permissions import event_actions
-from events.selectors import event_by_former_slug, event_detail_queryset_for, event_filter
+from events.selectors import (
+    event_by_former_slug,
+    event_detail_queryset_for,
+    event_filter,
+    event_public_by_slug,
+    event_steps,
+)
 from events.views_registration import event_places, registration_box
 from portal.maps import MapConfig, MapPoint
 from portal.pagination import paginate, query_without
@@ -41,6 +47,12 @@ class EventDetailView(DetailView):
     def get_queryset(self) -> QuerySet[Event]:
         return event_detail_queryset_for(user=self.request.user)
 
+    def get_object(self, queryset: QuerySet[Event] | None = None) -> Event:
+        # A public event is anyone's to open: one statement compiled once; the others (drafts,
+        # for whoever manages them) through the person's rights.
+        event = event_public_by_slug(slug=self.kwargs["slug"])
+        return event if event is not None else super().get_object(queryset)
+
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
             return super().get(request, *args, **kwargs)
@@ -56,6 +68,7 @@ class EventDetailView(DetailView):
         context["actions"] = event_actions(self.request.user, self.object)
         context["registration_box"] = registration_box(self.request, self.object)
         context["places"] = event_places(self.object)
+        context["steps"] = event_steps(event=self.object)
         event = self.object
         if event.latitude is not None and event.longitude is not None:
             context["map"] = MapConfig(

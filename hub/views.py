@@ -1,18 +1,19 @@
 """Pages that gather from many apps: the home page, and the chantier and project pages with
 what other apps hold about them."""
 
-from functools import cache
+from functools import cache, cached_property
 from typing import Any
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, QuerySet, Subquery
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.views.generic import TemplateView
 
+from chantiers import selectors as chantier_selectors
 from chantiers import views as chantiers_views
 from chantiers.models import Chantier
 from events.models import Event
+from events.selectors import event_list_of_chantier
+from expertises.models import Facilitator
 from expertises.permissions import needs_visible_to
 from expertises.selectors import CATALOGUE_CHANTIER_SLUG, facilitator_highlights
 from hub.map_preview import map_preview
@@ -72,40 +73,38 @@ class HomeView(TemplateView):
         return context
 
 
+class ChantierPage(chantier_selectors.ChantierPage):
+    """A chantier's page with what other apps hold about it, read at first use too."""
+
+    @cached_property
+    def _events(self) -> tuple[list[Event], int]:
+        return event_list_of_chantier(chantier=self.chantier, limit=CHANTIER_EVENTS)
+
+    @property
+    def events(self) -> list[Event]:
+        return self._events[0]
+
+    @property
+    def event_count(self) -> int:
+        return self._events[1]
+
+    @cached_property
+    def catalogue_facilitators(self) -> list[Facilitator] | None:
+        """The "Recueil d'expertises" chantier is the catalogue's: its page gives a glimpse."""
+        if self.chantier.slug != CATALOGUE_CHANTIER_SLUG:
+            return None
+        return facilitator_highlights()
+
+
 class ChantierDetailView(chantiers_views.ChantierDetailView):
     """A chantier's page, with its public events and, for the Recueil d'expertises, the
     catalogue."""
 
     template_name = "hub/chantier_detail.html"
-
-    def get_queryset(self) -> QuerySet[Chantier]:
-        events = Prefetch(
-            "events",
-            queryset=Event.objects.public()
-            .select_related("province")
-            .order_by("-start")[:CHANTIER_EVENTS],
-            to_attr="public_events",
-        )
-        count = (
-            Event.objects.public()
-            .filter(chantier=OuterRef("pk"))
-            .order_by()
-            .values("chantier")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        return (
-            super()
-            .get_queryset()
-            .prefetch_related(events)
-            .annotate(event_count=Coalesce(Subquery(count, output_field=IntegerField()), 0))
-        )
+    page_class = ChantierPage
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
-        # The "Recueil d'expertises" chantier is the catalogue's: its page gives a glimpse.
-        if self.object.slug == CATALOGUE_CHANTIER_SLUG:
-            context["catalogue_facilitators"] = facilitator_highlights()
         # A piste's page says how to take part: through the projects this person leads.
         if self.object.is_candidate:
             context["led_projects"] = list(projects_led_by(self.request.user).order_by("name"))

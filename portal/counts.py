@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import QuerySet
+from django.db.models import Count, Model, QuerySet, Window
+
+M = TypeVar("M", bound=Model)
 
 
 def count_sql(querysets: dict[str, QuerySet[Any]]) -> tuple[str, list[Any]]:
@@ -36,3 +38,19 @@ def count_many(**querysets: QuerySet[Any]) -> dict[str, int]:
         cursor.execute(sql, params)
         row = cursor.fetchone()
     return {name: int(value) for name, value in zip(querysets, row, strict=True)}
+
+
+def first_rows_queryset(queryset: QuerySet[M], limit: int) -> QuerySet[M]:
+    """The first ``limit`` rows, each with how many there are in all (``rows_in_all``): a
+    window over the whole result (``COUNT(*) OVER ()``), computed before the limit."""
+    return queryset.annotate(rows_in_all=Window(Count("pk")))[:limit]
+
+
+def rows_and_total(rows: list[M]) -> tuple[list[M], int]:
+    """The rows of ``first_rows_queryset`` and how many there are in all."""
+    return rows, (rows[0].rows_in_all if rows else 0)  # type: ignore[attr-defined]
+
+
+def first_rows(queryset: QuerySet[M], limit: int) -> tuple[list[M], int]:
+    """The first ``limit`` rows and how many there are in all, in one query."""
+    return rows_and_total(list(first_rows_queryset(queryset, limit)))

@@ -161,21 +161,47 @@ def _next_midnight(now: datetime) -> datetime:
     return timezone.make_aware(datetime.combine(tomorrow, datetime.min.time()))
 
 
-def next_change(now: datetime) -> datetime:
-    """The first moment after ``now`` when some page changes by time alone. Kept in the cache
-    under the current version until it passes, so that a miss does not query for it."""
-    key = f"pages:next-change:{content_version()}"
-    stored = cache.get(key)
-    if isinstance(stored, datetime) and stored > now:
-        return stored
+# The next change by time under one content version, in this process: (version, moment).
+_next_change: tuple[str, datetime] | None = None
+
+
+def next_change(now: datetime, version: str | None = None) -> datetime:
+    """The first moment after ``now`` when some page changes by time alone. Kept in this
+    process under the content version (``version``: the one a page or fragment being stored
+    was built under, read before it) until it passes: computed once per version and process,
+    so that the misses after a write do not query for it again. The boundaries' statements
+    are compiled once (two cheap queries): computing again costs less than a round trip to
+    share the result through the cache."""
+    global _next_change
+    if version is None:
+        version = content_version()
+    known = _next_change
+    if known is not None and known[0] == version and known[1] > now:
+        return known[1]
     moments = [_next_midnight(now)]
     for boundary in _boundaries:
         moment = boundary(now)
         if moment is not None and moment > now:
             moments.append(moment)
     result = min(moments)
-    cache.set(key, result, max(1, min(MAX_AGE, int((result - now).total_seconds()))))
+    _next_change = (version, result)
     return result
+
+
+def lifetime(now: datetime, version: str) -> int:
+    """How long, in seconds, an entry built under ``version`` may live from ``now``."""
+    return min(MAX_AGE, int((next_change(now, version) - now).total_seconds()))
+
+
+def request_version(request: HttpRequest | None) -> str:
+    """The content version this request's page and fragments are built under: read once, before
+    the first of them is built (``anonymous_page`` gives the one it read)."""
+    version = getattr(request, "_page_cache_version", None)
+    if version is None:
+        version = content_version()
+        if request is not None:
+            request._page_cache_version = version  # type: ignore[attr-defined]
+    return str(version)
 
 
 # --- Keys ----------------------------------------------------------------------------------------
@@ -270,8 +296,7 @@ def _store(request: HttpRequest, response: HttpResponseBase, key: str, version: 
     bumps it, and the entry is never served."""
     if not _storable(request, response) or not isinstance(response, HttpResponse):
         return
-    now = timezone.now()
-    timeout = min(MAX_AGE, int((next_change(now) - now).total_seconds()))
+    timeout = lifetime(timezone.now(), version)
     if timeout > 0:
         cache.set(key, (version, response.content, response["Content-Type"]), timeout)
         _known(key)
@@ -297,6 +322,7 @@ def anonymous_page(
             if entry is not None and entry[0] == version:
                 _known(key)
                 return _hit(entry)
+            request._page_cache_version = str(version)  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)
             response[HEADER] = "miss"
             render = getattr(response, "add_post_render_callback", None)

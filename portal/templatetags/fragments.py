@@ -32,15 +32,13 @@ class SharedFragmentNode(template.Node):
     def render(self, context: Context) -> SafeString:
         parts = [str(self.name.resolve(context))]
         parts += [str(key.resolve(context)) for key in self.keys]
-        raw = "|".join([page_cache.content_version(), translation.get_language() or "", *parts])
+        version = page_cache.request_version(context.get("request"))
+        raw = "|".join([version, translation.get_language() or "", *parts])
         key = "pages:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
         html = cache.get(key)
         if html is None:
             html = self.nodelist.render(context)
-            now = timezone.now()
-            timeout = min(
-                page_cache.MAX_AGE, int((page_cache.next_change(now) - now).total_seconds())
-            )
+            timeout = page_cache.lifetime(timezone.now(), version)
             if timeout > 0:
                 cache.set(key, str(html), timeout)
         # Rendered (and escaped) by the template engine before it was stored.

@@ -208,7 +208,7 @@ def test_on_the_seed_each_step_says_date_a_definir_once_and_nothing_is_invented(
 
     assert social.content.decode().count("Date à définir") == 1
     html = communication.content.decode()
-    [item] = communication.context["timeline"].groups[0].steps
+    [item] = communication.context["page"].timeline.groups[0].steps
     assert (item.when, item.status_label) == ("2e semestre 2021", "Prévue")
     assert "○</span> Prévue</span> · 2e semestre 2021" in html
     assert "juillet" not in html and "31 décembre" not in html
@@ -219,3 +219,35 @@ def test_on_the_seed_each_step_says_date_a_definir_once_and_nothing_is_invented(
             steps__start_date__isnull=True, steps__event__isnull=True, steps__is_continuous=False
         ).count()
     )
+
+
+def test_the_drawing_escapes_what_staff_typed_and_marks_what_is_cancelled(client):
+    chantier = ChantierFactory(title="Chantier <i>")
+    cancelled = EventFactory(title="Atelier <b>", start=PAST, status="cancelled")
+    StepFactory(chantier=chantier, order=1, title="Étape <script>", event=cancelled)
+    StepFactory(
+        chantier=chantier,
+        order=2,
+        title="Étape annulée",
+        status="cancelled",
+        start_date=D(2026, 5, 1),
+        date_precision="month",
+        description="Parce que <b>",
+    )
+
+    html = client.get(chantier.get_absolute_url()).content.decode()
+
+    assert "<script>" not in html and "Étape &lt;script&gt;" in html
+    assert "Atelier &lt;b&gt;</a> (annulé)" in html  # the table names the cancelled event
+    assert 'class="gantt__strike"' in html  # the cancelled step is crossed out
+    assert '<span class="table-note">Parce que &lt;b&gt;</span>' in html
+    assert 'id="etape-2"' in html
+    _response, overview = get(client)
+    assert "<td><a href=" in overview and "Chantier &lt;i&gt;</a></td>" in overview
+
+
+def test_the_drawing_speaks_english_on_english_pages(client, steps):
+    html = client.get(URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "L'échéancier en tableau" not in html and "Légende" not in html
+    assert "Aller au tableau" not in html and "Étapes sans date" not in html

@@ -116,3 +116,32 @@ def test_detail_query_count_is_constant(client):
             NewsFactory(chantier=chantier, published_at=None)
 
     assert_constant_queries(client, chantier.get_absolute_url(), grow)
+
+
+def test_detail_caps_each_list_and_links_to_the_whole_of_it(client):
+    chantier = ChantierFactory()
+    ResourceFactory.create_batch(9, chantier=chantier)
+    for order in range(1, 14):
+        StepFactory(chantier=chantier, order=order, start_date=datetime.date(2026, 1, order))
+    ParticipationFactory.create_batch(13, chantier=chantier)
+    EventFactory.create_batch(6, chantier=chantier)
+
+    html = client.get(chantier.get_absolute_url()).content.decode()
+
+    assert "en données ouvertes (9 pour ce chantier)" in html
+    assert html.count('class="gantt__row"') == 12
+    assert "Les 13 étapes de ce chantier dans l'échéancier" in html
+    assert "Les 13 projets de ce chantier" in html
+    assert html.count("card event-card") == 5 and "Les 6 événements de ce chantier" in html
+
+
+def test_detail_within_its_caps_links_to_no_whole_list(client):
+    chantier = ChantierFactory()
+    ResourceFactory(chantier=chantier)
+    StepFactory(chantier=chantier, start_date=datetime.date(2026, 1, 1))
+    ParticipationFactory(chantier=chantier)
+    EventFactory(chantier=chantier)
+
+    html = client.get(chantier.get_absolute_url()).content.decode()
+
+    assert "pour ce chantier)" not in html and "Les 1 " not in html

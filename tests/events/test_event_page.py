@@ -73,3 +73,29 @@ def test_the_description_comes_before_the_registration_form(client, django_user_
     html = page(client, event)
 
     assert html.index("Le programme de la journée.") < html.index('id="inscription"')
+
+
+def test_the_page_lists_the_steps_it_carries_in_constant_queries(client):
+    from tests.chantiers.factories import ChantierFactory, StepFactory
+    from tests.querycount import assert_constant_queries
+
+    event = EventFactory(title="Rencontre de Namur")
+    chantier = ChantierFactory(title="Approche territoriale")
+    StepFactory(event=event, chantier=chantier, order=4, title="Rencontrer les projets")
+
+    html = page(client, event)
+    assert "Approche territoriale – étape 4</a> : Rencontrer les projets" in html
+    assert f'href="{chantier.get_absolute_url()}#etape-4"' in html
+
+    def grow(n):
+        for _ in range(n):
+            StepFactory(event=event)
+
+    assert_constant_queries(client, event.get_absolute_url(), grow)
+
+
+def test_a_draft_is_a_404_to_anonymous_visitors_and_shown_to_who_manages_it(client, staff):
+    draft = EventFactory(status=Event.Status.DRAFT)
+    assert client.get(draft.get_absolute_url()).status_code == HTTPStatus.NOT_FOUND
+    client.force_login(staff)
+    assert "Brouillon — non visible du public." in page(client, draft)

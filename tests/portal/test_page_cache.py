@@ -7,7 +7,6 @@ from http import HTTPStatus
 import pytest
 from django.contrib.messages import constants, get_messages
 from django.contrib.messages.storage.fallback import FallbackStorage
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 from django.urls import reverse
 from django.utils import timezone
@@ -127,8 +126,23 @@ def test_entries_live_only_until_the_next_change_by_time(client):
     EventFactory(start=soon, end=soon + datetime.timedelta(hours=1))
     now = timezone.now()
     assert page_cache.next_change(now) <= soon
-    cache.delete(f"pages:next-change:{page_cache.content_version()}")
+    page_cache._next_change = None  # computed again, from the rows
     assert page_cache.next_change(now) <= soon
+
+
+def test_the_next_change_is_read_once_per_version_and_follows_every_write(
+    django_assert_num_queries,
+):
+    page_cache.next_change(timezone.now())
+    with django_assert_num_queries(0):
+        page_cache.next_change(timezone.now())
+    soon = timezone.now() + datetime.timedelta(minutes=3)
+    event = EventFactory(start=soon)
+    assert page_cache.next_change(timezone.now()) <= soon
+    sooner = timezone.now() + datetime.timedelta(minutes=1)
+    event.registration_closes_at = sooner
+    event.save()
+    assert page_cache.next_change(timezone.now()) <= sooner
 
 
 def test_a_scheduled_news_item_bounds_the_life_of_entries():
