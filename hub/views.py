@@ -10,7 +10,6 @@ from django.views.generic import TemplateView
 
 from chantiers import selectors as chantier_selectors
 from chantiers import views as chantiers_views
-from chantiers.models import Chantier
 from events.models import Event
 from events.selectors import event_list_of_chantier
 from expertises.models import Facilitator
