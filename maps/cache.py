@@ -25,6 +25,7 @@ from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.http import quote_etag
 
+from portal.cache import shared_call
 from portal.commit_hooks import on_commit_once
 
 VERSION_KEY = "maps:data-version"
@@ -47,18 +48,27 @@ def _new_version() -> str:
     return f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
 
 
-def data_version() -> str:
-    version = cache.get(VERSION_KEY)
-    if version is None:
+def data_version() -> str | None:
+    """The current version, from the shared store alone (``None`` while Redis is down: layers
+    are then built each time, never kept in one process's memory, which another process's
+    write would not reach)."""
+    answered, version = shared_call(cache, "get", VERSION_KEY)
+    if answered and version is None:
         # Lost (evicted, or a fresh cache): any new value is as good, none can be stale.
-        cache.add(VERSION_KEY, _new_version(), None)
-        version = cache.get(VERSION_KEY) or _new_version()
-    return str(version)
+        shared_call(cache, "add", VERSION_KEY, _new_version(), None)
+        answered, version = shared_call(cache, "get", VERSION_KEY)
+    return str(version) if answered and version is not None else None
 
 
 def version_bump() -> None:
     """A new version: no entry cached before is read again."""
-    cache.set(VERSION_KEY, _new_version(), None)
+    shared_call(cache, "set", VERSION_KEY, _new_version(), None)
+
+
+def redis_back(sender: Any, **kwargs: Any) -> None:
+    """Redis answers this process again: writes it served meanwhile bumped no version there."""
+    if getattr(cache, "breaker", None) is sender:
+        version_bump()
 
 
 def data_changed() -> None:
@@ -70,10 +80,14 @@ def data_changed() -> None:
     on_commit_once(version_bump)
 
 
-def cache_key(layer: str, params: Mapping[str, str]) -> str:
-    """Only validated values reach here; the key is hashed so that its length is bounded too."""
+def cache_key(layer: str, params: Mapping[str, str]) -> str | None:
+    """Only validated values reach here; the key is hashed so that its length is bounded too.
+    ``None``: nothing may be cached now (Redis down)."""
+    version = data_version()
+    if version is None:
+        return None
     parts = "&".join(f"{name}={value}" for name, value in sorted(params.items()) if value)
-    raw = f"{FORMAT}|{layer}|{data_version()}|{translation.get_language()}|{parts}"
+    raw = f"{FORMAT}|{layer}|{version}|{translation.get_language()}|{parts}"
     return "maps:layer:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
@@ -99,15 +113,15 @@ def geojson_response(
     """The layer as GeoJSON, from the cache when ``params`` (validated) allow it; ``None``
     means "not cacheable". Browsers revalidate each time and get a 304 while it is the same."""
     body: bytes | None = None
-    if params is not None:
-        key = cache_key(layer, params)
-        body = cache.get(key)
+    key = cache_key(layer, params) if params is not None else None
+    if key is not None:
+        _answered, body = shared_call(cache, "get", key)
         if body is None:
             built = build()
             body = _body(built)
             timeout = _timeout(built)
             if timeout > 0:
-                cache.set(key, body, timeout)
+                shared_call(cache, "set", key, body, timeout)
     else:
         body = _body(build())
     etag = quote_etag(hashlib.sha256(body).hexdigest()[:32])

@@ -15,7 +15,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from chantiers.models import Chantier, Participation
 from events.models import Event
 from expertises.models import Facilitator
-from maps.cache import data_changed
+from maps.cache import data_changed, redis_back
+from portal.circuit import breaker_closed
 from portal.signals import rows_changed
 from projets.models import Project, ProjectType
 from territoires.models import Province
@@ -61,3 +62,4 @@ def connect() -> None:
     for through in WATCHED_RELATIONS:
         m2m_changed.connect(_changed, sender=through, dispatch_uid=f"maps.m2m.{through.__name__}")
     rows_changed.connect(_rows_changed, dispatch_uid="maps.rows_changed")
+    breaker_closed.connect(redis_back, dispatch_uid="maps.redis_back")

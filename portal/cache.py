@@ -75,12 +75,17 @@ class ResilientRedisCache(RedisCache):
         let the others serve pages that a write of this process changed)."""
         if not self.breaker.allow():
             return False, None
+        probe = self.breaker.is_open
         try:
             result = getattr(RedisCache, method)(self, *args, **kwargs)
         except REDIS_DOWN as exc:
             self.breaker.failure(exc)
             return False, None
         self.breaker.success()
+        if probe:
+            # This call closed the breaker: its answer was read before the versions were bumped
+            # (``breaker_closed``), so it may hold an entry that the outage's writes changed.
+            return False, None
         return True, result
 
     def add(self, *args: Any, **kwargs: Any) -> Any:
@@ -121,8 +126,9 @@ def shared_call(cache: BaseCache, method: str, *args: Any, **kwargs: Any) -> tup
     """``cache.method(...)`` answered by the shared store only: ``(answered, result)``. Any
     cache but ``ResilientRedisCache`` (the embedded default's memory cache: one process) always
     answers."""
-    if isinstance(cache, ResilientRedisCache):
-        return cache.shared(method, *args, **kwargs)
+    shared = getattr(cache, "shared", None)  # through django.core.cache.cache's proxy too
+    if shared is not None:
+        return shared(method, *args, **kwargs)  # type: ignore[no-any-return]
     return True, getattr(cache, method)(*args, **kwargs)
 
 

@@ -40,6 +40,8 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 
+from portal.cache import shared_call
+from portal.circuit import breaker_closed
 from portal.commit_hooks import on_commit_once
 
 VERSION_KEY = "pages:content-version"
@@ -78,18 +80,32 @@ def _new_version() -> str:
     return f"{time.time_ns()}-{uuid.uuid4().hex[:8]}"
 
 
-def content_version() -> str:
-    version = cache.get(VERSION_KEY)
+def content_version() -> str | None:
+    """The current version, from the shared store alone; ``None`` while it cannot answer
+    (Redis down): then nothing is served from the cache or stored in it."""
+    answered, version = shared_call(cache, "get", VERSION_KEY)
+    if not answered:
+        return None
     if version is None:
         # Lost (evicted, a fresh cache): any new value is as good, none can be stale.
-        cache.add(VERSION_KEY, _new_version(), None)
-        version = cache.get(VERSION_KEY) or _new_version()
+        shared_call(cache, "add", VERSION_KEY, _new_version(), None)
+        answered, version = shared_call(cache, "get", VERSION_KEY)
+        if not answered or version is None:
+            return None
     return str(version)
 
 
 def version_bump() -> None:
-    """A new version: no page cached before is served again."""
-    cache.set(VERSION_KEY, _new_version(), None)
+    """A new version: no page cached before is served again. With Redis down the bump is lost,
+    and nothing is cached meanwhile; Redis answering again bumps (``_redis_back``)."""
+    shared_call(cache, "set", VERSION_KEY, _new_version(), None)
+
+
+def _redis_back(sender: Any, **kwargs: Any) -> None:
+    """Redis answers this process again: the writes it served meanwhile bumped no version
+    there, so pages cached before the outage must not be served."""
+    if getattr(cache, "breaker", None) is sender:
+        version_bump()
 
 
 def content_changed() -> None:
@@ -143,6 +159,7 @@ def connect() -> None:
     post_delete.connect(_deleted, dispatch_uid="portal.page_cache.delete")
     m2m_changed.connect(_m2m_changed, dispatch_uid="portal.page_cache.m2m")
     rows_changed.connect(_rows_changed, dispatch_uid="portal.page_cache.rows_changed")
+    breaker_closed.connect(_redis_back, dispatch_uid="portal.page_cache.redis_back")
 
 
 # --- Time ---------------------------------------------------------------------------------------
@@ -176,7 +193,7 @@ def next_change(now: datetime, version: str | None = None) -> datetime:
     if version is None:
         version = content_version()
     known = _next_change
-    if known is not None and known[0] == version and known[1] > now:
+    if known is not None and version is not None and known[0] == version and known[1] > now:
         return known[1]
     moments = [_next_midnight(now)]
     for boundary in _boundaries:
@@ -184,7 +201,8 @@ def next_change(now: datetime, version: str | None = None) -> datetime:
         if moment is not None and moment > now:
             moments.append(moment)
     result = min(moments)
-    _next_change = (version, result)
+    if version is not None:
+        _next_change = (version, result)
     return result
 
 
@@ -193,15 +211,19 @@ def lifetime(now: datetime, version: str) -> int:
     return min(MAX_AGE, int((next_change(now, version) - now).total_seconds()))
 
 
-def request_version(request: HttpRequest | None) -> str:
+_UNREAD = object()
+
+
+def request_version(request: HttpRequest | None) -> str | None:
     """The content version this request's page and fragments are built under: read once, before
-    the first of them is built (``anonymous_page`` gives the one it read)."""
-    version = getattr(request, "_page_cache_version", None)
-    if version is None:
+    the first of them is built (``anonymous_page`` gives the one it read). ``None``: the shared
+    store cannot answer, nothing is cached for this request."""
+    version = getattr(request, "_page_cache_version", _UNREAD)
+    if version is _UNREAD:
         version = content_version()
         if request is not None:
             request._page_cache_version = version  # type: ignore[attr-defined]
-    return str(version)
+    return None if version is None else str(version)
 
 
 # --- Keys ----------------------------------------------------------------------------------------
@@ -298,8 +320,11 @@ def _store(request: HttpRequest, response: HttpResponseBase, key: str, version: 
         return
     timeout = lifetime(timezone.now(), version)
     if timeout > 0:
-        cache.set(key, (version, response.content, response["Content-Type"]), timeout)
-        _known(key)
+        answered, _ = shared_call(
+            cache, "set", key, (version, response.content, response["Content-Type"]), timeout
+        )
+        if answered:
+            _known(key)
 
 
 def anonymous_page(
@@ -314,10 +339,13 @@ def anonymous_page(
             if not (_anonymous_without_messages(request) and params(request)):
                 return view(request, *args, **kwargs)
             key = page_key(request)
-            found = cache.get_many([VERSION_KEY, key])
-            version = found.get(VERSION_KEY)
-            if version is None:
+            answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
+            version = found.get(VERSION_KEY) if answered else None
+            if answered and version is None:
                 version = content_version()
+            if version is None:  # Redis down: built, never served from memory nor stored
+                request._page_cache_version = None  # type: ignore[attr-defined]
+                return view(request, *args, **kwargs)
             entry = found.get(key)
             if entry is not None and entry[0] == version:
                 _known(key)
@@ -393,7 +421,9 @@ class PageCacheMiddleware:
             return None
         if key not in _known_keys:
             return None
-        found = cache.get_many([VERSION_KEY, key])
+        answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
+        if not answered:
+            return None
         entry = found.get(key)
         if entry is None or entry[0] != found.get(VERSION_KEY):
             return None

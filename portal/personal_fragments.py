@@ -24,6 +24,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from portal import page_cache
+from portal.cache import shared_call
 
 
 def _key(user_pk: object, name: str, keys: Iterable[object]) -> str:
@@ -46,16 +47,15 @@ def personal_fragment(
     user = request.user
     if not user.is_authenticated:
         raise ValueError("A personal fragment needs a signed-in person.")
-    breaker = getattr(cache, "breaker", None)
-    if breaker is not None and breaker.is_open:
-        # Redis down: the cache answers from this process's memory, which another process's
-        # write does not reach (its version bump stays in that process). Built each time.
-        return mark_safe(build()[0])
     key = _key(user.pk, name, keys)
-    found = cache.get_many([page_cache.VERSION_KEY, key])
-    version = found.get(page_cache.VERSION_KEY)
-    if version is None:
+    # From the shared store alone: with Redis down the cache would answer from this process's
+    # memory, which another process's write does not reach. Built each time then.
+    answered, found = shared_call(cache, "get_many", [page_cache.VERSION_KEY, key])
+    version = found.get(page_cache.VERSION_KEY) if answered else None
+    if answered and version is None:
         version = page_cache.content_version()
+    if version is None:
+        return mark_safe(build()[0])
     entry = found.get(key)
     if entry is not None and entry[0] == version:
         return mark_safe(entry[1])
@@ -63,8 +63,7 @@ def personal_fragment(
     # version, and this entry, stored under the old one, is never served.
     html, keep = build()
     if keep:
-        now = timezone.now()
-        timeout = min(page_cache.MAX_AGE, int((page_cache.next_change(now) - now).total_seconds()))
+        timeout = page_cache.lifetime(timezone.now(), str(version))
         if timeout > 0:
-            cache.set(key, (str(version), str(html)), timeout)
+            shared_call(cache, "set", key, (str(version), str(html)), timeout)
     return mark_safe(html)

@@ -19,6 +19,7 @@ from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from portal import page_cache
+from portal.cache import shared_call
 
 register = template.Library()
 
@@ -33,14 +34,16 @@ class SharedFragmentNode(template.Node):
         parts = [str(self.name.resolve(context))]
         parts += [str(key.resolve(context)) for key in self.keys]
         version = page_cache.request_version(context.get("request"))
+        if version is None:  # the shared store cannot answer (Redis down): built each time
+            return mark_safe(self.nodelist.render(context))
         raw = "|".join([version, translation.get_language() or "", *parts])
         key = "pages:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
-        html = cache.get(key)
+        _answered, html = shared_call(cache, "get", key)
         if html is None:
             html = self.nodelist.render(context)
             timeout = page_cache.lifetime(timezone.now(), version)
             if timeout > 0:
-                cache.set(key, str(html), timeout)
+                shared_call(cache, "set", key, str(html), timeout)
         # Rendered (and escaped) by the template engine before it was stored.
         return mark_safe(html)
 

@@ -27,6 +27,7 @@ from newsletter.models import Subscriber
 from portal import circuit
 from portal.cache import ResilientRedisCache, shared_call
 from portal.models import OutgoingEmail
+from tests.chantiers.factories import ChantierFactory
 from tests.events.factories import EventFactory
 from tests.portal.factories import UserFactory
 from tests.workers import RedisProcess, broker, redis_process, requires_services
@@ -188,3 +189,34 @@ def test_when_redis_answers_again_the_portal_uses_it_after_the_cool_down(
     # What the memory held during the outage is dropped; the shared calls answer again.
     assert cache.get("pendant") is None
     assert shared_call(cache, "get", "apres") == (True, 3)
+
+
+def test_a_write_while_redis_is_frozen_shows_at_once_and_after_it_answers_again(
+    own_redis: RedisProcess, settings
+) -> None:
+    """Pages are never served from one process's memory (another process's write would not
+    reach it), and the version moves when Redis answers again: a page cached before the outage
+    is not served after it, though the write's own bump never reached Redis."""
+    settings.REDIS_COOLDOWN_SECONDS = 0.3
+    chantier = ChantierFactory(title="Chantier avant la panne")
+    client = Client()
+    assert "Chantier avant la panne" in client.get("/chantiers/").text
+    assert client.get("/chantiers/")["X-Page-Cache"] == "hit"
+
+    own_redis.freeze()
+    assert "Chantier avant la panne" in client.get("/chantiers/").text  # times out: open
+    assert cache_breaker().is_open
+    chantier.title = "Chantier pendant la panne"
+    chantier.save()  # its version bump never reaches Redis (the breaker skips it)
+    for _ in range(2):
+        page = client.get("/chantiers/")
+        assert "Chantier pendant la panne" in page.text
+        assert page.get("X-Page-Cache") != "hit"
+
+    own_redis.thaw()
+    time.sleep(0.4)  # the cool-down ends: the next call probes Redis and closes the breaker
+    for _ in range(2):
+        page = client.get("/chantiers/")
+        assert "Chantier pendant la panne" in page.text
+    assert not cache_breaker().is_open
+    assert client.get("/chantiers/")["X-Page-Cache"] == "hit"
