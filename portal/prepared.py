@@ -22,7 +22,7 @@ from django.db.models.sql import UpdateQuery
 
 M = TypeVar("M", bound=models.Model)
 
-_compiled: dict[tuple[str, str], Any] = {}
+_compiled: dict[tuple[str, ...], Any] = {}
 _lock = threading.Lock()
 
 
@@ -119,7 +119,10 @@ class PreparedUpdate:
             return cursor.rowcount
 
 
-def _get(key: tuple[str, str], make: Callable[[], Any]) -> Any:
+def compiled_once(key: tuple[str, ...], make: Callable[[], Any]) -> Any:
+    """The statement of ``key``, made by ``make()`` the first time (once per process, whichever
+    thread asks first). portal.prepared_lists keeps its statements here too, under keys of
+    their own kind."""
     statement = _compiled.get(key)
     if statement is None:
         with _lock:
@@ -134,7 +137,7 @@ def prepared_select(
 ) -> PreparedSelect[M]:
     """The statement ``name`` of ``build(*arguments)``, compiled at its first use."""
     arity = build.__code__.co_argcount
-    return _get((name, using), lambda: PreparedSelect(build, arity, using))
+    return compiled_once(("select", name, using), lambda: PreparedSelect(build, arity, using))
 
 
 def prepared_update(
@@ -146,4 +149,6 @@ def prepared_update(
 ) -> PreparedUpdate:
     """``build(*arguments).update(**values)`` as the statement ``name``, compiled once."""
     arity = build.__code__.co_argcount
-    return _get((name, using), lambda: PreparedUpdate(build, values, arity, using))
+    return compiled_once(
+        ("update", name, using), lambda: PreparedUpdate(build, values, arity, using)
+    )

@@ -17,7 +17,6 @@ Arguments are plain values (datetimes, primary keys, slugs), not model instances
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Sequence
 from typing import Any, Generic, TypeVar
 
@@ -25,13 +24,11 @@ from django.db import connections, models
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
 from portal.counts import count_sql
+from portal.prepared import compiled_once
 
 M = TypeVar("M", bound=models.Model)
 
 Source = tuple[int, Callable[[Any], Any], Callable[[Any], Any]] | None
-
-_compiled: dict[tuple[str, str], Any] = {}
-_lock = threading.Lock()
 
 
 def _identity(value: Any) -> Any:
@@ -206,16 +203,6 @@ class PreparedCounts(_Statement):
         return {name: int(value) for name, value in zip(self.names, row, strict=True)}
 
 
-def _get(key: tuple[str, str], make: Callable[[], Any]) -> Any:
-    statement = _compiled.get(key)
-    if statement is None:
-        with _lock:
-            statement = _compiled.get(key)
-            if statement is None:
-                statement = _compiled[key] = make()
-    return statement
-
-
 def prepared_list(
     name: str,
     build: Callable[..., models.QuerySet[M]],
@@ -228,8 +215,8 @@ def prepared_list(
     """The statement ``name`` of ``build(*arguments)``, compiled at its first use (see the
     module's note for ``samples`` and ``derive``). ``paged``: ``build`` gives the whole list,
     and each call names its window (LIMIT and OFFSET become parameters)."""
-    return _get(  # type: ignore[no-any-return]
-        (name, using), lambda: PreparedList(build, samples, derive, using, paged)
+    return compiled_once(  # type: ignore[no-any-return]
+        ("list", name, using), lambda: PreparedList(build, samples, derive, using, paged)
     )
 
 
@@ -242,8 +229,8 @@ def prepared_counts(
     using: str = "default",
 ) -> PreparedCounts:
     """``count_many(**build(*arguments))`` as the statement ``name``, compiled at first use."""
-    return _get(  # type: ignore[no-any-return]
-        (name, using), lambda: PreparedCounts(build, samples, derive, using)
+    return compiled_once(  # type: ignore[no-any-return]
+        ("counts", name, using), lambda: PreparedCounts(build, samples, derive, using)
     )
 
 
