@@ -1,7 +1,6 @@
 """The "Mon espace" dashboard: what each role sees there, and its query count."""
 
 from http import HTTPStatus
-from types import SimpleNamespace
 
 import pytest
 from django.contrib import messages
@@ -301,8 +300,11 @@ def test_nothing_is_kept_while_redis_is_down(client, monkeypatch):
     leader = UserFactory()
     client.force_login(leader)
     client.get(HOME)
-    # The breaker open (portal.circuit): the cache would answer from this process's memory.
-    monkeypatch.setattr(cache, "breaker", SimpleNamespace(is_open=True), raising=False)
+    # Redis unreachable (portal.cache.shared_call): the cache would answer from this process's
+    # memory, which the shared calls never read.
+    monkeypatch.setattr(
+        cache, "shared", lambda method, *args, **kwargs: (False, None), raising=False
+    )
 
     with CaptureQueriesContext(connection) as queries:
         client.get(HOME)
