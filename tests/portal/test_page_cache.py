@@ -131,17 +131,19 @@ def test_entries_live_only_until_the_next_change_by_time(client):
 
 
 def test_the_next_change_is_read_once_per_version_and_follows_every_write(
-    django_assert_num_queries,
+    django_assert_num_queries, committed
 ):
     page_cache.next_change(timezone.now())
     with django_assert_num_queries(0):
         page_cache.next_change(timezone.now())
     soon = timezone.now() + datetime.timedelta(minutes=3)
-    event = EventFactory(start=soon)
+    with committed():
+        event = EventFactory(start=soon)
     assert page_cache.next_change(timezone.now()) <= soon
     sooner = timezone.now() + datetime.timedelta(minutes=1)
-    event.registration_closes_at = sooner
-    event.save()
+    with committed():
+        event.registration_closes_at = sooner
+        event.save()
     assert page_cache.next_change(timezone.now()) <= sooner
 
 
