@@ -42,15 +42,15 @@ class StoredKeys(list):
 def stored(monkeypatch):
     """The keys the layers write to the cache, in order (their timeouts in ``keys.timeouts``)."""
     keys = StoredKeys()
-    original = map_cache.cache.set
+    original = map_cache.shared_call
 
-    def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("maps:layer:"):
-            keys.append(key)
-            keys.timeouts.append(timeout)
-        return original(key, value, timeout, **kwargs)
+    def spy(cache, method, *args, **kwargs):
+        if method == "set" and args[0].startswith("maps:layer:"):
+            keys.append(args[0])
+            keys.timeouts.append(args[2])
+        return original(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(map_cache.cache, "set", spy)
+    monkeypatch.setattr(map_cache, "shared_call", spy)
     return keys
 
 

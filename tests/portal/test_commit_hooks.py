@@ -19,14 +19,14 @@ pytestmark = pytest.mark.django_db
 def bumps(monkeypatch):
     """The writes of the page cache's version to the cache, in order."""
     writes = []
-    real_set = page_cache.cache.set
+    real_call = page_cache.shared_call
 
-    def spy(key, value, *args, **kwargs):
-        if key == page_cache.VERSION_KEY:
-            writes.append(value)
-        return real_set(key, value, *args, **kwargs)
+    def spy(cache, method, *args, **kwargs):
+        if method == "set" and args[0] == page_cache.VERSION_KEY:
+            writes.append(args[1])
+        return real_call(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache.cache, "set", spy)
+    monkeypatch.setattr(page_cache, "shared_call", spy)
     return writes
 
 

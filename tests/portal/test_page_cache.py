@@ -156,14 +156,14 @@ def test_a_scheduled_news_item_bounds_the_life_of_entries():
 def test_an_entry_is_stored_only_until_the_next_event_starts(client, monkeypatch):
     EventFactory(start=timezone.now() + datetime.timedelta(minutes=10))
     stored = []
-    real_set = page_cache.cache.set
+    real_call = page_cache.shared_call
 
-    def spy(key, value, timeout=None, **kwargs):
-        if key.startswith("pages:page:"):
-            stored.append(timeout)
-        return real_set(key, value, timeout, **kwargs)
+    def spy(cache, method, *args, **kwargs):
+        if method == "set" and args[0].startswith("pages:page:"):
+            stored.append(args[2])
+        return real_call(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache.cache, "set", spy)
+    monkeypatch.setattr(page_cache, "shared_call", spy)
     get(client, reverse("events:event_list"))
     assert len(stored) == 1
     assert 0 < stored[0] <= 600
@@ -482,7 +482,14 @@ def test_a_write_makes_the_middleware_step_aside(client, committed):
 def test_only_keys_of_wrapped_pages_are_looked_up(client, monkeypatch):
     get(client, "/")
     calls = []
-    monkeypatch.setattr(page_cache.cache, "get_many", lambda keys, **kw: calls.append(keys) or {})
+    real_call = page_cache.shared_call
+
+    def spy(cache, method, *args, **kwargs):
+        if method == "get_many" and any(k.startswith("pages:page:") for k in args[0]):
+            calls.append(args[0])
+        return real_call(cache, method, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache, "shared_call", spy)
     Client().get(reverse("account_login"))
     Client().get("/?garbage=1")
     Client().post("/")
