@@ -32,6 +32,7 @@ from events.models.events import start_of_day
 from events.selectors import event_public_queryset
 from expertises.models import Facilitator
 from expertises.selectors import facilitators_covering
+from portal.counts import first_of
 from portal.prepared_lists import PreparedList, Windows, prepared_counts, prepared_list
 from projets.models import Project
 from projets.selectors import project_list_queryset
@@ -71,12 +72,12 @@ def home_next_steps(now: datetime) -> list[Step]:
 
 
 def home_upcoming_events(now: datetime, limit: int) -> list[Event]:
-    build = lambda at: event_public_queryset().upcoming(at)[:limit]  # noqa: E731
+    build = lambda at: first_of(event_public_queryset().upcoming(at), limit)  # noqa: E731
     return _at(f"hub.home.upcoming.{limit}", build).all(now)
 
 
 def home_recent_events(now: datetime, limit: int) -> list[Event]:
-    build = lambda at: event_public_queryset().past(at)[:limit]  # noqa: E731
+    build = lambda at: first_of(event_public_queryset().past(at), limit)  # noqa: E731
     return _at(f"hub.home.recent.{limit}", build).all(now)
 
 
@@ -146,7 +147,7 @@ def province_with_figures(slug: str, now: datetime) -> Province | None:
 
 def province_upcoming_events(province_pk: int, now: datetime, limit: int) -> list[Event]:
     def build(pk: int, at: datetime) -> QuerySet[Event]:
-        return event_public_queryset().upcoming(at).filter(province_id=pk)[:limit]
+        return first_of(event_public_queryset().upcoming(at).filter(province_id=pk), limit)
 
     statement = prepared_list(
         f"hub.province.upcoming.{limit}", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,)
