@@ -109,13 +109,14 @@ def home_provinces() -> list[Province]:
 _SAMPLE_PK_NOW = ((1, _SAMPLE_NOW[0][0]), (2, _SAMPLE_NOW[1][0]))
 
 
-def _count(rows: QuerySet[Any]) -> Coalesce:
-    """How many distinct rows ``rows`` holds, as a scalar subquery (0 for none)."""
+def _count(rows: QuerySet[Any], *, distinct: bool = False) -> Coalesce:
+    """How many rows ``rows`` holds, as a scalar subquery (0 for none); ``distinct`` where
+    its joins repeat a row (a DISTINCT count sorts every key)."""
     counted = (
         rows.order_by()
         .annotate(_all=Value(1))
         .values("_all")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk", distinct=distinct))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -127,7 +128,7 @@ def _province_with_figures(slug: str, now: datetime) -> QuerySet[Province]:
     return Province.objects.filter(slug=slug).annotate(
         project_total=_count(projects),
         located_total=_count(projects.located()),
-        facilitator_total=_count(facilitators_covering(province=here)),
+        facilitator_total=_count(facilitators_covering(province=here), distinct=True),
         past_total=_count(event_public_queryset().past(now).filter(province=here)),
     )
 
