@@ -11,9 +11,12 @@ from django.db.models import (
     Case,
     Count,
     F,
+    IntegerField,
     Model,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Value,
     When,
 )
@@ -31,7 +34,7 @@ from chantiers.models import (
     Step,
 )
 from chantiers.timeline import Timeline, build_timeline
-from portal.counts import first_rows_queryset, rows_and_total
+from portal.counts import first_of, first_rows_queryset, rows_and_total
 from portal.prepared import prepared_select
 from portal.prepared_lists import prepared_list
 from territoires.models import Province
@@ -45,10 +48,17 @@ M = TypeVar("M", bound=Model)
 def chantier_list(*, candidates: bool = False) -> QuerySet[Chantier]:
     """Active chantiers (or candidate ones), with the counts their cards show."""
     base = Chantier.objects.candidates() if candidates else Chantier.objects.active()
+    # Counted apart (a scalar subquery each), not by joining steps and participations together:
+    # that join holds steps × participations rows per chantier.
     return base.annotate(
-        step_count=Count("steps", distinct=True),
-        project_count=Count("participations", distinct=True),
+        step_count=_count_of(Step.objects.filter(chantier_id=OuterRef("pk"))),
+        project_count=_count_of(Participation.objects.filter(chantier_id=OuterRef("pk"))),
     )
+
+
+def _count_of(rows: QuerySet[Any]) -> Coalesce:
+    counted = rows.order_by().values("chantier_id").annotate(n=Count("pk")).values("n")
+    return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
 
 
 # What a chantier's page shows of each list at most; the whole list is a link away (the
@@ -203,13 +213,18 @@ def step_next(*, limit: int = NEXT_STEPS, now: datetime | None = None) -> QueryS
     under_way_first = Case(
         When(Q(effective_status=Step.Status.ONGOING), then=Value(0)), default=Value(1)
     )
-    return (
+    steps = (
         step_queryset(now)
         .select_related("chantier")
         .filter(Q(chantier__status=Chantier.Status.ACTIVE), Q(effective_status__in=open_statuses))
         .annotate(
             under_way_first=under_way_first,
-            known_start=Coalesce("start_date", TruncDate("event__start")),
+            # The event's day only where a step has no date of its own and an event: the
+            # conversion is a function call per row on SQLite, and most steps need none.
+            known_start=Coalesce(
+                "start_date",
+                Case(When(Q(event__start__isnull=False), then=TruncDate("event__start"))),
+            ),
         )
         .order_by(
             "under_way_first",
@@ -218,8 +233,9 @@ def step_next(*, limit: int = NEXT_STEPS, now: datetime | None = None) -> QueryS
             "chantier__title",
             "order",
             "pk",
-        )[:limit]
+        )
     )
+    return first_of(steps, limit)
 
 
 # --- News ("actualités") -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, Min, QuerySet
 from django.utils.safestring import SafeString, mark_safe
 
 from portal.prepared_lists import prepared_list
@@ -23,7 +23,7 @@ SOUTH, NORTH = 49.45, 50.85
 WIDTH = 360
 _LON_SCALE = math.cos(math.radians((SOUTH + NORTH) / 2))
 HEIGHT = round(WIDTH * (NORTH - SOUTH) / ((EAST - WEST) * _LON_SCALE))
-# The preview draws at most this many projects (one query, bounded, whatever the data).
+# The preview reads at most this many distinct spots (one query, bounded, whatever the data).
 MAX_POINTS = 300
 
 
@@ -47,7 +47,7 @@ class MapPreview:
     height: int
     points: list[Point]  # one per distinct spot
     labels: list[Label]
-    located_count: int
+    located_count: int  # the projects at those spots
 
     @property
     def view_box(self) -> str:
@@ -75,11 +75,20 @@ def _project(latitude: Decimal | float, longitude: Decimal | float) -> Point | N
 
 
 def _located() -> QuerySet[Any]:
+    """The distinct spots of the located public projects inside the box, each with how many
+    projects stand there, in the order of their first project: grouped in SQL, so that the
+    page reads as many rows as there are spots, not one per project."""
     return (
         Project.objects.public()
         .located()
-        .order_by("pk")
-        .values_list("latitude", "longitude")[:MAX_POINTS]
+        .filter(
+            latitude__range=(Decimal(str(SOUTH)), Decimal(str(NORTH))),
+            longitude__range=(Decimal(str(WEST)), Decimal(str(EAST))),
+        )
+        .values("latitude", "longitude")
+        .annotate(projects=Count("pk"), first=Min("pk"))
+        .order_by("first")
+        .values_list("latitude", "longitude", "projects")[:MAX_POINTS]
     )
 
 
@@ -87,14 +96,19 @@ def map_preview(provinces: Iterable[Province] | None = None) -> MapPreview:
     """The located public projects as dots and the provinces' names at their centres (two
     queries; one when the page passes the provinces it reads anyway)."""
     rows = prepared_list("hub.map_preview.points", _located).tuples()
-    located = ((lat, lon) for lat, lon in rows if lat is not None and lon is not None)
-    points = [p for p in (_project(lat, lon) for lat, lon in located) if p is not None]
-    # Projects at the same spot (the same tenth of a pixel) are drawn as one dot: the
-    # same picture, and the page does not grow with projects that share an address.
+    points: list[Point] = []
+    located_count = 0
+    for lat, lon, projects in rows:
+        point = _project(lat, lon)
+        if point is not None:
+            points.append(point)
+            located_count += projects
+    # Spots at the same tenth of a pixel are drawn as one dot: the same picture, and the
+    # page does not grow with projects that share an address.
     drawn = list(dict.fromkeys(points))
     labels = []
     for province in Province.objects.all() if provinces is None else provinces:
         centre = _project(province.centre_latitude, province.centre_longitude)
         if centre is not None:
             labels.append(Label(centre.x, centre.y, province.name, province.get_absolute_url()))
-    return MapPreview(WIDTH, HEIGHT, drawn, labels, len(points))
+    return MapPreview(WIDTH, HEIGHT, drawn, labels, located_count)

@@ -32,6 +32,7 @@ from events.models.events import start_of_day
 from events.selectors import event_public_queryset
 from expertises.models import Facilitator
 from expertises.selectors import facilitators_covering
+from portal.counts import first_of
 from portal.prepared_lists import PreparedList, Windows, prepared_counts, prepared_list
 from projets.models import Project
 from projets.selectors import project_list_queryset
@@ -71,12 +72,12 @@ def home_next_steps(now: datetime) -> list[Step]:
 
 
 def home_upcoming_events(now: datetime, limit: int) -> list[Event]:
-    build = lambda at: event_public_queryset().upcoming(at)[:limit]  # noqa: E731
+    build = lambda at: first_of(event_public_queryset().upcoming(at), limit)  # noqa: E731
     return _at(f"hub.home.upcoming.{limit}", build).all(now)
 
 
 def home_recent_events(now: datetime, limit: int) -> list[Event]:
-    build = lambda at: event_public_queryset().past(at)[:limit]  # noqa: E731
+    build = lambda at: first_of(event_public_queryset().past(at), limit)  # noqa: E731
     return _at(f"hub.home.recent.{limit}", build).all(now)
 
 
@@ -108,13 +109,14 @@ def home_provinces() -> list[Province]:
 _SAMPLE_PK_NOW = ((1, _SAMPLE_NOW[0][0]), (2, _SAMPLE_NOW[1][0]))
 
 
-def _count(rows: QuerySet[Any]) -> Coalesce:
-    """How many distinct rows ``rows`` holds, as a scalar subquery (0 for none)."""
+def _count(rows: QuerySet[Any], *, distinct: bool = False) -> Coalesce:
+    """How many rows ``rows`` holds, as a scalar subquery (0 for none); ``distinct`` where
+    its joins repeat a row (a DISTINCT count sorts every key)."""
     counted = (
         rows.order_by()
         .annotate(_all=Value(1))
         .values("_all")
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk", distinct=distinct))
         .values("n")
     )
     return Coalesce(Subquery(counted, output_field=IntegerField()), 0)
@@ -126,7 +128,7 @@ def _province_with_figures(slug: str, now: datetime) -> QuerySet[Province]:
     return Province.objects.filter(slug=slug).annotate(
         project_total=_count(projects),
         located_total=_count(projects.located()),
-        facilitator_total=_count(facilitators_covering(province=here)),
+        facilitator_total=_count(facilitators_covering(province=here), distinct=True),
         past_total=_count(event_public_queryset().past(now).filter(province=here)),
     )
 
@@ -146,7 +148,7 @@ def province_with_figures(slug: str, now: datetime) -> Province | None:
 
 def province_upcoming_events(province_pk: int, now: datetime, limit: int) -> list[Event]:
     def build(pk: int, at: datetime) -> QuerySet[Event]:
-        return event_public_queryset().upcoming(at).filter(province_id=pk)[:limit]
+        return first_of(event_public_queryset().upcoming(at).filter(province_id=pk), limit)
 
     statement = prepared_list(
         f"hub.province.upcoming.{limit}", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,)

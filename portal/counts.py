@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from django.db import connections
-from django.db.models import Count, Model, QuerySet, Window
+from django.db.models import Count, IntegerField, Model, QuerySet, Subquery, Value
 
 M = TypeVar("M", bound=Model)
 
@@ -41,9 +41,19 @@ def count_many(**querysets: QuerySet[Any]) -> dict[str, int]:
 
 
 def first_rows_queryset(queryset: QuerySet[M], limit: int) -> QuerySet[M]:
-    """The first ``limit`` rows, each with how many there are in all (``rows_in_all``): a
-    window over the whole result (``COUNT(*) OVER ()``), computed before the limit."""
-    return queryset.annotate(rows_in_all=Window(Count("pk")))[:limit]
+    """The first ``limit`` rows (``first_of``), each with how many there are in all
+    (``rows_in_all``): a scalar subquery counting the keys of the whole result, so that
+    neither the count nor the sort carries the joined columns of every row."""
+    counted = (
+        queryset.order_by()
+        .annotate(_all=Value(1))
+        .values("_all")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return first_of(queryset, limit).annotate(
+        rows_in_all=Subquery(counted, output_field=IntegerField())
+    )
 
 
 def rows_and_total(rows: list[M]) -> tuple[list[M], int]:
@@ -54,3 +64,10 @@ def rows_and_total(rows: list[M]) -> tuple[list[M], int]:
 def first_rows(queryset: QuerySet[M], limit: int) -> tuple[list[M], int]:
     """The first ``limit`` rows and how many there are in all, in one query."""
     return rows_and_total(list(first_rows_queryset(queryset, limit)))
+
+
+def first_of(rows: QuerySet[M], limit: int) -> QuerySet[M]:
+    """The first ``limit`` of ``rows`` in their order, chosen by their keys alone, then read
+    whole with their related rows: the database sorts narrow rows and joins only the chosen
+    ones, instead of joining every row before sorting (what grows with the data)."""
+    return rows.filter(pk__in=rows.values("pk")[:limit])

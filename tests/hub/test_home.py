@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from chantiers.models import Chantier, Step
+from chantiers.selectors import chantier_list
 from events.models import Event
+from hub.map_preview import _located
 from hub.seed import content
 from projets.models import Project
 from tests.chantiers.factories import (
@@ -244,3 +246,27 @@ def test_projects_at_the_same_spot_are_one_dot_of_the_glimpse(client):
     html = response.content.decode()
     assert html.count('class="map-preview__point"') == 2
     assert response.context["map_preview"]().located_count == 6
+
+
+def test_the_glimpse_reads_one_row_per_spot_with_its_projects():
+    for _ in range(3):
+        ProjectFactory(latitude=Decimal("50.63"), longitude=Decimal("5.57"))
+    ProjectFactory(latitude=Decimal("50.46"), longitude=Decimal("4.87"))
+    ProjectFactory(latitude=Decimal("50.63"), longitude=Decimal("5.57"))
+    ProjectFactory(latitude=Decimal("48.85"), longitude=Decimal("2.35"))  # outside Wallonia
+
+    rows = [(float(lat), float(lon), n) for lat, lon, n in _located()]
+
+    assert rows == [(50.63, 5.57, 4), (50.46, 4.87, 1)]  # in the order of their first project
+
+
+def test_chantier_cards_count_steps_and_projects_apart(client):
+    chantier = ChantierFactory(status=Chantier.Status.ACTIVE)
+    for order in range(3):
+        StepFactory(chantier=chantier, order=order)
+    for _ in range(2):
+        ParticipationFactory(chantier=chantier)
+
+    found = chantier_list().get(pk=chantier.pk)
+
+    assert (found.step_count, found.project_count) == (3, 2)
