@@ -11,7 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -130,26 +132,65 @@ def email_queue(
     the broker, inside the request that failed).
     """
     full_key = f"{key}:{to.lower()}" if key else None
-    try:
-        with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                key=full_key,
-                to=to,
-                subject=subject[:300],
-                body_text=body_text,
-                body_html=body_html,
-                headers=headers or {},
-                attachments=[a.__dict__ for a in attachments],
-                renderer=renderer,
-                params=params or {},
-            )
-    except IntegrityError:
-        if full_key and OutgoingEmail.objects.filter(key=full_key).exists():
+    email = OutgoingEmail(
+        key=full_key,
+        to=to,
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers or {},
+        attachments=[a.__dict__ for a in attachments],
+        renderer=renderer,
+        params=params or {},
+    )
+    if full_key is None:
+        with transaction.atomic():  # as before: a failure leaves the caller's transaction usable
+            email.save(force_insert=True)
+    elif not _insert_unless_queued(email):
+        if OutgoingEmail.objects.filter(key=full_key).exists():
             return None
-        raise
+        # Refused for another reason (SQLite's OR IGNORE skips more than the key): say so.
+        raise IntegrityError(f"Outgoing email to {to!r} not stored")
     if wake:
         _wake_after_commit()
     return email
+
+
+def _insert_unless_queued(email: OutgoingEmail) -> bool:
+    """Store a keyed message unless its key is already queued: one statement,
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (``INSERT OR IGNORE`` on SQLite), so that
+    the caller's transaction survives a duplicate without a savepoint around the INSERT (two
+    more round trips for every message, often while the caller holds a lock: a registration
+    holds its event's). False when no row was inserted; the caller asks why.
+
+    Built by Django's own INSERT compiler (field preparation, ``auto_now_add``), with the
+    conflict clause and the returned id; ``post_save`` is not sent (the outbox has no receiver:
+    the page cache ignores it).
+    """
+    connection = connections[router.db_for_write(OutgoingEmail)]
+    meta = OutgoingEmail._meta
+    query = InsertQuery(OutgoingEmail, on_conflict=OnConflict.IGNORE)
+    query.insert_values(
+        [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated],
+        [email],
+    )
+    compiler = query.get_compiler(connection=connection)
+    returning = connection.features.can_return_columns_from_insert
+    compiler.returning_fields = [meta.pk] if returning else None
+    with connection.cursor() as cursor:
+        for sql, params in compiler.as_sql():
+            cursor.execute(sql, params)
+        if returning:
+            row = cursor.fetchone()
+            pk = row[0] if row else None
+        else:
+            pk = cursor.lastrowid if cursor.rowcount == 1 else None
+    if pk is None:
+        return False
+    email.pk = pk
+    email._state.adding = False
+    email._state.db = connection.alias
+    return True
 
 
 @dataclass(frozen=True)

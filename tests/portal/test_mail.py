@@ -70,6 +70,29 @@ def test_same_key_is_queued_once_per_recipient():
     assert OutgoingEmail.objects.count() == 2
 
 
+def test_a_keyed_message_costs_one_statement_and_a_duplicate_keeps_the_transaction():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            first = queue(key="inscription-2", params={"a": 1})
+        # One INSERT, no savepoint around it.
+        assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+        assert queue(key="inscription-2") is None
+        # The transaction is still usable after the refused duplicate (PostgreSQL would
+        # refuse any statement in an aborted one).
+        assert OutgoingEmail.objects.count() == 1
+    stored = OutgoingEmail.objects.get()
+    assert first is not None and first.pk == stored.pk
+    assert (stored.key, stored.params, stored.created_at) == (
+        "inscription-2:porteur@example.org",
+        {"a": 1},
+        first.created_at,
+    )
+    assert stored.status == OutgoingEmail.Status.QUEUED
+
+
 def test_a_second_run_sends_nothing_more(mailoutbox):
     queue()
 
