@@ -296,10 +296,13 @@ def email_queue_template(
     )
 
 
-# Set in the shared cache (Redis) when a wake-up is published, deleted by the sender when it
-# starts reading the queue: while it is set, a wake-up is on its way and will find whatever was
-# committed before it started, so another one would add nothing but a broker round trip
-# (a quarter of a registration's CPU). The expiry bounds a lost wake-up (a worker killed).
+# Set in the shared cache (Redis) when a wake-up is published, and held by the sender while it
+# runs (``wake_hold``); deleted by the sender once it has sent what it found (``wake_received``),
+# just before it looks at the queue once more. While it is set, a wake-up is on its way or the
+# sender is running and will look again after the flag is gone, so another wake-up would add
+# nothing but a broker round trip (a quarter of a registration's CPU): a commit that saw the
+# flag committed before it was deleted, so the sender's last look finds its message. The
+# expiry bounds a lost wake-up (a worker killed mid-run) or a run longer than it.
 WAKE_PENDING_KEY = "portal:mail:wake-pending"
 WAKE_PENDING_SECONDS = 30
 
@@ -321,7 +324,21 @@ def wake_sender() -> bool:
     return task_publish(send_queued_emails)
 
 
+def wake_hold(*, take_over: bool = False) -> bool:
+    """Called by the sender before it reads the queue: commits from now on do not wake it (it
+    looks again after ``wake_received``). ``take_over``: hold the flag whatever it is (the
+    start of a run: a wake-up still pending finds the queue sent). Without it, False when a
+    wake-up was published since ``wake_received``: that run sends what waits."""
+    if not _wake_flag_shared():
+        return True
+    if take_over:
+        cache.set(WAKE_PENDING_KEY, 1, WAKE_PENDING_SECONDS)
+        return True
+    return bool(cache.add(WAKE_PENDING_KEY, 1, WAKE_PENDING_SECONDS))
+
+
 def wake_received() -> None:
-    """Called by the sender before it reads the queue: the next commit wakes it again."""
+    """Called by the sender once it has sent what it found, before it looks at the queue once
+    more (or by whoever knows the flag's holder is dead): the next commit wakes it again."""
     if _wake_flag_shared():
         cache.delete(WAKE_PENDING_KEY)
