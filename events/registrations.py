@@ -72,18 +72,30 @@ def _lock_event(pk: int, *, registration_of: User | None = None) -> Event:
     return event
 
 
-def _lock_rows(pk: Any, user_pk: Any) -> QuerySet[Event]:
-    return (
-        Event.objects.select_for_update(no_key=True)
-        .annotate(
-            existing_registration=Subquery(
-                Registration.objects.filter(event_id=OuterRef("pk"), user_id=user_pk).values("pk")[
-                    :1
-                ]
-            )
+def _lock_public_event(slug: str, *, registration_of: User) -> Event:
+    """As ``_lock_event``, the public event of that slug (the registration form's POST, whose
+    view reads no event of its own); Event.DoesNotExist if there is none."""
+    statement = prepared_select("events.lock_public_event_for", _lock_public_rows)
+    event = statement.get(slug, registration_of.pk)
+    if event is None:
+        raise Event.DoesNotExist
+    return event
+
+
+def _locked_with_registration(rows: QuerySet[Event], user_pk: Any) -> QuerySet[Event]:
+    return rows.select_for_update(no_key=True).annotate(
+        existing_registration=Subquery(
+            Registration.objects.filter(event_id=OuterRef("pk"), user_id=user_pk).values("pk")[:1]
         )
-        .filter(pk=pk)
     )
+
+
+def _lock_rows(pk: Any, user_pk: Any) -> QuerySet[Event]:
+    return _locked_with_registration(Event.objects.filter(pk=pk), user_pk)
+
+
+def _lock_public_rows(slug: Any, user_pk: Any) -> QuerySet[Event]:
+    return _locked_with_registration(Event.objects.public().filter(slug=slug), user_pk)
 
 
 def _seat_rows(event_pk: int, *, unless_waiting: bool) -> QuerySet[Event]:
@@ -291,25 +303,41 @@ def _check_project_cap(event: Event, project: Project | None) -> None:
 def registration_create(
     *,
     user: User,
-    event: Event,
+    event: Event | None = None,
+    public_slug: str | None = None,
     project: Project | None = None,
     organisation: str = "",
     remarks: str = "",
 ) -> Registration:
     """Register ``user``: confirmed if a seat is free, otherwise at the end of the waiting list.
 
-    Someone who cancelled registers again on the same row, at the end of the list.
+    Someone who cancelled registers again on the same row, at the end of the list. The event is
+    ``event``, or the public event of slug ``public_slug`` (Event.DoesNotExist if none), read by
+    the query that locks it: the form's POST reads it once. The registration's ``event`` is the
+    locked row.
     """
+    if (event is None) == (public_slug is None):
+        raise TypeError("registration_create takes event or public_slug")
     try:
         return _register(
-            user=user, event=event, project=project, organisation=organisation, remarks=remarks
+            user=user,
+            event=event,
+            public_slug=public_slug,
+            project=project,
+            organisation=organisation,
+            remarks=remarks,
         )
     except IntegrityError:
         # The unique constraint (event, user), only reachable without the event's lock (a path
         # that skipped it): the other request registered this person. Refused clearly rather
         # than failed, once the transaction is rolled back: no savepoint around the INSERT,
         # which would cost every registration two more round trips while it holds the lock.
-        existing = Registration.objects.filter(event=event, user=user).first()
+        rows = Registration.objects.filter(user=user)
+        if event is not None:
+            rows = rows.filter(event=event)
+        else:
+            rows = rows.filter(event__slug=public_slug)
+        existing = rows.first()
         if existing is None:
             raise
         raise _already_registered(existing) from None
@@ -317,7 +345,13 @@ def registration_create(
 
 @transaction.atomic
 def _register(
-    *, user: User, event: Event, project: Project | None, organisation: str, remarks: str
+    *,
+    user: User,
+    event: Event | None,
+    public_slug: str | None,
+    project: Project | None,
+    organisation: str,
+    remarks: str,
 ) -> Registration:
     organisation = organisation.strip()
     remarks = remarks.strip()
@@ -329,7 +363,11 @@ def _register(
             code="max_length",
         )
 
-    event = _lock_event(event.pk, registration_of=user)
+    if public_slug is not None:
+        event = _lock_public_event(public_slug, registration_of=user)
+    else:
+        assert event is not None  # registration_create takes one or the other
+        event = _lock_event(event.pk, registration_of=user)
     now = timezone.now()
     _check_open(event, now)
     registration = None

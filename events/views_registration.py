@@ -23,8 +23,7 @@ from events.selectors import (
     registration_waiting_position,
     registrations_of_user,
 )
-from portal.editing import ConfirmView, ObjectFormView, SpaceMixin
-from portal.prepared import prepared_select
+from portal.editing import ConfirmView, ObjectFormView, ServiceFormView, SpaceMixin
 
 
 def _window_open(event: Event, now: Any) -> bool:
@@ -77,10 +76,6 @@ def registration_box(request: HttpRequest, event: Event, *, form: Any = None) ->
     return box
 
 
-def _public_event_by_slug(slug: Any) -> QuerySet[Event]:
-    return Event.objects.public().filter(slug=slug)
-
-
 def _event(slug: str) -> Event:
     return get_object_or_404(Event.objects.public().select_related("province"), slug=slug)
 
@@ -104,17 +99,6 @@ class RegistrationCreateView(SpaceMixin, ObjectFormView[Event, RegistrationForm]
     def get_queryset(self) -> QuerySet[Event]:
         return Event.objects.public().select_related("province")
 
-    def get_object(self, queryset: QuerySet[Event] | None = None) -> Event:
-        if self.request.method != "POST":
-            return super().get_object(queryset)
-        # Every registration runs it: compiled once per process (same scope, a public event).
-        event = prepared_select("events.register_event", _public_event_by_slug).get(
-            self.kwargs["slug"]
-        )
-        if event is None:
-            raise Http404
-        return event
-
     def get(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         self.object = event = self.get_object()
         box = registration_box(request, event)
@@ -122,16 +106,33 @@ class RegistrationCreateView(SpaceMixin, ObjectFormView[Event, RegistrationForm]
             return HttpResponseRedirect(event.get_absolute_url())
         return self.render_to_response(self.get_context_data(form=box["form"]))
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # The event is read by the registration, in the query that locks it (same scope: a
+        # public event, else a 404): one statement less for every registration. Only a form
+        # shown again reads it here.
+        self.object = None
+        return ServiceFormView.post(self, request, *args, **kwargs)
+
+    def form_invalid(self, form: RegistrationForm) -> HttpResponse:
+        if self.object is None:
+            self.object = self.get_object()
+        return super().form_invalid(form)
+
     def perform(self, form: RegistrationForm) -> Registration:
         # Refused (double submit, window closed meanwhile, project cap reached…): said in
         # French above the form, with what was typed kept.
-        return registration_create(
-            user=self.user,
-            event=self.object,
-            project=form.cleaned_data["project"],
-            organisation=form.cleaned_data["organisation"],
-            remarks=form.cleaned_data["remarks"],
-        )
+        try:
+            registration = registration_create(
+                user=self.user,
+                public_slug=self.kwargs["slug"],
+                project=form.cleaned_data["project"],
+                organisation=form.cleaned_data["organisation"],
+                remarks=form.cleaned_data["remarks"],
+            )
+        except Event.DoesNotExist:
+            raise Http404 from None
+        self.object = registration.event
+        return registration
 
     def notify_success(self) -> None:
         registration = self.result

@@ -35,10 +35,10 @@ def send_queued_emails() -> int:
     a broker outage left behind. Sends until the queue is empty; past ``SEND_BUDGET`` it queues
     a fresh run for the rest.
     """
-    from portal.mail import email_send_backlog, wake_received, wake_sender
+    from portal.mail import email_send_woken, wake_sender
 
-    wake_received()  # before reading the queue: what commits from now on wakes it again
-    sent, more = email_send_backlog(budget=SEND_BUDGET)
+    # Commits made while it runs wake no other run: it looks again before it stops.
+    sent, more = email_send_woken(budget=SEND_BUDGET)
     if more:
         wake_sender()
     return sent

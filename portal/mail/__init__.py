@@ -33,6 +33,7 @@ from portal.mail.queueing import (
     email_renderer,
     render_email,
     render_template_email,
+    wake_hold,
     wake_received,
     wake_sender,
 )
@@ -46,6 +47,7 @@ from portal.mail.sending import (
     email_requeue,
     email_send_backlog,
     email_send_queued,
+    email_send_woken,
 )
 
 __all__ = [
@@ -69,8 +71,10 @@ __all__ = [
     "email_requeue",
     "email_send_backlog",
     "email_send_queued",
+    "email_send_woken",
     "render_email",
     "render_template_email",
+    "wake_hold",
     "wake_received",
     "wake_sender",
 ]

@@ -11,7 +11,9 @@ from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connections, router, transaction
+from django.db.models.constants import OnConflict
+from django.db.models.sql import InsertQuery
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -130,26 +132,65 @@ def email_queue(
     the broker, inside the request that failed).
     """
     full_key = f"{key}:{to.lower()}" if key else None
-    try:
-        with transaction.atomic():
-            email = OutgoingEmail.objects.create(
-                key=full_key,
-                to=to,
-                subject=subject[:300],
-                body_text=body_text,
-                body_html=body_html,
-                headers=headers or {},
-                attachments=[a.__dict__ for a in attachments],
-                renderer=renderer,
-                params=params or {},
-            )
-    except IntegrityError:
-        if full_key and OutgoingEmail.objects.filter(key=full_key).exists():
+    email = OutgoingEmail(
+        key=full_key,
+        to=to,
+        subject=subject[:300],
+        body_text=body_text,
+        body_html=body_html,
+        headers=headers or {},
+        attachments=[a.__dict__ for a in attachments],
+        renderer=renderer,
+        params=params or {},
+    )
+    if full_key is None:
+        with transaction.atomic():  # as before: a failure leaves the caller's transaction usable
+            email.save(force_insert=True)
+    elif not _insert_unless_queued(email):
+        if OutgoingEmail.objects.filter(key=full_key).exists():
             return None
-        raise
+        # Refused for another reason (SQLite's OR IGNORE skips more than the key): say so.
+        raise IntegrityError(f"Outgoing email to {to!r} not stored")
     if wake:
         _wake_after_commit()
     return email
+
+
+def _insert_unless_queued(email: OutgoingEmail) -> bool:
+    """Store a keyed message unless its key is already queued: one statement,
+    ``INSERT … ON CONFLICT DO NOTHING RETURNING id`` (``INSERT OR IGNORE`` on SQLite), so that
+    the caller's transaction survives a duplicate without a savepoint around the INSERT (two
+    more round trips for every message, often while the caller holds a lock: a registration
+    holds its event's). False when no row was inserted; the caller asks why.
+
+    Built by Django's own INSERT compiler (field preparation, ``auto_now_add``), with the
+    conflict clause and the returned id; ``post_save`` is not sent (the outbox has no receiver:
+    the page cache ignores it).
+    """
+    connection = connections[router.db_for_write(OutgoingEmail)]
+    meta = OutgoingEmail._meta
+    query = InsertQuery(OutgoingEmail, on_conflict=OnConflict.IGNORE)
+    query.insert_values(
+        [f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated],
+        [email],
+    )
+    compiler = query.get_compiler(connection=connection)
+    returning = connection.features.can_return_columns_from_insert
+    compiler.returning_fields = [meta.pk] if returning else None
+    with connection.cursor() as cursor:
+        for sql, params in compiler.as_sql():
+            cursor.execute(sql, params)
+        if returning:
+            row = cursor.fetchone()
+            pk = row[0] if row else None
+        else:
+            pk = cursor.lastrowid if cursor.rowcount == 1 else None
+    if pk is None:
+        return False
+    email.pk = pk
+    email._state.adding = False
+    email._state.db = connection.alias
+    return True
 
 
 @dataclass(frozen=True)
@@ -255,10 +296,13 @@ def email_queue_template(
     )
 
 
-# Set in the shared cache (Redis) when a wake-up is published, deleted by the sender when it
-# starts reading the queue: while it is set, a wake-up is on its way and will find whatever was
-# committed before it started, so another one would add nothing but a broker round trip
-# (a quarter of a registration's CPU). The expiry bounds a lost wake-up (a worker killed).
+# Set in the shared cache (Redis) when a wake-up is published, and held by the sender while it
+# runs (``wake_hold``); deleted by the sender once it has sent what it found (``wake_received``),
+# just before it looks at the queue once more. While it is set, a wake-up is on its way or the
+# sender is running and will look again after the flag is gone, so another wake-up would add
+# nothing but a broker round trip (a quarter of a registration's CPU): a commit that saw the
+# flag committed before it was deleted, so the sender's last look finds its message. The
+# expiry bounds a lost wake-up (a worker killed mid-run) or a run longer than it.
 WAKE_PENDING_KEY = "portal:mail:wake-pending"
 WAKE_PENDING_SECONDS = 30
 
@@ -280,7 +324,21 @@ def wake_sender() -> bool:
     return task_publish(send_queued_emails)
 
 
+def wake_hold(*, take_over: bool = False) -> bool:
+    """Called by the sender before it reads the queue: commits from now on do not wake it (it
+    looks again after ``wake_received``). ``take_over``: hold the flag whatever it is (the
+    start of a run: a wake-up still pending finds the queue sent). Without it, False when a
+    wake-up was published since ``wake_received``: that run sends what waits."""
+    if not _wake_flag_shared():
+        return True
+    if take_over:
+        cache.set(WAKE_PENDING_KEY, 1, WAKE_PENDING_SECONDS)
+        return True
+    return bool(cache.add(WAKE_PENDING_KEY, 1, WAKE_PENDING_SECONDS))
+
+
 def wake_received() -> None:
-    """Called by the sender before it reads the queue: the next commit wakes it again."""
+    """Called by the sender once it has sent what it found, before it looks at the queue once
+    more (or by whoever knows the flag's holder is dead): the next commit wakes it again."""
     if _wake_flag_shared():
         cache.delete(WAKE_PENDING_KEY)

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from portal.mail.queueing import EmailObsolete, _render_deferred
+from portal.mail.queueing import EmailObsolete, _render_deferred, wake_hold, wake_received
 from portal.models import OutgoingEmail, uncertain_q
 
 logger = logging.getLogger(__name__)
@@ -224,6 +224,32 @@ def email_send_backlog(*, budget: float | None = None) -> tuple[int, bool]:
                 return total, True
     finally:
         connection.close()
+
+
+def email_send_woken(*, budget: float) -> tuple[int, bool]:
+    """What the woken sender runs: the backlog, holding the wake-up flag meanwhile so that the
+    commits of a rush do not publish one wake-up each while it sends (see ``WAKE_PENDING_KEY``);
+    then the flag is dropped and the queue looked at once more, for what committed while it
+    was held. Returns as ``email_send_backlog``: (sent, whether some may still wait because the
+    budget ran out). A pass that sends nothing while messages wait (the server refuses or is
+    unreachable) ends the run after one more try: the sweep takes them later.
+    """
+    deadline = time.monotonic() + budget
+    total = 0
+    idle = 0
+    wake_hold(take_over=True)
+    while True:
+        sent, more = email_send_backlog(budget=max(0.0, deadline - time.monotonic()))
+        total += sent
+        wake_received()  # from now on a commit wakes a sender again
+        if more:
+            return total, True
+        if not OutgoingEmail.objects.queued().exists():
+            return total, False
+        # Committed while the flag was held: its wake-up was skipped, this run sends it.
+        idle = 0 if sent else idle + 1
+        if idle > 1 or not wake_hold():
+            return total, False  # left to the sweep, or to the run a wake-up just started
 
 
 def _build(email: OutgoingEmail) -> bool:

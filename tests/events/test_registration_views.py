@@ -198,6 +198,39 @@ def test_register_page_for_a_draft_is_404(client, person):
     assert client.get(register_url(event)).status_code == HTTPStatus.NOT_FOUND
     response = client.post(register_url(event), {"organisation": "Asbl"})
     assert response.status_code == HTTPStatus.NOT_FOUND
+    # A form refused by its own checks too: the page is not shown again for a draft.
+    response = client.post(register_url(event), {"organisation": "x" * 201})
+    assert response.status_code == HTTPStatus.NOT_FOUND
+    assert not Registration.objects.exists()
+
+
+def test_registering_for_a_cancelled_event_is_refused_on_the_form(client, person):
+    event = EventFactory(status=Event.Status.CANCELLED, title="Atelier annulé")
+    response = client.post(register_url(event), {"organisation": "Asbl Terre"})
+    assert response.status_code == HTTPStatus.OK
+    content = response.content.decode()
+    assert "Cet événement est annulé : il n&#x27;est plus possible" in content
+    assert "Atelier annulé" in content
+    assert not Registration.objects.exists()
+
+
+def test_a_registration_reads_its_event_once_in_the_query_that_locks_it(client, person, event):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(register_url(event), {"organisation": "Asbl Terre"})
+
+    assert response.status_code == HTTPStatus.FOUND
+    assert response["Location"] == event.get_absolute_url()
+    event_reads = [
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].startswith("SELECT") and 'FROM "events_event"' in q["sql"]
+    ]
+    assert len(event_reads) == 1
+    registration = Registration.objects.get(user=person)
+    assert (registration.event, registration.status) == (event, Registration.Status.CONFIRMED)
 
 
 def test_register_form_page(client, person, event):

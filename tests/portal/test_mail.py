@@ -70,6 +70,29 @@ def test_same_key_is_queued_once_per_recipient():
     assert OutgoingEmail.objects.count() == 2
 
 
+def test_a_keyed_message_costs_one_statement_and_a_duplicate_keeps_the_transaction():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            first = queue(key="inscription-2", params={"a": 1})
+        # One INSERT, no savepoint around it.
+        assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+        assert queue(key="inscription-2") is None
+        # The transaction is still usable after the refused duplicate (PostgreSQL would
+        # refuse any statement in an aborted one).
+        assert OutgoingEmail.objects.count() == 1
+    stored = OutgoingEmail.objects.get()
+    assert first is not None and first.pk == stored.pk
+    assert (stored.key, stored.params, stored.created_at) == (
+        "inscription-2:porteur@example.org",
+        {"a": 1},
+        first.created_at,
+    )
+    assert stored.status == OutgoingEmail.Status.QUEUED
+
+
 def test_a_second_run_sends_nothing_more(mailoutbox):
     queue()
 
@@ -501,3 +524,72 @@ def test_a_connection_the_server_closed_is_reopened_before_anything_is_claimed()
     connection = FakeConnection(smtp)
     sending._ensure_open(connection)
     assert (smtp.noops, connection.opened) == (1, 1)
+
+
+def test_a_commit_while_the_sender_runs_wakes_no_other_run_and_is_sent_by_it(
+    settings, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A rush of registrations while the sender works: one wake-up for the run, none for the
+    messages it finds on its last look."""
+    from portal.tasks import send_queued_emails
+
+    settings.REDIS_URL = "redis://cache.example:6379/0"  # the flag lives in the shared cache
+    real_backlog = sending.email_send_backlog
+    calls = []
+
+    def backlog(**kwargs):
+        if not calls:  # during the first pass: two commits, each queueing a message
+            for to in ("pendant1@example.org", "pendant2@example.org"):
+                with django_capture_on_commit_callbacks(execute=True):
+                    queue(to=to)
+        calls.append(kwargs)
+        return real_backlog(**kwargs)
+
+    with mock.patch("portal.tasks.send_queued_emails.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            queue(to="avant@example.org")
+        assert delay.call_count == 1  # the wake-up of the run below
+        with mock.patch.object(sending, "email_send_backlog", backlog):
+            assert send_queued_emails() == 3
+        assert delay.call_count == 1  # the commits during the run woke nothing more
+        assert sorted(m.to[0] for m in mailoutbox) == [
+            "avant@example.org",
+            "pendant1@example.org",
+            "pendant2@example.org",
+        ]
+        # The run is over: the next commit wakes the sender again.
+        with django_capture_on_commit_callbacks(execute=True):
+            queue(to="apres@example.org")
+        assert delay.call_count == 2
+
+
+def test_a_run_past_its_budget_wakes_a_fresh_run_despite_its_own_flag(settings, mailoutbox):
+    from portal import tasks
+
+    settings.REDIS_URL = "redis://cache.example:6379/0"
+    queue_many(250)
+
+    with (
+        mock.patch.object(tasks, "SEND_BUDGET", 0.0),
+        mock.patch("portal.tasks.send_queued_emails.delay") as delay,
+    ):
+        assert tasks.send_queued_emails() == 200
+
+    assert delay.call_count == 1
+    assert OutgoingEmail.objects.queued().count() == 50
+
+
+def test_a_run_whose_server_refuses_everything_stops_and_leaves_the_queue_to_the_sweep(
+    settings,
+):
+    settings.REDIS_URL = "redis://cache.example:6379/0"
+    queue_many(3)
+
+    with mock.patch.object(sending, "get_connection") as get_connection:
+        get_connection.return_value.open.side_effect = OSError("connection refused")
+        get_connection.return_value.connection = None
+        assert outbox.email_send_woken(budget=60.0) == (0, False)
+
+    assert get_connection.call_count == 2  # one more look, then the sweep's turn
+    assert OutgoingEmail.objects.queued().count() == 3
+    assert outbox.wake_hold()  # the flag was released: a wake-up may be published
