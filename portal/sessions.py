@@ -50,6 +50,7 @@ def _user_with_session(pk: int, session_key: str) -> QuerySet[User]:
     return (
         User._default_manager.get_queryset()
         .filter(pk=pk)
+        .order_by()  # one row: the model's ordering would only add a sort
         .annotate(
             joined_session_data=Subquery(session.values("session_data")[:1]),
             joined_expire_date=Subquery(session.values("expire_date")[:1]),
