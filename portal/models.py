@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from contextvars import ContextVar
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -27,6 +28,10 @@ class EmailUserManager(UserManager["User"]):
         pk = kwargs.get("pk")
         if args or len(kwargs) != 1 or type(pk) is not int:
             return super().get(*args, **kwargs)
+        joined = joined_user.get()
+        if joined is not None and joined.pk == pk:
+            # Read by this request's session statement, with the session (portal.sessions).
+            return joined
         user = prepared_select("portal.user_by_pk", _user_by_pk, using=self.db).get(pk)
         if user is None:
             raise self.model.DoesNotExist(
@@ -57,6 +62,11 @@ class EmailUserManager(UserManager["User"]):
         extra_fields.setdefault("is_staff", True)
         extra_fields.setdefault("is_superuser", True)
         return self._create_user(email, password, **extra_fields)
+
+
+# The person read with this request's session, in the same statement (portal.sessions): the
+# row as the database held it a moment ago, handed to ``get(pk=…)`` when it asks for that pk.
+joined_user: ContextVar[User | None] = ContextVar("joined_user", default=None)
 
 
 def _user_by_pk(pk: int) -> models.QuerySet[User]:

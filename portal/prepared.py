@@ -8,7 +8,8 @@ queryset stays the definition (the same lookups, the same database-specific SQL,
 ``FOR UPDATE`` on SQLite); only the repetition of its compilation goes.
 
 Arguments must be plain values that the query passes through as parameters (primary keys,
-not expressions), each appearing as a parameter of its own.
+not expressions), each appearing as a parameter (a select's argument may appear more than once,
+e.g. in two subqueries).
 """
 
 from __future__ import annotations
@@ -61,8 +62,8 @@ class PreparedSelect(Generic[M]):
         sql, params = compiler.as_sql()
         self.sql, self.params = sql, params
         self.positions = _positions(params, placeholders)
-        if sum(p is not None for p in self.positions) != arity:
-            raise ValueError("Each argument must appear once as a parameter of the query.")
+        if {p for p in self.positions if p is not None} != set(range(arity)):
+            raise ValueError("Each argument must appear as a parameter of the query.")
         self.model = queryset.model
         klass_info = compiler.klass_info or {}
         self.field_columns = klass_info.get("select_fields", [])

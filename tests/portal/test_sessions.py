@@ -1,15 +1,20 @@
 """The reads of every signed-in request: the session (portal/sessions.py) and the person
-(``User.objects.get(pk=…)``), each a prepared statement."""
+(``User.objects.get(pk=…)``), each a prepared statement, both in one once the process knows
+whose the session is."""
 
 import datetime
 from http import HTTPStatus
 
 import pytest
 from django.conf import settings
+from django.contrib import auth
 from django.contrib.sessions.models import Session
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from portal import sessions
 from portal.models import User
 from portal.sessions import SessionStore
 from tests.portal.factories import UserFactory
@@ -76,3 +81,78 @@ def test_a_deleted_or_deactivated_person_is_signed_out(client):
     client.force_login(other)
     other.delete()
     assert client.get(reverse("espace:home")).status_code == HTTPStatus.FOUND
+
+
+def _queries(client, url):
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    return response, [query["sql"] for query in context.captured_queries]
+
+
+def test_once_seen_the_session_and_its_person_are_one_query(client):
+    person = UserFactory(first_name="Jointe")
+    client.force_login(person)
+    first, first_queries = _queries(client, reverse("espace:home"))
+    again, again_queries = _queries(client, reverse("espace:home"))
+
+    def reads(queries, table):
+        return [sql for sql in queries if sql.rsplit(" FROM ", 1)[-1].startswith(f'"{table}"')]
+
+    assert first.status_code == again.status_code == HTTPStatus.OK
+    assert again.context["user"] == person
+    assert len(reads(first_queries, "django_session")) == 1
+    assert len(reads(first_queries, "portal_user")) == 1
+    assert reads(again_queries, "django_session") == []
+    (joined,) = reads(again_queries, "portal_user")
+    assert '"django_session"' in joined
+
+
+def test_a_wrong_guess_of_the_sessions_person_is_read_again(client):
+    person, other = UserFactory(), UserFactory()
+    client.force_login(person)
+    client.get(reverse("espace:home"))
+    sessions._owners[client.session.session_key] = other.pk
+
+    response = client.get(reverse("espace:home"))
+
+    assert response.status_code == HTTPStatus.OK
+    assert response.context["user"] == person
+    assert sessions._owners[client.session.session_key] == person.pk
+
+
+def test_a_password_changed_elsewhere_signs_the_joined_session_out(client):
+    person = UserFactory()
+    client.force_login(person)
+    assert client.get(reverse("espace:home")).status_code == HTTPStatus.OK
+    person.set_password("un-autre-mot-de-passe")
+    person.save()
+
+    assert client.get(reverse("espace:home")).status_code == HTTPStatus.FOUND
+
+
+def test_a_signed_out_session_is_no_session_with_its_person_remembered(client):
+    person = UserFactory()
+    client.force_login(person)
+    assert client.get(reverse("espace:home")).status_code == HTTPStatus.OK
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).delete()  # as a sign-out elsewhere
+
+    store = SessionStore(key)
+    assert auth.SESSION_KEY not in store
+    assert store.session_key is None
+    assert store.joined_user is None
+    assert client.get(reverse("espace:home")).status_code == HTTPStatus.FOUND
+
+
+def test_a_deleted_person_leaves_the_session_read_alone():
+    person = UserFactory()
+    store = SessionStore()
+    store[auth.SESSION_KEY] = str(person.pk)
+    store.create()
+    pk = person.pk
+    sessions._owners[store.session_key] = pk
+    person.delete()
+
+    again = SessionStore(store.session_key)
+    assert again[auth.SESSION_KEY] == str(pk)
+    assert again.joined_user is None
