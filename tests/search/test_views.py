@@ -41,7 +41,9 @@ def content():
     StepFactory(chantier=chantier, title="Guide des marchés publics", order=1)
     ProjectFactory(name="Halle de Liège", province=liege, summary="Un marché couvert.")
     EventFactory(title="Rencontre à Liège", province=liege, summary="")
-    NewsFactory(title="Nouvelles de Liège", summary="Du marché.")
+    # Its body written out: a Faker paragraph may hold « marcher » and « public », which the
+    # French full text of PostgreSQL stems like « marchés publics ».
+    NewsFactory(title="Nouvelles de Liège", summary="Du marché.", body="La semaine en bref.")
     FacilitatorFactory(name="Conseil en marchés publics", offer="Aide aux cahiers des charges.")
     IssueFactory(
         subject="Lettre de Liège", status=Issue.Status.SENT, number=1, sent_at=timezone.now()
