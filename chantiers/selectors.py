@@ -35,7 +35,6 @@ from chantiers.models import (
 )
 from chantiers.timeline import Timeline, build_timeline
 from portal.counts import first_of, first_rows_queryset, rows_and_total
-from portal.prepared import prepared_select
 from portal.prepared_lists import prepared_list
 from territoires.models import Province
 
@@ -69,12 +68,51 @@ CHANTIER_PROJECTS = 12
 
 
 def chantier_get(*, slug: str) -> Chantier | None:
-    """The chantier at ``slug``, alone: what a page needs before its parts (title, status)."""
-    return prepared_select("chantier_by_slug", _chantier_by_slug).get(slug)
+    """The chantier at ``slug``, what a page needs before its parts (title, status), with its
+    partners (``partners``: its partnerships in their order, each with its organisation's
+    name, acronym and website): one query, a row per partner, since there are a few at most."""
+    statement = prepared_list("chantiers.by_slug", _chantier_by_slug, samples=(("a",), ("b",)))
+    rows: list[Any] = statement.all(slug)
+    if not rows:
+        return None
+    chantier = rows[0]
+    chantier.partners = [_partnership(chantier, row) for row in rows if row.partner_id is not None]
+    return chantier
+
+
+_PARTNERSHIP_FIELDS = ("id", "organisation_id", "role", "order")
+_ORGANISATION_FIELDS = ("id", "name", "acronym", "website")
 
 
 def _chantier_by_slug(slug: str) -> QuerySet[Chantier]:
-    return Chantier.objects.filter(slug=slug)
+    return (
+        Chantier.objects.filter(slug=slug)
+        .annotate(
+            **{f"partner_{name}": F(f"partnerships__{name}") for name in _PARTNERSHIP_FIELDS},
+            **{
+                f"partner_org_{name}": F(f"partnerships__organisation__{name}")
+                for name in _ORGANISATION_FIELDS
+            },
+        )
+        .order_by("partnerships__order", "partnerships__pk")
+    )
+
+
+def _partnership(chantier: Chantier, row: Chantier) -> Partnership:
+    """A partnership from its row of ``_chantier_by_slug``: the other fields of its
+    organisation are deferred (read if ever asked for)."""
+    values = [getattr(row, f"partner_{name}") for name in _PARTNERSHIP_FIELDS]
+    partnership = Partnership.from_db(
+        row._state.db, ["chantier_id", *_PARTNERSHIP_FIELDS], [chantier.pk, *values]
+    )
+    partnership.chantier = chantier
+    organisation_model = Partnership._meta.get_field("organisation").related_model
+    partnership.organisation = organisation_model.from_db(  # type: ignore[union-attr,assignment]
+        row._state.db,
+        list(_ORGANISATION_FIELDS),
+        [getattr(row, f"partner_org_{name}") for name in _ORGANISATION_FIELDS],
+    )
+    return partnership
 
 
 # The lists of a chantier's page have a fixed shape, read on every cache miss: compiled once
@@ -165,7 +203,8 @@ class ChantierPage:
 
     @cached_property
     def partnerships(self) -> list[Partnership]:
-        return self._read("partnerships", _partnerships)
+        partners = getattr(self.chantier, "partners", None)  # read with it by chantier_get
+        return self._read("partnerships", _partnerships) if partners is None else partners
 
     @cached_property
     def _participations(self) -> tuple[list[Participation], int]:

@@ -71,14 +71,16 @@ def home_next_steps(now: datetime) -> list[Step]:
     return _at("hub.home.steps", lambda at: step_next(now=at)).all(now)
 
 
-def home_upcoming_events(now: datetime, limit: int) -> list[Event]:
-    build = lambda at: first_of(event_public_queryset().upcoming(at), limit)  # noqa: E731
-    return _at(f"hub.home.upcoming.{limit}", build).all(now)
+def home_events(now: datetime, upcoming: int, recent: int) -> tuple[list[Event], list[Event]]:
+    """The first ``upcoming`` events to come; when none is, the last ``recent`` ones instead
+    (one query: those to come first, then the past ones)."""
 
+    def build(at: datetime) -> QuerySet[Event]:
+        return first_of(event_public_queryset().upcoming_then_past(at), max(upcoming, recent))
 
-def home_recent_events(now: datetime, limit: int) -> list[Event]:
-    build = lambda at: first_of(event_public_queryset().past(at), limit)  # noqa: E731
-    return _at(f"hub.home.recent.{limit}", build).all(now)
+    events = _at(f"hub.home.events.{upcoming}.{recent}", build).all(now)
+    to_come = [event for event in events if event.is_upcoming][:upcoming]  # type: ignore[attr-defined]
+    return to_come, ([] if to_come else events[:recent])
 
 
 def home_latest_news(now: datetime) -> list[News]:
@@ -98,8 +100,20 @@ def home_counts() -> dict[str, int]:
     return prepared_counts("hub.home.counts", _home_counted).counts()
 
 
-def home_provinces() -> list[Province]:
-    return prepared_list("hub.home.provinces", Province.objects.all).all()
+def _provinces_counting() -> QuerySet[Province]:
+    return Province.objects.annotate(
+        **{f"{name}_in_all": _count(rows) for name, rows in _home_counted().items()}
+    )
+
+
+def home_provinces_and_counts() -> tuple[list[Province], dict[str, int]]:
+    """The provinces, and ``home_counts``: one query, each row carrying both figures (read
+    apart only when there is no province)."""
+    provinces = prepared_list("hub.home.provinces", _provinces_counting).all()
+    if not provinces:
+        return provinces, home_counts()
+    first = provinces[0]
+    return provinces, {name: getattr(first, f"{name}_in_all") for name in _home_counted()}
 
 
 # --- A province's page -------------------------------------------------------------------------

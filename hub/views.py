@@ -19,12 +19,10 @@ from hub.map_preview import map_preview
 from hub.seed import content as seed_content
 from hub.selectors import (
     home_chantiers,
-    home_counts,
+    home_events,
     home_latest_news,
     home_next_steps,
-    home_provinces,
-    home_recent_events,
-    home_upcoming_events,
+    home_provinces_and_counts,
 )
 from projets import views as projets_views
 from projets.permissions import projects_led_by
@@ -46,26 +44,25 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        upcoming = SimpleLazyObject(lambda: home_upcoming_events(now, HOME_EVENTS))
-        # One query for both figures, one for the provinces (the list, the contact links and
-        # the map's labels all read the same rows).
-        counts = cache(home_counts)
-        provinces = SimpleLazyObject(home_provinces)
+        # One query for the events to come or, when none is, the last ones; one for the
+        # provinces and both figures (the list, the contact links and the map's labels all
+        # read the same rows).
+        events = cache(lambda: home_events(now, HOME_EVENTS, HOME_RECENT_EVENTS))
+        provinces_and_counts = cache(home_provinces_and_counts)
+        provinces = SimpleLazyObject(lambda: provinces_and_counts()[0])
         context.update(
             intro=seed_content.INTRO,
             contact=seed_content.CONTACT,
             # Lazy: read only when the template's shared fragment renders, so that a fragment
             # served from the cache makes no query.
             chantiers=SimpleLazyObject(home_chantiers),
-            candidate_count=lambda: counts()["candidates"],
+            candidate_count=lambda: provinces_and_counts()[1]["candidates"],
             next_steps=SimpleLazyObject(lambda: home_next_steps(now)),
-            upcoming_events=upcoming,
+            upcoming_events=SimpleLazyObject(lambda: events()[0]),
             # Only when nothing is announced: what took place, and how to ask for more.
-            recent_events=SimpleLazyObject(
-                lambda: [] if upcoming else home_recent_events(now, HOME_RECENT_EVENTS)
-            ),
+            recent_events=SimpleLazyObject(lambda: events()[1]),
             latest_news=SimpleLazyObject(lambda: home_latest_news(now)),
-            project_count=lambda: counts()["projects"],
+            project_count=lambda: provinces_and_counts()[1]["projects"],
             provinces=provinces,
             map_preview=cache(lambda: map_preview(provinces)),
         )

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Case, ExpressionWrapper, F, Q, When
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -29,16 +29,28 @@ class EventQuerySet(models.QuerySet["Event"]):
 
     def upcoming(self, now: datetime.datetime | None = None) -> EventQuerySet:
         """Events that have not ended yet (or, without an end, not started yet today)."""
-        now = now or timezone.now()
-        return self.filter(
-            Q(end__gte=now) | Q(end__isnull=True, start__gte=start_of_day(now))
-        ).order_by("start")
+        return self.filter(_not_over(now or timezone.now())).order_by("start")
+
+    def upcoming_then_past(self, now: datetime.datetime | None = None) -> EventQuerySet:
+        """Every event: those of ``upcoming`` first, in its order, then those of ``past``, in
+        its order; ``is_upcoming`` says which (the first rows answer both lists at once)."""
+        not_over = _not_over(now or timezone.now())
+        return self.annotate(
+            is_upcoming=ExpressionWrapper(not_over, output_field=models.BooleanField())
+        ).order_by(
+            F("is_upcoming").desc(), Case(When(not_over, then=F("start"))).asc(), "-start", "pk"
+        )
 
     def past(self, now: datetime.datetime | None = None) -> EventQuerySet:
         now = now or timezone.now()
         return self.filter(
             Q(end__lt=now) | Q(end__isnull=True, start__lt=start_of_day(now))
         ).order_by("-start")
+
+
+def _not_over(now: datetime.datetime) -> Q:
+    """Not ended yet (or, without an end, not started yet today): ``upcoming``'s condition."""
+    return Q(end__gte=now) | Q(end__isnull=True, start__gte=start_of_day(now))
 
 
 def start_of_day(moment: datetime.datetime) -> datetime.datetime:

@@ -81,6 +81,25 @@ def test_event_without_end_is_upcoming_for_its_whole_day():
     assert not event.is_past
 
 
+def test_upcoming_then_past_orders_as_both_lists_one_after_the_other():
+    now = timezone.now()
+    day = datetime.timedelta(days=1)
+    later, sooner = EventFactory(start=now + 9 * day), EventFactory(start=now + 2 * day)
+    under_way = EventFactory(start=now - day, end=now + day)
+    long_ago, lately = EventFactory(start=now - 90 * day), EventFactory(start=now - 5 * day)
+    today_no_end = EventFactory(start=now.astimezone(BRUSSELS).replace(hour=0, minute=1), end=None)
+
+    rows = list(Event.objects.upcoming_then_past(now))
+
+    to_come = list(Event.objects.upcoming(now))
+    gone = list(Event.objects.past(now))
+    assert rows == to_come + gone
+    assert [row.is_upcoming for row in rows] == [True] * len(to_come) + [False] * len(gone)
+    assert set(to_come) == {later, sooner, under_way, today_no_end}
+    assert to_come[-2:] == [sooner, later]
+    assert gone == [lately, long_ago]
+
+
 def test_detail_shows_time_in_brussels_and_venue(client):
     event = EventFactory(
         title="Rencontre pour le territoire de Liège",

@@ -18,6 +18,7 @@ from events.models import Event
 from hub.map_preview import _located
 from hub.seed import content
 from projets.models import Project
+from territoires.models import Province
 from tests.chantiers.factories import (
     ChantierFactory,
     NewsFactory,
@@ -180,7 +181,9 @@ def test_home_query_count_is_constant(client):
             NewsFactory(chantier=chantier, province=ProvinceFactory())
             NewsFactory(published_at=None)
 
-    assert assert_constant_queries(client, HOME, grow) <= 8
+    # The chantiers, the next steps, the events, the news, the map's glimpse, the provinces
+    # with both figures.
+    assert assert_constant_queries(client, HOME, grow) <= 6
 
 
 def test_home_query_count_is_constant_without_upcoming_events(client):
@@ -189,7 +192,17 @@ def test_home_query_count_is_constant_without_upcoming_events(client):
             StepFactory(event=EventFactory(start=timezone.now() - datetime.timedelta(days=3)))
             ProjectFactory()
 
-    assert assert_constant_queries(client, HOME, grow) <= 8
+    assert assert_constant_queries(client, HOME, grow) <= 6
+
+
+def test_the_figures_are_read_even_without_any_province(client):
+    Province.objects.all().delete()  # and so no project: each has its province
+    ChantierFactory.create_batch(2, status=Chantier.Status.CANDIDATE)
+
+    response = client.get(HOME)
+
+    assert response.context["candidate_count"]() == 2
+    assert response.context["project_count"]() == 0
 
 
 # --- On a fresh seeded database, as a newcomer sees it --------------------------------------------
