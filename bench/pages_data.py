@@ -18,11 +18,12 @@ from django.utils import timezone
 
 from chantiers.models import Participation, Resource, Step
 from events.models import Event, Registration
-from expertises.models import Facilitator
+from expertises.models import Category, Facilitator
 from portal import page_cache
 from portal.models import User
 from portal.signals import rows_changed
 from projets.models import Membership, Project
+from territoires.models import Province
 
 EMAIL = "bench-pages@example.org"
 
@@ -36,6 +37,21 @@ def setup() -> None:
     Membership.objects.get_or_create(project=project, user=user)
     for event in Event.objects.order_by("pk")[:2]:
         Registration.objects.get_or_create(event=event, user=user, defaults={"project": project})
+    # The seed's catalogue is empty: three entries, so that the "Recueil d'expertises" page
+    # is measured with its glimpse of the catalogue (and grown with it).
+    categories, provinces = list(Category.objects.all()), list(Province.objects.all())
+    for n in range(3):
+        facilitator, _ = Facilitator.objects.get_or_create(
+            slug=f"banc-facilitateur-{n}",
+            defaults={
+                "name": f"Service d'essai {n}",
+                "offer": "Un accompagnement.",
+                "cost": "free",
+            },
+        )
+        facilitator.categories.set(categories[n : n + 2])
+        facilitator.provinces.set(provinces[n : n + 2])
+    rows_changed.send(sender=Facilitator)
     session = SessionStore()
     session[SESSION_KEY] = str(user.pk)
     session[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]

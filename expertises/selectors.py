@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import QuerySet, prefetch_related_objects
+from django.db.models import QuerySet
 
 from expertises.filters import FacilitatorFilter
 from expertises.models import Category, Facilitator, FacilitatorQuerySet, Offer
 from portal.prepared_lists import prepared_list
+from portal.related_rows import related_in_row, set_related
 from projets.models import Project
 
 # The chantier whose page shows a glimpse of the catalogue.
@@ -47,15 +48,25 @@ def facilitators_covering(*, province: Any) -> FacilitatorQuerySet:
 
 def facilitator_highlights(*, limit: int = 6) -> list[Facilitator]:
     """A few catalogue entries, the most recently reviewed first, for the chantier's page
-    (read on each of its cache misses: a statement compiled once, then their categories and
-    provinces, two queries when there are entries)."""
+    (read on each of its cache misses): one statement compiled once, each entry with its
+    categories and provinces (``portal.related_rows``)."""
 
     def build() -> QuerySet[Facilitator]:
-        return facilitator_list_queryset().order_by("-last_reviewed", "name")[:limit]
+        return (
+            facilitator_list_queryset()
+            .prefetch_related(None)
+            .annotate(**{f"{name}_rows": related_in_row(Facilitator, name) for name in _SHOWN})
+            .order_by("-last_reviewed", "name")[:limit]
+        )
 
     facilitators = prepared_list(f"expertises.highlights.{limit}", build).all()
-    prefetch_related_objects(facilitators, *build()._prefetch_related_lookups)  # type: ignore[attr-defined]
+    for name in _SHOWN:
+        set_related(facilitators, name, f"{name}_rows")
     return facilitators
+
+
+# What a catalogue entry shows of its relations.
+_SHOWN = ("categories", "provinces")
 
 
 def peer_offer_list(*, category: Category | None = None) -> QuerySet[Offer]:

@@ -34,6 +34,7 @@ from expertises.models import Facilitator
 from expertises.selectors import facilitators_covering
 from portal.counts import first_of
 from portal.prepared_lists import PreparedList, Windows, prepared_counts, prepared_list
+from portal.related_rows import set_prefetched
 from projets.models import Project
 from projets.selectors import project_list_queryset
 from territoires.models import Province
@@ -274,12 +275,5 @@ def cards_load(
         )
         loaded.setdefault((relation, owner), []).append(row)
     for relation, (model, name) in enumerate(_CARD_RELATIONS):
-        related_model = model._meta.get_field(name).related_model
         for obj in owners[_owner_index(model)]:
-            rows: QuerySet[Any] = QuerySet(model=related_model)  # type: ignore[arg-type]
-            rows._result_cache = loaded.get((relation, obj.pk), [])
-            rows._prefetch_done = True  # type: ignore[attr-defined]
-            cache = getattr(obj, "_prefetched_objects_cache", None)
-            if cache is None:
-                cache = obj._prefetched_objects_cache = {}
-            cache[name] = rows
+            set_prefetched(obj, name, loaded.get((relation, obj.pk), []))
