@@ -238,6 +238,7 @@ def email_send_woken(*, budget: float) -> tuple[int, bool]:
     total = 0
     idle = 0
     wake_hold(take_over=True)
+    _settle(settings.MAIL_SETTLE_SECONDS, settings.MAIL_SETTLE_MAX_SECONDS)
     while True:
         sent, more = email_send_backlog(budget=max(0.0, deadline - time.monotonic()))
         total += sent
@@ -250,6 +251,29 @@ def email_send_woken(*, budget: float) -> tuple[int, bool]:
         idle = 0 if sent else idle + 1
         if idle > 1 or not wake_hold():
             return total, False  # left to the sweep, or to the run a wake-up just started
+
+
+def _settle(quiet: float, at_most: float) -> None:
+    """Wait until no message has been queued for ``quiet`` seconds, ``at_most`` seconds in
+    all: while a rush of registrations commits, building and sending their confirmations would
+    take the CPU and the database from the web workers answering the people (a rush of 200 on
+    two cores: its p95 went from 1.3 s to 0.6 s without the sender). A single message waits
+    ``quiet`` seconds. The wake-up flag is held meanwhile: the rush's commits publish nothing."""
+    if quiet <= 0:
+        return
+    end = time.monotonic() + at_most
+    newest = _newest_queued()
+    while time.monotonic() + quiet <= end:
+        time.sleep(quiet)
+        latest = _newest_queued()
+        if latest == newest:
+            return
+        newest = latest
+
+
+def _newest_queued() -> int | None:
+    """The key of the last message queued (a new one changes it): one index lookup."""
+    return OutgoingEmail.objects.order_by("-pk").values_list("pk", flat=True).first()
 
 
 def _build(email: OutgoingEmail) -> bool:

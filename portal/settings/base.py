@@ -258,6 +258,11 @@ EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
 EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 EMAIL_TIMEOUT = 10
+# A woken sender first waits until no message has been queued for MAIL_SETTLE_SECONDS (at most
+# MAIL_SETTLE_MAX_SECONDS): during a rush of registrations the web workers and the database
+# answer people first, and the confirmations are built once it has passed (portal/mail).
+MAIL_SETTLE_SECONDS = env.float("MAIL_SETTLE_SECONDS", default=0.25)
+MAIL_SETTLE_MAX_SECONDS = env.float("MAIL_SETTLE_MAX_SECONDS", default=10.0)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Chantiers communs <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 # The organising team's address, the ORGANIZER of every event invitation (.ics); empty: the

@@ -15,6 +15,8 @@ WHITENOISE_AUTOREFRESH = True
 # Tasks run in-process, without a broker; with REDIS_URL the tests marked "services" send them
 # through Redis to a worker of their own (tests/conftest.py makes every other test eager).
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL  # noqa: F405
+# An in-process sender sends at once (tests/portal/test_mail.py sets a settle of its own).
+MAIL_SETTLE_SECONDS = 0.0
 if not REDIS_URL:  # noqa: F405
     CELERY_BROKER_URL = "memory://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {}

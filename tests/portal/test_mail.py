@@ -593,3 +593,61 @@ def test_a_run_whose_server_refuses_everything_stops_and_leaves_the_queue_to_the
     assert get_connection.call_count == 2  # one more look, then the sweep's turn
     assert OutgoingEmail.objects.queued().count() == 3
     assert outbox.wake_hold()  # the flag was released: a wake-up may be published
+
+
+# --- The woken sender lets a rush pass before it sends -------------------------------------------
+
+
+class Clock:
+    """time.monotonic and time.sleep of the sender, the sleeps recorded; ``during_sleep``
+    runs at each sleep (messages queued meanwhile)."""
+
+    def __init__(self, during_sleep=lambda n: None):
+        self.now, self.sleeps, self.during_sleep = 100.0, [], during_sleep
+
+    def monotonic(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.sleeps.append(seconds)
+        self.now += seconds
+        self.during_sleep(len(self.sleeps))
+
+
+def test_a_lone_message_waits_one_quiet_spell_then_goes(settings, mailoutbox):
+    settings.MAIL_SETTLE_SECONDS, settings.MAIL_SETTLE_MAX_SECONDS = 0.25, 10.0
+    queue_many(1)
+    clock = Clock()
+
+    with mock.patch.object(sending, "time", clock):
+        assert outbox.email_send_woken(budget=60.0) == (1, False)
+
+    assert clock.sleeps == [0.25]
+    assert len(mailoutbox) == 1
+
+
+def test_the_sender_waits_while_a_rush_queues_messages_then_sends_them_all(settings, mailoutbox):
+    settings.MAIL_SETTLE_SECONDS, settings.MAIL_SETTLE_MAX_SECONDS = 0.25, 10.0
+    queue_many(1)
+    # Four more arrive, one during each of the first four sleeps; the fifth sleep sees none.
+    clock = Clock(lambda n: queue_many(1) if n <= 4 else None)
+
+    with mock.patch.object(sending, "time", clock):
+        assert outbox.email_send_woken(budget=60.0) == (5, False)
+
+    assert clock.sleeps == [0.25] * 5
+    assert len(mailoutbox) == 5
+
+
+def test_a_rush_that_does_not_end_delays_the_mail_no_longer_than_the_maximum(
+    settings, mailoutbox
+):
+    settings.MAIL_SETTLE_SECONDS, settings.MAIL_SETTLE_MAX_SECONDS = 0.25, 1.0
+    queue_many(1)
+    clock = Clock(lambda n: queue_many(1))  # one more at every sleep, for ever
+
+    with mock.patch.object(sending, "time", clock):
+        sent, _more = outbox.email_send_woken(budget=60.0)
+
+    assert clock.sleeps == [0.25] * 4  # 1 s at most, then it sends
+    assert sent == 5 and len(mailoutbox) == 5
