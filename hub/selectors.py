@@ -96,6 +96,9 @@ def _home_counted() -> dict[str, QuerySet[Any]]:
     return {"candidates": Chantier.objects.candidates(), "projects": Project.objects.public()}
 
 
+_HOME_COUNTED = ("candidates", "projects")  # the names of _home_counted, known without building it
+
+
 def home_counts() -> dict[str, int]:
     """How many candidate chantiers ("pistes") and public projects."""
     return prepared_counts("hub.home.counts", _home_counted).counts()
@@ -114,7 +117,7 @@ def home_provinces_and_counts() -> tuple[list[Province], dict[str, int]]:
     if not provinces:
         return provinces, home_counts()
     first = provinces[0]
-    return provinces, {name: getattr(first, f"{name}_in_all") for name in _home_counted()}
+    return provinces, {name: getattr(first, f"{name}_in_all") for name in _HOME_COUNTED}
 
 
 # --- A province's page -------------------------------------------------------------------------

@@ -339,7 +339,12 @@ def anonymous_page(
             if not (_anonymous_without_messages(request) and params(request)):
                 return view(request, *args, **kwargs)
             key = page_key(request)
-            answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
+            looked_up = getattr(request, "_page_cache_looked_up", None)
+            if looked_up is not None and looked_up[0] == key:
+                # The middleware read both just now (a known page, stale or gone): not again.
+                answered, found = True, looked_up[1]
+            else:
+                answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
             version = found.get(VERSION_KEY) if answered else None
             if answered and version is None:
                 version = content_version()
@@ -426,6 +431,8 @@ class PageCacheMiddleware:
             return None
         entry = found.get(key)
         if entry is None or entry[0] != found.get(VERSION_KEY):
+            # The view's wrapper builds the page: what was read here spares it a round trip.
+            request._page_cache_looked_up = (key, found)  # type: ignore[attr-defined]
             return None
         response = _hit(entry)
         patch_vary_headers(response, ("Accept-Language", "Cookie"))

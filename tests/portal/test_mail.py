@@ -639,9 +639,7 @@ def test_the_sender_waits_while_a_rush_queues_messages_then_sends_them_all(setti
     assert len(mailoutbox) == 5
 
 
-def test_a_rush_that_does_not_end_delays_the_mail_no_longer_than_the_maximum(
-    settings, mailoutbox
-):
+def test_a_rush_that_does_not_end_delays_the_mail_no_longer_than_the_maximum(settings, mailoutbox):
     settings.MAIL_SETTLE_SECONDS, settings.MAIL_SETTLE_MAX_SECONDS = 0.25, 1.0
     queue_many(1)
     clock = Clock(lambda n: queue_many(1))  # one more at every sleep, for ever

@@ -479,6 +479,25 @@ def test_a_write_makes_the_middleware_step_aside(client, committed):
     assert response[HEADER] == "miss" and hasattr(response.wsgi_request, "session")
 
 
+def test_a_known_page_built_again_is_looked_up_once(client, committed, monkeypatch):
+    get(client, "/")
+    with committed():
+        page_cache.content_changed()
+    calls = []
+    real_call = page_cache.shared_call
+
+    def spy(cache, method, *args, **kwargs):
+        if method == "get_many":
+            calls.append(args[0])
+        return real_call(cache, method, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache, "shared_call", spy)
+    # The middleware reads the version and the stale entry; the view's wrapper reuses them.
+    assert get(Client(), "/")[HEADER] == "miss"
+    assert len(calls) == 1
+    assert get(Client(), "/")[HEADER] == "hit"
+
+
 def test_only_keys_of_wrapped_pages_are_looked_up(client, monkeypatch):
     get(client, "/")
     calls = []
