@@ -226,6 +226,25 @@ def request_version(request: HttpRequest | None) -> str | None:
     return None if version is None else str(version)
 
 
+def request_version_and(request: HttpRequest | None, key: str) -> tuple[str | None, Any]:
+    """``request_version`` and the entry at ``key`` (None if absent or unread): one round
+    trip (``get_many``) when the version is not read yet, as for the first fragment of a
+    signed-in visitor's page; else the entry alone."""
+    version = getattr(request, "_page_cache_version", _UNREAD)
+    if version is _UNREAD:
+        answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
+        version = found.get(VERSION_KEY) if answered else None
+        if answered and version is None:
+            version = content_version()  # lost: a new one (no entry can hold it)
+        if request is not None:
+            request._page_cache_version = version  # type: ignore[attr-defined]
+        return (None, None) if version is None else (str(version), found.get(key))
+    if version is None:
+        return None, None
+    _answered, entry = shared_call(cache, "get", key)
+    return str(version), entry
+
+
 # --- Keys ----------------------------------------------------------------------------------------
 
 PAGE_NUMBER = re.compile(r"[1-9][0-9]{0,3}")

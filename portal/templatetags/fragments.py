@@ -33,17 +33,20 @@ class SharedFragmentNode(template.Node):
     def render(self, context: Context) -> SafeString:
         parts = [str(self.name.resolve(context))]
         parts += [str(key.resolve(context)) for key in self.keys]
-        version = page_cache.request_version(context.get("request"))
+        # The key holds no version: the entry does, so that the first fragment of a page reads
+        # the version and itself in one round trip, and a new entry replaces the stale one.
+        raw = "|".join([str(page_cache.FORMAT), translation.get_language() or "", *parts])
+        key = "pages:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
+        version, entry = page_cache.request_version_and(context.get("request"), key)
         if version is None:  # the shared store cannot answer (Redis down): built each time
             return mark_safe(self.nodelist.render(context))
-        raw = "|".join([version, translation.get_language() or "", *parts])
-        key = "pages:fragment:" + hashlib.sha256(raw.encode()).hexdigest()
-        _answered, html = shared_call(cache, "get", key)
-        if html is None:
-            html = self.nodelist.render(context)
+        if entry is not None and entry[0] == version:
+            html = entry[1]
+        else:
+            html = str(self.nodelist.render(context))
             timeout = page_cache.lifetime(timezone.now(), version)
             if timeout > 0:
-                shared_call(cache, "set", key, str(html), timeout)
+                shared_call(cache, "set", key, (version, html), timeout)
         # Rendered (and escaped) by the template engine before it was stored.
         return mark_safe(html)
 

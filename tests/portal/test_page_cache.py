@@ -417,6 +417,25 @@ def test_a_signed_in_visitor_sees_a_step_added_in_the_shared_timeline(client, co
     assert "Deuxième étape" in html(client, url)
 
 
+def test_a_signed_in_page_reads_the_version_and_its_fragment_in_one_round_trip(client, monkeypatch):
+    chantier = ChantierFactory()
+    client.force_login(UserFactory())
+    url = chantier.get_absolute_url()
+    html(client, url)  # the fragment is stored
+    reads = []
+    real_call = page_cache.shared_call
+
+    def spy(cache, method, *args, **kwargs):
+        if method in ("get", "get_many"):
+            reads.append((method, args[0]))
+        return real_call(cache, method, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache, "shared_call", spy)
+    assert chantier.title in html(client, url)
+    [(method, keys)] = reads
+    assert method == "get_many" and keys[0] == page_cache.VERSION_KEY
+
+
 # --- The middleware: hits served before the session -------------------------------------------
 
 
