@@ -1,0 +1,51 @@
+"""``{% facilitator_cards facilitators %}``: the cards of catalogue entries
+(``portal.cards``), their organisation, categories and provinces loaded."""
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from portal.cards import cards, e, when
+
+register = template.Library()
+
+
+@register.simple_tag
+def facilitator_cards(facilitators: Any) -> SafeString:
+    return cards(facilitators, _card)
+
+
+def _card(facilitator: Any) -> str:
+    organisation = facilitator.organisation.name if facilitator.organisation else ""
+    organisation = organisation or facilitator.organisation_name
+    organisation = f"<p>{e(organisation)}</p>" if organisation else ""
+    categories = "".join(
+        f'<span class="badge">{e(category.name)}</span>'
+        for category in facilitator.categories.all()
+    )
+    if facilitator.covers_all_wallonia:
+        area = e(gettext("Toute la Wallonie"))
+    else:
+        area = ", ".join(e(province.name) for province in facilitator.provinces.all())
+        area = area or e(gettext("Zone non précisée"))
+    reviewed = ""
+    if facilitator.last_reviewed:
+        label = gettext("Vérifié le %(date)s") % {"date": when(facilitator.last_reviewed, "j F Y")}
+        reviewed = f"<span>{label}</span>"
+    return (
+        '<li class="card facilitator-card">\n'
+        f'  <h3 class="card__title"><a href="{e(facilitator.get_absolute_url())}">'
+        f"{e(facilitator.name)}</a></h3>\n"
+        f"  {organisation}\n"
+        '  <p class="card__meta">\n'
+        f"    {categories}\n"
+        "  </p>\n"
+        '  <p class="card__meta">\n'
+        f"    <span>{area}</span>\n"
+        f"    <span>{e(facilitator.get_cost_display())}</span>\n"
+        f"    {reviewed}\n"
+        "  </p>\n"
+        "</li>\n"
+    )

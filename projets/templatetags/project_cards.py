@@ -1,0 +1,40 @@
+"""``{% project_cards projects %}``: the cards of a list of projects (``portal.cards``), their
+province and types loaded."""
+
+from typing import Any
+
+from django import template
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext
+
+from portal.cards import cards, e
+
+register = template.Library()
+
+
+@register.simple_tag
+def project_cards(projects: Any) -> SafeString:
+    return cards(projects, _card)
+
+
+def _card(project: Any) -> str:
+    summary = f"<p>{e(project.summary)}</p>" if project.summary else ""
+    province = e(project.province.name) if project.province else e(gettext("Toute la Wallonie"))
+    types = "".join(f'<span class="badge">{e(kind.name)}</span>' for kind in project.types.all())
+    unconfirmed = ""
+    if not project.is_confirmed:
+        label = e(gettext("Fiche à confirmer"))
+        unconfirmed = f'<span class="badge badge--muted">{label}</span>'
+
+    return (
+        '<li class="card project-card">\n'
+        f'  <h3 class="card__title"><a href="{e(project.get_absolute_url())}">'
+        f"{e(project.name)}</a></h3>\n"
+        f"  {summary}\n"
+        '  <p class="card__meta">\n'
+        f"    <span>{province}</span>\n"
+        f"    {types}\n"
+        f"    {unconfirmed}\n"
+        "  </p>\n"
+        "</li>\n"
+    )
