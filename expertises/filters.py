@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from expertises.models import Category, Facilitator
@@ -71,9 +71,5 @@ class FacilitatorFilter(django_filters.FilterSet):
     ) -> QuerySet[Facilitator]:
         if value is None:
             return queryset
-        # A subquery rather than FacilitatorQuerySet.covering(): its join and DISTINCT would
-        # clash with the search's rank ordering.
-        covering = Facilitator.provinces.through.objects.filter(province=value)
-        return queryset.filter(
-            Q(covers_all_wallonia=True) | Q(pk__in=covering.values("facilitator_id"))
-        )
+        # A subquery (no join, no DISTINCT): the search's rank ordering stays as it is.
+        return queryset.covering(value)  # type: ignore[attr-defined]

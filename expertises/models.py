@@ -3,7 +3,7 @@ for new workshops that members propose and support."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -42,11 +42,13 @@ class FacilitatorQuerySet(models.QuerySet["Facilitator"]):
     def published(self) -> FacilitatorQuerySet:
         return self.filter(is_published=True)
 
-    def covering(self, province: object | None) -> FacilitatorQuerySet:
+    def covering(self, province: Any) -> FacilitatorQuerySet:
         """Those who work in a province (or everywhere in Wallonia); all of them for None."""
         if province is None:
             return self
-        return self.filter(Q(covers_all_wallonia=True) | Q(provinces=province)).distinct()
+        # A subquery, not a join: no row repeated, hence no DISTINCT (a sort of every row).
+        covered = Facilitator.provinces.through.objects.filter(province=province)
+        return self.filter(Q(covers_all_wallonia=True) | Q(pk__in=covered.values("facilitator_id")))
 
 
 class Facilitator(TimeStampedModel):

@@ -146,7 +146,7 @@ def _province_with_figures(slug: str, now: datetime) -> QuerySet[Province]:
     return Province.objects.filter(slug=slug).annotate(
         project_total=_count(projects),
         located_total=_count(projects.located()),
-        facilitator_total=_count(facilitators_covering(province=here), distinct=True),
+        facilitator_total=_count(facilitators_covering(province=here)),
         past_total=_count(event_public_queryset().past(now).filter(province=here)),
     )
 
