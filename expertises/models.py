@@ -47,6 +47,10 @@ class FacilitatorQuerySet(models.QuerySet["Facilitator"]):
         if province is None:
             return self
         # A subquery, not a join: no row repeated, hence no DISTINCT (a sort of every row).
+        # A province given as OuterRef (this queryset itself a subquery) is one level further
+        # out from the subquery's rows.
+        if isinstance(province, models.OuterRef):
+            province = models.OuterRef(province)
         covered = Facilitator.provinces.through.objects.filter(province=province)
         return self.filter(Q(covers_all_wallonia=True) | Q(pk__in=covered.values("facilitator_id")))
 
