@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.history import PortalHistoricalRecords
 from portal.links import LinkField, validate_link_lines
 from portal.models import TimeStampedModel
+from portal.urls_memo import slug_url
 
 if TYPE_CHECKING:
     from portal.models import User
@@ -118,7 +119,7 @@ class Facilitator(TimeStampedModel):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("expertises:facilitator_detail", kwargs={"slug": self.slug})
+        return slug_url("expertises:facilitator_detail", self.slug)
 
     @property
     def link_list(self) -> list[str]:

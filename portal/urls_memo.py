@@ -1,7 +1,8 @@
 """``reverse`` for the addresses of rows that list pages print by the dozen (a project's, a
-province's), remembered per process: the same slug gives the same address as long as the URLconf
-and the script prefix are the same, and these are part of the key. ``reverse`` costs about
-12 µs a call; a list page of twenty projects called it for each on every cache miss."""
+province's, a chantier's, an event's, a news item's, a facilitator's), remembered per process:
+the same slug gives the same address as long as the URLconf, the script prefix and the language
+are the same, and these are part of the key. ``reverse`` costs about 12 µs a call; a list page
+of twenty projects called it for each on every cache miss."""
 
 from __future__ import annotations
 

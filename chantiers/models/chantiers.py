@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import TimeStampedModel
+from portal.urls_memo import slug_url
 
 if TYPE_CHECKING:
     pass
@@ -54,7 +55,7 @@ class Chantier(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("chantiers:chantier_detail", kwargs={"slug": self.slug})
+        return slug_url("chantiers:chantier_detail", self.slug)
 
     @property
     def is_candidate(self) -> bool:

@@ -7,13 +7,13 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from chantiers.models.chantiers import Chantier
 from portal.history import PortalHistoricalRecords
 from portal.models import TimeStampedModel
+from portal.urls_memo import slug_url
 
 if TYPE_CHECKING:
     from territoires.models import Province
@@ -97,7 +97,7 @@ class News(TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("news:news_detail", kwargs={"slug": self.slug})
+        return slug_url("news:news_detail", self.slug)
 
     @property
     def is_published(self) -> bool:

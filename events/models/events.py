@@ -10,13 +10,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Case, ExpressionWrapper, F, Q, When
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from portal.history import PortalHistoricalRecords
 from portal.links import LinkField
 from portal.models import LocatedModel, TimeStampedModel
+from portal.urls_memo import slug_url
 
 
 class EventQuerySet(models.QuerySet["Event"]):
@@ -208,7 +208,7 @@ class Event(LocatedModel, TimeStampedModel):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("events:event_detail", kwargs={"slug": self.slug})
+        return slug_url("events:event_detail", self.slug)
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An event loaded before a registration committed holds an old seats_taken; writing it
