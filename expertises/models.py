@@ -47,13 +47,15 @@ class FacilitatorQuerySet(models.QuerySet["Facilitator"]):
         """Those who work in a province (or everywhere in Wallonia); all of them for None."""
         if province is None:
             return self
-        # A subquery, not a join: no row repeated, hence no DISTINCT (a sort of every row).
-        # A province given as OuterRef (this queryset itself a subquery) is one level further
-        # out from the subquery's rows.
+        # EXISTS, not a join: no row repeated, hence no DISTINCT (a sort of every row), and
+        # one lookup of the link's unique index per facilitator. A province given as OuterRef
+        # (this queryset itself a subquery) is one level further out from the link's rows.
         if isinstance(province, models.OuterRef):
             province = models.OuterRef(province)
-        covered = Facilitator.provinces.through.objects.filter(province=province)
-        return self.filter(Q(covers_all_wallonia=True) | Q(pk__in=covered.values("facilitator_id")))
+        link = Facilitator.provinces.through.objects.filter(
+            facilitator=models.OuterRef("pk"), province=province
+        )
+        return self.filter(Q(covers_all_wallonia=True) | Q(models.Exists(link)))
 
 
 class Facilitator(TimeStampedModel):
