@@ -6,6 +6,7 @@ place, its app's tag; ``tests/portal/test_cards.py`` holds what each card says."
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable, Iterable
 from datetime import datetime
 from typing import Any
@@ -22,7 +23,10 @@ def cards(items: Iterable[Any], card: Callable[[Any], str]) -> SafeString:
 
 
 def e(value: Any) -> str:
-    """``{{ value }}``: escaped unless marked safe (a callable is not called here)."""
+    """``{{ value }}``: escaped unless marked safe (a callable is not called here). A plain
+    ``str``, the common case, goes straight to what Django's ``escape`` calls."""
+    if type(value) is str:
+        return html.escape(value)
     return str(conditional_escape(value))
 
 
