@@ -71,7 +71,8 @@ class SubscribeView(TemplateView):
     """Its own post(), not the scaffold's: the rate limits count every attempt, valid or not,
     before the form is read, and answer 429. Exempt from the CSRF check: the footer's form, on
     pages the same for every anonymous visitor, carries no token; the subscription acts on no
-    session (a double opt-in by email, rate-limited), see docs/ARCHITECTURE.md."""
+    session (a double opt-in by email, rate-limited): see docs/ARCHITECTURE.md, "CSRF and the
+    cached pages"."""
 
     template_name = "newsletter/subscribe.html"
 

@@ -3,7 +3,8 @@
 A page the same for every anonymous visitor cannot carry a CSRF token (it is per visitor, and
 rendering one sets a cookie). The forms such a page holds for anonymous visitors (the footer's
 newsletter form, the language switcher, the province's contact form) post to views exempt from
-the CSRF check, because none of them acts with the visitor's session: see docs/ARCHITECTURE.md.
+the CSRF check, because none of them acts with the visitor's session: see docs/ARCHITECTURE.md,
+"CSRF and the cached pages" (the page cache itself: docs/page-cache.md).
 A view that *may* act for a signed-in person (the officers' contact sends a copy to their
 account's address) does so only when the request carries a valid token, as the signed-in
 page's form does: ``csrf_verified`` runs the middleware's own check.
