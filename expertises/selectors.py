@@ -46,27 +46,44 @@ def facilitators_covering(*, province: Any) -> FacilitatorQuerySet:
     )
 
 
-def facilitator_highlights(*, limit: int = 6) -> list[Facilitator]:
-    """A few catalogue entries, the most recently reviewed first, for the chantier's page
-    (read on each of its cache misses): one statement compiled once, each entry with its
-    categories and provinces (``portal.related_rows``)."""
+# What a catalogue entry's card shows of its relations.
+_SHOWN = ("categories", "provinces")
 
-    def build() -> QuerySet[Facilitator]:
-        return (
-            facilitator_list_queryset()
-            .prefetch_related(None)
-            .annotate(**{f"{name}_rows": related_in_row(Facilitator, name) for name in _SHOWN})
-            .order_by("-last_reviewed", "name")[:limit]
-        )
 
-    facilitators = prepared_list(f"expertises.highlights.{limit}", build).all()
+def _cards_of(facilitators: QuerySet[Facilitator]) -> QuerySet[Facilitator]:
+    """``facilitators``, each with the categories and provinces its card shows in its own row
+    (``portal.related_rows``): read by one statement, put in place by ``_cards_loaded``."""
+    shown = {f"{name}_rows": related_in_row(Facilitator, name) for name in _SHOWN}
+    return facilitators.prefetch_related(None).annotate(**shown)
+
+
+def _cards_loaded(facilitators: list[Facilitator]) -> list[Facilitator]:
     for name in _SHOWN:
         set_related(facilitators, name, f"{name}_rows")
     return facilitators
 
 
-# What a catalogue entry shows of its relations.
-_SHOWN = ("categories", "provinces")
+def facilitator_highlights(*, limit: int = 6) -> list[Facilitator]:
+    """A few catalogue entries, the most recently reviewed first, for the chantier's page
+    (read on each of its cache misses): one statement compiled once, each entry with its
+    categories and provinces."""
+
+    def build() -> QuerySet[Facilitator]:
+        return _cards_of(facilitator_list_queryset()).order_by("-last_reviewed", "name")[:limit]
+
+    return _cards_loaded(prepared_list(f"expertises.highlights.{limit}", build).all())
+
+
+def facilitators_covering_first(province_pk: int, limit: int) -> list[Facilitator]:
+    """The first ``limit`` facilitators working in the province (or in all Wallonia), for its
+    page (read on each of its cache misses): one statement compiled once, each entry with its
+    categories and provinces."""
+
+    def build(pk: int) -> QuerySet[Facilitator]:
+        return _cards_of(facilitators_covering(province=pk))[:limit]
+
+    statement = prepared_list(f"expertises.covering.{limit}", build, samples=((1,), (2,)))
+    return _cards_loaded(statement.all(province_pk))
 
 
 def peer_offer_list(*, category: Category | None = None) -> QuerySet[Offer]:

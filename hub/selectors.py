@@ -8,9 +8,7 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    F,
     IntegerField,
-    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -30,11 +28,9 @@ from chantiers.selectors import (
 from events.models import Event
 from events.models.events import start_of_day
 from events.selectors import event_public_queryset
-from expertises.models import Facilitator
 from expertises.selectors import facilitators_covering
 from portal.counts import first_of
 from portal.prepared_lists import PreparedList, Windows, prepared_counts, prepared_list
-from portal.related_rows import set_prefetched
 from projets.models import Project
 from projets.selectors import project_list_queryset
 from territoires.models import Province
@@ -196,87 +192,3 @@ def province_latest_news(province_pk: int, now: datetime) -> list[News]:
         "hub.province.news", build, samples=_SAMPLE_PK_NOW, derive=(start_of_day,)
     )
     return statement.all(province_pk, now)
-
-
-def province_facilitators(province_pk: int, limit: int) -> list[Facilitator]:
-    """The first facilitators working in the province (their relations: ``cards_load``)."""
-
-    def build(pk: int) -> QuerySet[Facilitator]:
-        return facilitators_covering(province=pk).prefetch_related(None)[:limit]
-
-    return prepared_list(f"hub.province.facilitators.{limit}", build, samples=((1,), (2,))).all(
-        province_pk
-    )
-
-
-# The relations the cards of a province page show by their name, each related model ordered by
-# (order, name): a facilitator's categories and provinces, a project's types.
-_CARD_RELATIONS: tuple[tuple[type[Model], str], ...] = (
-    (Facilitator, "categories"),
-    (Facilitator, "provinces"),
-    (Project, "types"),
-)
-
-
-def _card_links(arities: tuple[int, ...]) -> Callable[..., QuerySet[Any]]:
-    def build(*pks: int) -> QuerySet[Any]:
-        halves = []
-        for index, (model, name) in enumerate(_CARD_RELATIONS):
-            start = sum(arities[: _owner_index(model)])
-            owners = pks[start : start + arities[_owner_index(model)]]
-            field = model._meta.get_field(name)
-            source, target = field.m2m_field_name(), field.m2m_reverse_field_name()  # type: ignore[union-attr]
-            links = field.remote_field.through.objects.filter(**{f"{source}_id__in": owners})  # type: ignore[union-attr]
-            halves.append(
-                links.annotate(
-                    relation=Value(index, output_field=IntegerField()),
-                    owner=F(f"{source}_id"),
-                    related_pk=F(f"{target}_id"),
-                    related_name=F(f"{target}__name"),
-                    related_order=F(f"{target}__order"),
-                ).values_list("relation", "owner", "related_pk", "related_name", "related_order")
-            )
-        return (
-            halves[0]
-            .union(*halves[1:], all=True)
-            .order_by("relation", "owner", "related_order", "related_name")
-        )
-
-    return build
-
-
-_OWNERS: tuple[type[Model], ...] = (Facilitator, Project)
-
-
-def _owner_index(model: type[Model]) -> int:
-    return _OWNERS.index(model)
-
-
-def cards_load(
-    facilitators: list[Facilitator], projects: list[Project], *, arities: tuple[int, int]
-) -> None:
-    """The facilitators' categories and provinces and the projects' types, where
-    ``prefetch_related`` puts them: one statement over the three link tables, compiled once
-    (the page stays within 8 queries). The related rows hold what the cards show, their name
-    (and order); their other fields are deferred."""
-    owners: tuple[list[Any], list[Any]] = (facilitators, projects)
-    if not any(owners):
-        return
-    if any(len(objs) > arity for objs, arity in zip(owners, arities, strict=True)):
-        raise ValueError("cards_load: more rows than the statement takes")
-    total = sum(arities)
-    samples = (tuple(range(1, total + 1)), tuple(range(total + 1, 2 * total + 1)))
-    statement = prepared_list(f"hub.card_links.{arities}", _card_links(arities), samples=samples)
-    pks: list[int] = []
-    for objs, arity in zip(owners, arities, strict=True):
-        pks += [obj.pk for obj in objs] + [-1] * (arity - len(objs))
-    loaded: dict[tuple[int, int], list[Any]] = {}
-    for relation, owner, pk, name, order in statement.tuples(*pks):
-        related = _CARD_RELATIONS[relation][0]._meta.get_field(_CARD_RELATIONS[relation][1])
-        row = related.related_model.from_db(  # type: ignore[union-attr]
-            "default", ["id", "name", "order"], (pk, name, order)
-        )
-        loaded.setdefault((relation, owner), []).append(row)
-    for relation, (model, name) in enumerate(_CARD_RELATIONS):
-        for obj in owners[_owner_index(model)]:
-            set_prefetched(obj, name, loaded.get((relation, obj.pk), []))

@@ -19,9 +19,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.generic import DetailView, ListView, TemplateView
 
 from chantiers.feeds import province_feed_urls
+from expertises.selectors import facilitators_covering_first
 from hub.selectors import (
-    cards_load,
-    province_facilitators,
     province_latest_news,
     province_list,
     province_past_events,
@@ -92,17 +91,9 @@ class ProvinceDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         province, now = self.object, self.now
         count = province.project_total  # type: ignore[attr-defined]
-        projects = project_pages(
-            count=count, per_page=PROVINCE_PROJECTS, province_pk=province.pk, types=False
-        )
+        projects = project_pages(count=count, province_pk=province.pk)
         page = paginate(self.request, projects, per_page=PROVINCE_PROJECTS, count=count)
-        facilitators = province_facilitators(province.pk, PROVINCE_FACILITATORS)
-        # The facilitators' categories and provinces and the projects' types: one query.
-        cards_load(
-            facilitators,
-            list(page.object_list),
-            arities=(PROVINCE_FACILITATORS, PROVINCE_PROJECTS),
-        )
+        facilitators = facilitators_covering_first(province.pk, PROVINCE_FACILITATORS)
         located = province.located_total  # type: ignore[attr-defined]
         # One more than shown: whether to link to the whole list, without counting.
         upcoming = province_upcoming_events(province.pk, now, PROVINCE_EVENTS + 1)

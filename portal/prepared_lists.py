@@ -234,56 +234,6 @@ def prepared_counts(
     )
 
 
-def _related_of(model: type[models.Model], name: str) -> Callable[..., models.QuerySet[Any]]:
-    field = model._meta.get_field(name)
-    through = field.remote_field.through  # type: ignore[union-attr]
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()  # type: ignore[union-attr]
-    ordering = [
-        f"-{target}__{o[1:]}" if o.startswith("-") else f"{target}__{o}"
-        for o in field.related_model._meta.ordering  # type: ignore[union-attr]
-    ]
-
-    def build(*pks: int) -> models.QuerySet[Any]:
-        return (
-            through.objects.filter(**{f"{source}_id__in": pks})
-            .select_related(target)
-            .order_by(*ordering)
-        )
-
-    return build
-
-
-def m2m_load(objects: Sequence[models.Model], name: str, *, arity: int) -> None:
-    """Load the many-to-many relation ``name`` of ``objects`` (at most ``arity`` of the same
-    model) where ``prefetch_related(name)`` puts it, so that ``obj.<name>.all()`` reads it: one
-    statement over the link table, compiled once per model, relation and arity (the ids are
-    padded to ``arity``), in the related model's order."""
-    if not objects:
-        return
-    if len(objects) > arity:
-        raise ValueError("m2m_load: more objects than the statement takes")
-    model = type(objects[0])
-    field = model._meta.get_field(name)
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()  # type: ignore[union-attr]
-    samples = (tuple(range(1, arity + 1)), tuple(range(arity + 1, 2 * arity + 1)))
-    statement = prepared_list(
-        f"m2m:{model._meta.label}.{name}:{arity}", _related_of(model, name), samples=samples
-    )
-    pks = [obj.pk for obj in objects]
-    related: dict[Any, list[Any]] = {pk: [] for pk in pks}
-    for link in statement.all(*pks, *[-1] * (arity - len(pks))):
-        related[getattr(link, f"{source}_id")].append(getattr(link, target))
-    related_model = field.related_model
-    for obj in objects:
-        loaded: models.QuerySet[Any] = models.QuerySet(model=related_model)  # type: ignore[arg-type]
-        loaded._result_cache = related[obj.pk]
-        loaded._prefetch_done = True  # type: ignore[attr-defined]
-        cache = getattr(obj, "_prefetched_objects_cache", None)
-        if cache is None:
-            cache = obj._prefetched_objects_cache = {}  # type: ignore[attr-defined]
-        cache[name] = loaded
-
-
 class Windows(Generic[M]):
     """A list read one window at a time, as a paginator's object list: slicing it calls
     ``fetch(offset, limit)`` (a paged statement), ``len`` is the count already read."""

@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Prefetch, QuerySet
 
 from chantiers.models import Chantier, Participation
-from portal.prepared_lists import Windows, m2m_load, prepared_counts, prepared_list
+from portal.prepared_lists import Windows, prepared_counts, prepared_list
+from portal.related_rows import related_in_row, set_related
 from projets.filters import ProjectFilter
 from projets.models import JoinRequest, Project, ProjectQuerySet
 from projets.permissions import join_requests_decidable_by, projects_editable_by
@@ -53,41 +54,32 @@ def project_counts(*, province_pk: int | None = None) -> dict[str, int]:
 _PK_SAMPLES = ((1,), (2,))
 
 
-def project_page(
-    *,
-    offset: int,
-    limit: int,
-    province_pk: int | None = None,
-    arity: int | None = None,
-    types: bool = True,
-) -> list[Project]:
+def _page_of(province_pk: int | None = None) -> ProjectQuerySet:
+    """A page's projects, each with its types in its own row (``portal.related_rows``)."""
+    return _public_projects(province_pk).annotate(types_rows=related_in_row(Project, "types"))
+
+
+def project_page(*, offset: int, limit: int, province_pk: int | None = None) -> list[Project]:
     """The public projects (of a province) in the list's order, from ``offset``, with their
-    province and their types loaded (``arity``: the page's size, when ``limit`` is the rest of
-    the last page; ``types`` False: the caller loads them with other relations)."""
+    province and their types loaded: one statement."""
     window = (offset, limit)
     if province_pk is None:
-        projects = prepared_list("projets.page", _public_projects, paged=True).all(window=window)
+        projects = prepared_list("projets.page", _page_of, paged=True).all(window=window)
     else:
         statement = prepared_list(
-            "projets.page.province", _public_projects, samples=_PK_SAMPLES, paged=True
+            "projets.page.province", _page_of, samples=_PK_SAMPLES, paged=True
         )
         projects = statement.all(province_pk, window=window)
-    if types:
-        # Where prefetch_related("types") would put them: one statement for the page.
-        m2m_load(projects, "types", arity=arity or limit)
+    set_related(projects, "types", "types_rows")
     return projects
 
 
-def project_pages(
-    *, count: int, per_page: int, province_pk: int | None = None, types: bool = True
-) -> Windows[Project]:
+def project_pages(*, count: int, province_pk: int | None = None) -> Windows[Project]:
     """The public projects (of a province) as a paginator's object list, read a page at a time
     by ``project_page`` (``count``: how many there are, read beforehand)."""
 
     def fetch(offset: int, limit: int) -> list[Project]:
-        return project_page(
-            offset=offset, limit=limit, province_pk=province_pk, arity=per_page, types=types
-        )
+        return project_page(offset=offset, limit=limit, province_pk=province_pk)
 
     return Windows(count, fetch)
 

@@ -3,7 +3,6 @@
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -35,7 +34,7 @@ class ProjectListView(TemplateView):
         else:
             # The whole list (the page the cache keeps): statements compiled once.
             counts = project_counts()
-            pages = project_pages(count=counts["projects"], per_page=settings.PAGINATE_BY)
+            pages = project_pages(count=counts["projects"])
             page = paginate(self.request, pages, count=counts["projects"])
             located = counts["located"]
         # The markers come from the map's cached GeoJSON layer, with the same valid filters.

@@ -98,7 +98,7 @@ def test_detail_query_count_is_constant(client):
     # The province with every figure, its officers, the events to come and past ones, the news,
     # the facilitators with their categories and provinces, the projects and their types (next
     # changes by time: once per version).
-    assert assert_constant_queries(client, province.get_absolute_url(), grow) <= 8
+    assert assert_constant_queries(client, province.get_absolute_url(), grow) <= 7
 
 
 def test_the_detail_reads_what_the_domain_querysets_define(client):

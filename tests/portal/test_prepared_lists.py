@@ -11,9 +11,8 @@ from django.utils import timezone
 from events.models import Event
 from events.models.events import start_of_day
 from portal.counts import count_many
-from portal.prepared_lists import Windows, m2m_load, prepared_counts, prepared_list
+from portal.prepared_lists import Windows, prepared_counts, prepared_list
 from tests.events.factories import EventFactory
-from tests.expertises.factories import CategoryFactory, FacilitatorFactory
 from tests.territoires.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
@@ -133,26 +132,3 @@ def test_prepared_counts_count_what_count_many_counts():
     assert statement.counts(province.pk) == count_many(**counted(province.pk))
     assert statement.counts(province.pk) == {"all": 4, "public": 3}
     assert statement.counts(province.pk + 100) == {"all": 0, "public": 0}
-
-
-def test_m2m_load_puts_each_relation_where_prefetch_related_does(django_assert_num_queries):
-    categories = [CategoryFactory(name=f"C{n}", order=3 - n) for n in range(3)]
-    first = FacilitatorFactory(categories=categories)
-    second = FacilitatorFactory(categories=categories[:1])
-    bare = FacilitatorFactory()
-    facilitators = [type(first).objects.get(pk=f.pk) for f in (first, second, bare)]
-
-    with django_assert_num_queries(1):
-        m2m_load(facilitators, "categories", arity=5)
-    with django_assert_num_queries(0):
-        loaded = [[c.name for c in f.categories.all()] for f in facilitators]
-    expected = [
-        [c.name for c in f.categories.all()]
-        for f in type(first)
-        .objects.prefetch_related("categories")
-        .filter(pk__in=[first.pk, second.pk, bare.pk])
-        .order_by("pk")
-    ]
-    assert loaded == expected == [["C2", "C1", "C0"], ["C0"], []]
-    with pytest.raises(ValueError, match="more"):
-        m2m_load(facilitators, "categories", arity=2)
