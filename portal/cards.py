@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable, Iterable
-from datetime import datetime
+from datetime import date, datetime
+from functools import cache
 from typing import Any
 
+from django.db.models import Field
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 
@@ -32,7 +35,26 @@ def e(value: Any) -> str:
 
 def when(value: Any, format_string: str) -> str:
     """``{{ value|date:format_string }}``: a moment in the current time zone, escaped (the
-    translated words in ``e(gettext(…))``, which makemessages finds)."""
+    translated words in ``e(gettext(…))``, which makemessages finds). The cards' two formats,
+    "c" and "j F Y", are written directly, as Django's formatter writes them."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         value = timezone.localtime(value)
+    if isinstance(value, date):
+        if format_string == "c":
+            return value.isoformat()
+        if format_string == "j F Y":
+            return e(f"{value.day} {MONTHS[value.month]} {value.year:04d}")
     return e(date_filter(value, format_string))
+
+
+@cache
+def _choices(field: Field[Any, Any]) -> dict[Any, Any]:
+    return dict(field.flatchoices)
+
+
+def display(obj: Any, name: str) -> str:
+    """``obj.get_<name>_display()``, escaped: the label of the field's value in the current
+    language (its choices read once per process, as Django reads them at each call)."""
+    field = obj._meta.get_field(name)
+    value = getattr(obj, field.attname)
+    return e(_choices(field).get(value, value))

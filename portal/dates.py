@@ -6,10 +6,13 @@ import datetime
 from typing import Protocol
 
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.dates import MONTHS, WEEKDAYS
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+# The two formats below, as Django's date format would write them ("l j F Y" and "H\\hi"),
+# written directly: a list of events formats two or three of them per row, and Django's
+# formatter reads its format string character by character each time.
 DAY_FORMAT = "l j F Y"
 TIME_FORMAT = "H\\hi"  # 14h00, as written in Belgium
 
@@ -27,15 +30,16 @@ def long_date(value: datetime.date | datetime.datetime) -> str:
     only: « Tuesday 1 June 2021 » in English)."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
-    text = date_format(value, DAY_FORMAT)
-    if value.day == 1 and (get_language() or "fr").startswith("fr"):
-        text = text.replace(" 1 ", " 1er ", 1)
-    return text
+    day = str(value.day)
+    if day == "1" and (get_language() or "fr").startswith("fr"):
+        day = "1er"
+    return f"{WEEKDAYS[value.weekday()]} {day} {MONTHS[value.month]} {value.year:04d}"
 
 
 def short_time(value: datetime.datetime) -> str:
     """« 14h00 », in Brussels time."""
-    return date_format(timezone.localtime(value), TIME_FORMAT)
+    value = timezone.localtime(value)
+    return f"{value.hour:02d}h{value.minute:02d}"
 
 
 def when(timed: Timed) -> str:

@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from portal import dates
-from portal.cards import cards, e, when
+from portal.cards import cards, display, e, when
 
 register = template.Library()
 
@@ -20,7 +20,7 @@ def event_cards(events: Any) -> SafeString:
 
 def _card(event: Any) -> str:
     cancelled = event.is_cancelled
-    meta = [f'<span class="badge">{e(event.get_kind_display())}</span>']
+    meta = [f'<span class="badge">{display(event, "kind")}</span>']
     cancelled_label, chantier_label = e(gettext("Annulé")), e(gettext("Chantier"))
     meta.append(f'<span class="badge badge--alert">{cancelled_label}</span>' if cancelled else "")
     meta.append(f"<span>{e(event.province.name)}</span>" if event.province else "")

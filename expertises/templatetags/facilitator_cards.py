@@ -7,7 +7,7 @@ from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
-from portal.cards import cards, e, when
+from portal.cards import cards, display, e, when
 
 register = template.Library()
 
@@ -44,7 +44,7 @@ def _card(facilitator: Any) -> str:
         "  </p>\n"
         '  <p class="card__meta">\n'
         f"    <span>{area}</span>\n"
-        f"    <span>{e(facilitator.get_cost_display())}</span>\n"
+        f"    <span>{display(facilitator, 'cost')}</span>\n"
         f"    {reviewed}\n"
         "  </p>\n"
         "</li>\n"
