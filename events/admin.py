@@ -17,10 +17,14 @@ from django.utils.translation import ngettext
 
 from events.admin_exports import EventExportMixin, RegistrationExportMixin
 from events.models import Event, Registration
-from events.registrations import registration_create
-from events.registrations_staff import registration_delete, registration_status_change
 from events.selectors import registrations_active
-from events.services import event_delete, event_save
+from events.services import (
+    event_delete,
+    event_save,
+    registration_create,
+    registration_delete,
+    registration_status_change,
+)
 from portal.admin_history import HistoryAdmin
 from portal.admin_services import ServiceAdmin, acting_user, adopt
 from portal.forms import LocatedModelForm

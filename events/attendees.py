@@ -2,7 +2,7 @@
 
 Permission checks are the caller's (the views start from ``events_manageable_by``); these
 functions take an event the caller may manage. Cancelling on someone's behalf is
-``events.registrations.registration_cancel(registration=…, by=organiser)``.
+``events.services.registration_cancel(registration=…, by=organiser)``.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from events.registrations import ORGANISATION_MAX_LENGTH, REMARKS_MAX_LENGTH
+from events.services import ORGANISATION_MAX_LENGTH, REMARKS_MAX_LENGTH
 from portal.models import User
 from projets.models import Project
 

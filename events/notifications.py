@@ -59,11 +59,12 @@ def registration_email_queue(
 ) -> None:
     """``purpose``: confirmed, waiting, promoted or cancelled (``emails/registration_*``).
 
-    Called by ``events.registrations`` in the transaction that changes the registration: one
-    INSERT into the outbox, keyed once per registration round (a new registration after a
-    cancellation is told again, a retried transaction or task is not). The sender builds the
-    message (with its invitation: REQUEST when confirmed or promoted, CANCEL when a confirmed
-    registration is cancelled) from the rows as they are then; see events.email_renderers.
+    Called by the registration services (``events.services.registrations`` and its seats) in
+    the transaction that changes the registration: one INSERT into the outbox, keyed once per
+    registration round (a new registration after a cancellation is told again, a retried
+    transaction or task is not). The sender builds the message (with its invitation: REQUEST
+    when confirmed or promoted, CANCEL when a confirmed registration is cancelled) from the rows
+    as they are then; see events.email_renderers.
     A cancellation keeps what its message needs in its parameters, since the admin may delete
     the row right after.
     """

@@ -13,7 +13,7 @@ from django.db.models.signals import post_delete, pre_delete
 from django.dispatch import receiver
 
 from events.models import Registration
-from events.registrations import registration_lock_event, registration_seat_released
+from events.services import registration_lock_event, registration_seat_released
 
 
 @receiver(pre_delete, sender=Registration)

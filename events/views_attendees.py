@@ -29,8 +29,8 @@ from events.attendees import (
 )
 from events.forms_attendees import AttendanceForm, EventMessageForm
 from events.models import Event, Registration
-from events.registrations import registration_cancel
 from events.selectors import registrations_of_event
+from events.services import registration_cancel
 from events.views_espace import ManagedEventMixin
 from portal.editing import ObjectConfirmView, ObjectFormView
 

@@ -17,12 +17,12 @@ from django.views.generic import TemplateView
 
 from events.forms_registration import RegistrationForm
 from events.models import Event, Registration
-from events.registrations import registration_cancel, registration_create
 from events.selectors import (
     registration_for,
     registration_waiting_position,
     registrations_of_user,
 )
+from events.services import registration_cancel, registration_create
 from portal.editing import ConfirmView, ObjectFormView, ServiceFormView, SpaceMixin
 
 

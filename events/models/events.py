@@ -139,7 +139,7 @@ class Event(LocatedModel, TimeStampedModel):
         blank=True,
         related_name="created_events",
     )
-    # Confirmed registrations. Only events.registrations writes it, with conditional UPDATEs
+    # Confirmed registrations. Only events.services.seats writes it, with conditional UPDATEs
     # in the transaction that confirms or cancels a registration; the check constraint below
     # is the last line against overbooking, and save() never writes it back (see save()).
     seats_taken = models.PositiveIntegerField(_("places occupées"), default=0, editable=False)
@@ -213,7 +213,7 @@ class Event(LocatedModel, TimeStampedModel):
     def save(self, *args: Any, **kwargs: Any) -> None:
         # An event loaded before a registration committed holds an old seats_taken; writing it
         # back (an edit form, the admin) would free seats that are taken, and the next
-        # registrations would overbook. Updates leave the column to events.registrations.
+        # registrations would overbook. Updates leave the column to events.services.seats.
         if (
             not self._state.adding
             and kwargs.get("update_fields") is None

@@ -70,8 +70,8 @@ class Registration(TimeStampedModel):
     """One person's registration to an event: confirmed, on the waiting list, or cancelled.
 
     One row per person and event: registering again after a cancellation reuses it. Written
-    only by the services of ``events.registrations``, which keep ``Event.seats_taken`` equal to
-    the number of confirmed rows.
+    only by the services of ``events.services.registrations``, which keep ``Event.seats_taken``
+    equal to the number of confirmed rows.
     """
 
     class Status(models.TextChoices):

@@ -21,7 +21,7 @@ from django.db import connection
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.registrations import (
+from events.services import (
     registration_cancel,
     registration_create,
     registration_waiting_position,

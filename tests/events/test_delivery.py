@@ -30,7 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from events.models import Event, Registration
-from events.registrations import registration_create
+from events.services import registration_create
 from portal.mail import email_requeue
 from portal.models import UNCERTAIN_AFTER, OutgoingEmail
 from tests.events.factories import EventFactory

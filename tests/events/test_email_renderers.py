@@ -12,8 +12,7 @@ from django.utils import translation
 from events import calendar
 from events.models import Event, Registration
 from events.notifications import reminders_send
-from events.registrations import registration_cancel, registration_create
-from events.services import event_cancel, event_update
+from events.services import event_cancel, event_update, registration_cancel, registration_create
 from portal.models import OutgoingEmail
 from tests.events.factories import EventFactory, RegistrationFactory
 from tests.events.outbox import send_outbox
@@ -148,7 +147,7 @@ def test_leaving_the_waiting_list_is_confirmed_without_an_invitation(event, mail
 
 
 def test_a_registration_deleted_in_the_admin_still_gets_its_cancel(event, staff, mailoutbox):
-    from events.registrations_staff import registration_delete
+    from events.services import registration_delete
 
     ana = person()
     registration = register(ana, event)

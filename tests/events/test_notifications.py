@@ -271,7 +271,7 @@ def test_cancel_sends_a_cancel_ics_once(staff):
 def test_confirmation_email_carries_the_invitation_in_brussels_time(
     django_capture_on_commit_callbacks, mailoutbox
 ):
-    from events.registrations import registration_create
+    from events.services import registration_create
 
     start = datetime.datetime(2031, 6, 3, 14, 0, tzinfo=ZoneInfo("Europe/Brussels"))
     event = EventFactory(start=start, end=start + datetime.timedelta(hours=3), capacity=10)

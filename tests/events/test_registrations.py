@@ -9,18 +9,18 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from events import registrations
 from events.models import Event, Registration
-from events.registrations import (
-    registration_cancel,
-    registration_create,
-    registrations_promote_waiting,
-)
 from events.selectors import (
     registration_for,
     registration_waiting_position,
     registrations_of_event,
     registrations_of_user,
+)
+from events.services import (
+    registration_cancel,
+    registration_create,
+    registrations,
+    registrations_promote_waiting,
 )
 from portal.models import OutgoingEmail
 from tests.events.factories import EventFactory, RegistrationFactory

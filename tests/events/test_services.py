@@ -411,7 +411,7 @@ def test_staff_manage_a_wallonia_wide_event(staff):
 
 def test_raising_the_capacity_promotes_the_first_in_line(officer, liege):
     from events.models import Registration
-    from events.registrations import registration_create
+    from events.services import registration_create
 
     event = EventFactory(province=liege, capacity=1, start=START, end=None)
     first, second, third = (UserFactory() for _ in range(3))

@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from events.registrations import registration_cancel, registration_create
+from events.services import registration_cancel, registration_create
 from maps import cache as map_cache
 from maps.cache import Layer
 from projets.resources import project_import

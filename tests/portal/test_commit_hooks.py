@@ -5,7 +5,7 @@ transaction."""
 import pytest
 from django.db import connection, transaction
 
-from events.registrations import registration_create
+from events.services import registration_create
 from maps import cache as map_cache
 from portal import commit_hooks, page_cache
 from tests.chantiers.factories import ChantierFactory, StepFactory
@@ -19,14 +19,15 @@ pytestmark = pytest.mark.django_db
 def bumps(monkeypatch):
     """The writes of the page cache's version to the cache, in order."""
     writes = []
-    real_call = page_cache.shared_call
+    real_call = page_cache.pages.shared_call
 
     def spy(cache, method, *args, **kwargs):
         if method == "set" and args[0] == page_cache.VERSION_KEY:
             writes.append(args[1])
         return real_call(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache, "shared_call", spy)
+    monkeypatch.setattr(page_cache.version, "shared_call", spy)
+    monkeypatch.setattr(page_cache.pages, "shared_call", spy)
     return writes
 
 

@@ -25,7 +25,7 @@ import datetime
 from django.db import transaction
 from django.utils import timezone
 from events.models import Event, Registration
-from events.registrations import registration_create
+from events.services import registration_create
 from portal.models import User
 
 user = User.objects.create_user(email="rappel@example.org", password="x" * 20)

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from chantiers.services import news_publish
-from events.registrations import registration_cancel, registration_create
+from events.services import registration_cancel, registration_create
 from newsletter.models import Issue
 from newsletter.services.sending import issue_send_batch
 from portal import page_cache
@@ -110,7 +110,7 @@ def test_a_page_with_messages_waiting_is_neither_served_nor_stored():
     request.session = {}
     request._messages = FallbackStorage(request)
     request._messages.add(constants.SUCCESS, "Merci")
-    assert not page_cache._anonymous_without_messages(request)
+    assert not page_cache.pages._anonymous_without_messages(request)
     assert len(get_messages(request)) == 1  # still there to be shown
 
 
@@ -126,7 +126,7 @@ def test_entries_live_only_until_the_next_change_by_time(client):
     EventFactory(start=soon, end=soon + datetime.timedelta(hours=1))
     now = timezone.now()
     assert page_cache.next_change(now) <= soon
-    page_cache._next_change = None  # computed again, from the rows
+    page_cache.version._next_change = None  # computed again, from the rows
     assert page_cache.next_change(now) <= soon
 
 
@@ -156,14 +156,15 @@ def test_a_scheduled_news_item_bounds_the_life_of_entries():
 def test_an_entry_is_stored_only_until_the_next_event_starts(client, monkeypatch):
     EventFactory(start=timezone.now() + datetime.timedelta(minutes=10))
     stored = []
-    real_call = page_cache.shared_call
+    real_call = page_cache.pages.shared_call
 
     def spy(cache, method, *args, **kwargs):
         if method == "set" and args[0].startswith("pages:page:"):
             stored.append(args[2])
         return real_call(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache, "shared_call", spy)
+    monkeypatch.setattr(page_cache.version, "shared_call", spy)
+    monkeypatch.setattr(page_cache.pages, "shared_call", spy)
     get(client, reverse("events:event_list"))
     assert len(stored) == 1
     assert 0 < stored[0] <= 600
@@ -423,14 +424,15 @@ def test_a_signed_in_page_reads_the_version_and_its_fragment_in_one_round_trip(c
     url = chantier.get_absolute_url()
     html(client, url)  # the fragment is stored
     reads = []
-    real_call = page_cache.shared_call
+    real_call = page_cache.pages.shared_call
 
     def spy(cache, method, *args, **kwargs):
         if method in ("get", "get_many"):
             reads.append((method, args[0]))
         return real_call(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache, "shared_call", spy)
+    monkeypatch.setattr(page_cache.version, "shared_call", spy)
+    monkeypatch.setattr(page_cache.pages, "shared_call", spy)
     assert chantier.title in html(client, url)
     [(method, keys)] = reads
     assert method == "get_many" and keys[0] == page_cache.VERSION_KEY
@@ -503,14 +505,15 @@ def test_a_known_page_built_again_is_looked_up_once(client, committed, monkeypat
     with committed():
         page_cache.content_changed()
     calls = []
-    real_call = page_cache.shared_call
+    real_call = page_cache.pages.shared_call
 
     def spy(cache, method, *args, **kwargs):
         if method == "get_many":
             calls.append(args[0])
         return real_call(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache, "shared_call", spy)
+    monkeypatch.setattr(page_cache.version, "shared_call", spy)
+    monkeypatch.setattr(page_cache.pages, "shared_call", spy)
     # The middleware reads the version and the stale entry; the view's wrapper reuses them.
     assert get(Client(), "/")[HEADER] == "miss"
     assert len(calls) == 1
@@ -520,14 +523,15 @@ def test_a_known_page_built_again_is_looked_up_once(client, committed, monkeypat
 def test_only_keys_of_wrapped_pages_are_looked_up(client, monkeypatch):
     get(client, "/")
     calls = []
-    real_call = page_cache.shared_call
+    real_call = page_cache.pages.shared_call
 
     def spy(cache, method, *args, **kwargs):
         if method == "get_many" and any(k.startswith("pages:page:") for k in args[0]):
             calls.append(args[0])
         return real_call(cache, method, *args, **kwargs)
 
-    monkeypatch.setattr(page_cache, "shared_call", spy)
+    monkeypatch.setattr(page_cache.version, "shared_call", spy)
+    monkeypatch.setattr(page_cache.pages, "shared_call", spy)
     Client().get(reverse("account_login"))
     Client().get("/?garbage=1")
     Client().post("/")

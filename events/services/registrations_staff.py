@@ -1,8 +1,8 @@
 """What staff do to someone's registration (the admin's door): move its status, or delete it.
 
-Each goes through the services of ``events.registrations``, so that whoever acts, a seat freed
-goes to the first in line, who is emailed with the invitation, and the seat count stays true.
-Permission checks are the caller's (the admin's permissions).
+Each goes through the services of ``events.services.registrations``, so that whoever acts, a
+seat freed goes to the first in line, who is emailed with the invitation, and the seat count
+stays true. Permission checks are the caller's (the admin's permissions).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from events.models import Registration
-from events.registrations import registration_cancel, registration_create
+from events.services.registrations import registration_cancel, registration_create
 
 User = Any  # portal.models.User
 
