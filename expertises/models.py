@@ -116,6 +116,8 @@ class Facilitator(TimeStampedModel):
         verbose_name = _("facilitateur")
         verbose_name_plural = _("facilitateurs")
         ordering = ["name"]
+        # The catalogue and a province's page read the first entries in name order.
+        indexes = [models.Index(fields=["name"], name="facilitator_name")]
 
     def __str__(self) -> str:
         return self.name

@@ -180,6 +180,14 @@ class Project(LocatedModel, TimeStampedModel):
         verbose_name = _("projet")
         verbose_name_plural = _("projets")
         ordering = ["name"]
+        # A province's page lists its projects by name and counts them, located or not: read
+        # from this index alone, however many projects there are.
+        indexes = [
+            models.Index(
+                fields=["province", "name", "status", "latitude", "longitude"],
+                name="project_province_name",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -174,7 +174,11 @@ class Event(LocatedModel, TimeStampedModel):
         verbose_name = _("événement")
         verbose_name_plural = _("événements")
         ordering = ["-start"]
-        indexes = [models.Index(fields=["status", "start"])]
+        indexes = [
+            models.Index(fields=["status", "start"]),
+            # A province's page: its events to come and past ones, in date order.
+            models.Index(fields=["province", "start"], name="event_province_start"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=F("start")), name="event_end_after_start"
