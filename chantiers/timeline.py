@@ -212,7 +212,12 @@ class Timeline:
 
     @cached_property
     def year_lines(self) -> list[float]:
-        return [month.x for month in self.months if month.year is not None and month.x > 0]
+        """The x of each January after the first month shown (the ``months`` whose year is
+        written, but the first): counted, since every drawing reads them and most of them
+        no other month."""
+        first_january = -self.axis.first % 12 or 12
+        width = self.axis.month_width
+        return [round(offset * width, 1) for offset in range(first_january, self.axis.count, 12)]
 
     @cached_property
     def today_x(self) -> float:

@@ -6,7 +6,13 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from chantiers.models import Step
-from chantiers.timeline import MAX_YEARS_FROM_TODAY, MIN_MONTHS, build_timeline
+from chantiers.timeline import (
+    MAX_YEARS_FROM_TODAY,
+    MIN_MONTHS,
+    Axis,
+    Timeline,
+    build_timeline,
+)
 from tests.chantiers.factories import ChantierFactory, StepFactory
 from tests.events.factories import EventFactory
 
@@ -126,3 +132,13 @@ def test_every_status_has_its_own_symbol_and_name():
     assert [value for value, _label, _symbol in legend] == Step.Status.values
     assert len({symbol for _value, _label, symbol in legend}) == len(legend)
     assert ("done", "Réalisée", "●") in legend
+
+
+@pytest.mark.parametrize("first_month", [1, 2, 6, 12])
+@pytest.mark.parametrize("count", [1, 11, 12, 13, 25, 68])
+def test_the_year_lines_are_the_januaries_after_the_first_month(first_month, count):
+    axis = Axis(first=2021 * 12 + first_month - 1, count=count, month_width=13.7)
+    timeline = Timeline(today=D(2022, 3, 4), axis=axis, groups=[])
+
+    januaries = [month.x for month in timeline.months[1:] if month.year is not None]
+    assert timeline.year_lines == januaries
