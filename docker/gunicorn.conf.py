@@ -21,3 +21,13 @@ limit_request_field_size = 8190
 # hold a sync worker for ever (Redis cannot: portal/circuit.py).
 timeout = 60
 graceful_timeout = 30
+
+
+def post_worker_init(worker: object) -> None:
+    """The worker has loaded the portal: its modules, models, URLconf and compiled templates
+    last as long as the worker. ``gc.freeze()`` moves them out of the garbage collector's
+    generations, so that the full collections a request's allocations set off no longer walk
+    them again (measured: 7.6% of the instructions of a home page miss)."""
+    import gc
+
+    gc.freeze()
