@@ -8,8 +8,11 @@ serving ``bench/pages_wsgi.py``: the portal plus a bare view answering the very 
 page (``/__bench__/bare/<name>/``), through the same middleware. One client, one connection
 at a time; for each page, batches of the portal on a cache hit, the bare view and the portal
 on a miss (an unknown query parameter: built, never stored) are interleaved, round after
-round. CPU is the workers' user + system time (/proc) over each batch. Then the bench grows
-the data to 100 times its rows with bulk inserts (bench/pages_data.py) and measures again.
+round. CPU is the workers' user + system time (/proc) over each batch. The 100× figures come
+from a copy of the database grown to 100 times its rows with bulk inserts
+(bench/pages_data.py), served by a second gunicorn beside the first: its misses and hits are
+measured in the same rounds, between the seed's, so that the ratio of the two does not follow
+the machine's speed from one minute to the next.
 
     make bench-pages   (or .venv/bin/python bench/pages.py [--seconds S] [--rounds R])
 """
@@ -20,13 +23,16 @@ import argparse
 import json
 import os
 import secrets
+import sqlite3
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 from redis_outage import HOST, ROOT, call, free_port, process
 
@@ -103,24 +109,111 @@ def run_django(env: dict[str, str], code: str) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
+@dataclass
+class Server:
+    """A gunicorn serving ``bench/pages_wsgi.py`` on one database: the seed's, or its copy grown
+    to 100 times its rows."""
+
+    port: int
+    master: int
+
+
 def measure_http(
-    port: int, master: int, session: str, seconds: float, rounds: int, variants: tuple[str, ...]
-) -> dict[tuple[str, str], Batches]:
-    results: dict[tuple[str, str], Batches] = {}
+    seed: Server, grown: Server, session: str, seconds: float, rounds: int
+) -> dict[tuple[str, str, str], Batches]:
+    """Round after round, for each page: the seed's portal on a hit, the bare view, the seed's
+    portal on a miss, then the grown copy's portal on a miss and on a hit. Seed and 100× are
+    measured side by side, so that their ratio does not follow the machine's speed from one
+    minute to the next."""
+    results: dict[tuple[str, str, str], Batches] = {}
     cookie = {"Cookie": f"sessionid={session}"}
+    plan = (
+        ("seed", "hit"),
+        ("seed", "bare"),
+        ("seed", "miss"),
+        ("grown", "miss"),
+        ("grown", "hit"),
+    )
     for _ in range(rounds):
         for name, path in {**PAGES, **SIGNED_IN}.items():
             headers = cookie if name in SIGNED_IN else {}
-            plan = {"hit": path, "bare": f"/__bench__/bare/{name}/", "miss": path}
-            for variant in variants:
+            for data, variant in plan:
                 if name in SIGNED_IN and variant == "miss":
                     continue
+                server = seed if data == "seed" else grown
+                target = f"/__bench__/bare/{name}/" if variant == "bare" else path
                 # A miss: the WSGI entry bumps the content version first (bench/pages_wsgi.py).
                 extra = {"X-Bench-Miss": "1"} if variant == "miss" else {}
-                results.setdefault((name, variant), Batches()).add(
-                    *batch(port, master, plan[variant], seconds, {**headers, **extra})
+                results.setdefault((data, name, variant), Batches()).add(
+                    *batch(server.port, server.master, target, seconds, {**headers, **extra})
                 )
     return results
+
+
+def copy_database(env: dict[str, str], tmp: Path) -> dict[str, str]:
+    """The environment of a copy of ``env``'s database: a copy of the SQLite file, or of the
+    PostgreSQL database (``CREATE DATABASE … TEMPLATE``, on the same server)."""
+    copy = dict(env)
+    if "DATABASE_URL" not in env:
+        target = tmp / "grown.sqlite3"
+        # SQLite's online backup: the whole database, whatever its write-ahead log holds.
+        with sqlite3.connect(env["SQLITE_PATH"]) as source, sqlite3.connect(target) as copied:
+            source.backup(copied)
+        copy["SQLITE_PATH"] = str(target)
+        return copy
+    url = urlsplit(env["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    grown = f"{name}_grown"
+    code = (
+        "from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "connection.connection.autocommit = True\n"
+        "with connection.connection.cursor() as cursor:\n"
+        f"    cursor.execute('DROP DATABASE IF EXISTS \"{grown}\"')\n"
+        f'    cursor.execute(\'CREATE DATABASE "{grown}" TEMPLATE "{name}"\')\n'
+        "print('ok')"
+    )
+    maintenance = {**env, "DATABASE_URL": urlunsplit(url._replace(path="/postgres"))}
+    run_django(maintenance, code)
+    copy["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{grown}"))
+    return copy
+
+
+def serve(env: dict[str, str], tmp: Path, name: str, stack: ExitStack) -> Server:
+    """gunicorn on a free port with ``env``, up and answering."""
+    port = free_port()
+    env = {**env, "WEB_BIND": f"127.0.0.1:{port}"}
+    gunicorn = [
+        sys.executable, "-m", "gunicorn", "bench.pages_wsgi:application",
+        "--config", str(ROOT / "docker" / "gunicorn.conf.py"), "--access-logfile", "/dev/null",
+    ]  # fmt: skip
+    log = tmp / f"gunicorn-{name}.log"
+    server = stack.enter_context(process(gunicorn, env, log))
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            if call(port, "GET", "/")[0] == 200:
+                return Server(port, server.pid)
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            sys.exit(log.read_text()[-3000:])
+        time.sleep(0.3)
+
+
+def warm(server: Server, session: str, bare_dir: Path | None) -> None:
+    """Both workers and the cache warmed on every page; the bare view's bytes are the seed's
+    pages."""
+    cookie = {"Cookie": f"sessionid={session}"}
+    for name, path in {**PAGES, **SIGNED_IN}.items():
+        headers = cookie if name in SIGNED_IN else {}
+        for _ in range(3):
+            status, answer, body, _ = call(server.port, "GET", path, headers=headers)
+        assert status == 200, (path, status)
+        if name in PAGES:
+            assert answer.get("X-Page-Cache") == "hit", (path, answer)
+        if bare_dir is not None:
+            (bare_dir / f"{name}.html").write_bytes(body)
 
 
 def main() -> int:
@@ -132,7 +225,7 @@ def main() -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-pages-"))
     bare_dir = tmp / "bare"
     bare_dir.mkdir()
-    redis_port, web_port = free_port(), free_port()
+    redis_port = free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
     env.update(
         PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
@@ -144,7 +237,6 @@ def main() -> int:
         SQLITE_PATH=str(tmp / "db.sqlite3"),
         DJANGO_STATIC_ROOT=str(tmp / "static"),
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
-        WEB_BIND=f"127.0.0.1:{web_port}",
         WEB_CONCURRENCY="2",
         BENCH_BARE_DIR=str(bare_dir),
     )
@@ -153,7 +245,7 @@ def main() -> int:
     database = "PostgreSQL" if env.get("DATABASE_URL") else "SQLite (set BENCH_DATABASE_URL)"
     redis_args = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1"]
     redis_args += ["--save", "", "--appendonly", "no", "--dir", str(tmp)]
-    with process(redis_args, env, tmp / "redis.log"):
+    with process(redis_args, env, tmp / "redis.log"), ExitStack() as stack:
         for command in (["migrate", "--noinput"], ["load_seed"], ["collectstatic", "--noinput"]):
             subprocess.run(
                 [sys.executable, "manage.py", *command],
@@ -166,50 +258,46 @@ def main() -> int:
         measure = "import bench.pages_data as d; "
         measure += f"d.measure({PAGES!r}, {SIGNED_IN!r}, {session!r}, {HOST!r})"
         counts = {"seed": json.loads(run_django(env, measure))}
-        gunicorn = [
-            sys.executable, "-m", "gunicorn", "bench.pages_wsgi:application",
-            "--config", str(ROOT / "docker" / "gunicorn.conf.py"), "--access-logfile", "/dev/null",
-        ]  # fmt: skip
-        timings = {}
-        with process(gunicorn, env, tmp / "gunicorn.log") as server:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    if call(web_port, "GET", "/")[0] == 200:
-                        break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    print((tmp / "gunicorn.log").read_text()[-3000:])
-                    return 2
-                time.sleep(0.3)
-            cookie = {"Cookie": f"sessionid={session}"}
-            for name, path in {**PAGES, **SIGNED_IN}.items():
-                headers = cookie if name in SIGNED_IN else {}
-                for _ in range(3):  # warm both workers, and the cache
-                    status, answer, body, _ = call(web_port, "GET", path, headers=headers)
-                assert status == 200, (path, status)
-                if name in PAGES:
-                    assert answer.get("X-Page-Cache") == "hit", (path, answer)
-                (bare_dir / f"{name}.html").write_bytes(body)
-            timings["seed"] = measure_http(
-                web_port, server.pid, session, args.seconds, args.rounds, ("hit", "bare", "miss")
-            )
-            grown = run_django(env, f"import bench.pages_data as d; d.grow({args.times})")
-            counts["grown"] = json.loads(run_django(env, measure))
-            for name, path in PAGES.items():  # the bare view answers the grown page's bytes
-                (bare_dir / f"{name}.html").write_bytes(call(web_port, "GET", path)[2])
-            timings["grown"] = measure_http(
-                web_port, server.pid, session, args.seconds, args.rounds, ("miss", "hit")
-            )
+        # The copy grown to 100 times its rows, with its own cache: the same session and pages.
+        grown_env = copy_database(env, tmp)
+        grown_env["REDIS_URL"] = f"redis://127.0.0.1:{redis_port}/1"
+        grown = run_django(grown_env, f"import bench.pages_data as d; d.grow({args.times})")
+        counts["grown"] = json.loads(run_django(grown_env, measure))
+        servers = {
+            "seed": serve(env, tmp, "seed", stack),
+            "grown": serve(grown_env, tmp, "grown", stack),
+        }
+        warm(servers["seed"], session, bare_dir)
+        warm(servers["grown"], session, None)
+        timings = measure_http(
+            servers["seed"], servers["grown"], session, args.seconds, args.rounds
+        )
+        if "DATABASE_URL" in grown_env:
+            stack.close()  # the grown copy's servers stopped before it is dropped
+            copy_database_drop(env, grown_env)
     report(database, args, counts, timings, grown)
     return 0
+
+
+def copy_database_drop(env: dict[str, str], grown_env: dict[str, str]) -> None:
+    url = urlsplit(grown_env["DATABASE_URL"])
+    name = url.path.lstrip("/")
+    code = (
+        "from django.db import connection\n"
+        "connection.ensure_connection()\n"
+        "connection.connection.autocommit = True\n"
+        "with connection.connection.cursor() as cursor:\n"
+        f"    cursor.execute('DROP DATABASE IF EXISTS \"{name}\"')\n"
+        "print('ok')"
+    )
+    run_django({**env, "DATABASE_URL": urlunsplit(url._replace(path="/postgres"))}, code)
 
 
 def report(
     database: str, args: argparse.Namespace, counts: dict, timings: dict, grown: str
 ) -> None:
-    seed, big = timings["seed"], timings["grown"]
+    seed = {key[1:]: value for key, value in timings.items() if key[0] == "seed"}
+    big = {key[1:]: value for key, value in timings.items() if key[0] == "grown"}
     print(
         f"Key pages, gunicorn 2 sync workers, production settings, {database}, Redis cache; "
         f"one client, {args.rounds} interleaved rounds of {args.seconds:g} s batches"
@@ -235,9 +323,10 @@ def report(
             f"{page.rate:.0f} | {page.rate / bare.rate:.2f} | {page.cpu_ms:.1f} ms |"
         )
     print(f"\nAt {args.times}× rows ({grown}): built afresh (miss) against seed size")
+    times = f"{args.times}×"
     print(
-        "| page | queries seed | queries 100× | bytes seed | bytes 100× | size ratio "
-        "| miss CPU seed | miss CPU 100× | CPU ratio |"
+        f"| page | queries seed | queries {times} | bytes seed | bytes {times} | size ratio "
+        f"| miss CPU seed | miss CPU {times} | CPU ratio |"
     )
     print("|---|---|---|---|---|---|---|---|---|")
     for name in {**PAGES, **SIGNED_IN}:
