@@ -1,7 +1,8 @@
-"""``{% chantier_cards chantiers %}`` and ``{% step_cards steps %}``: the cards of the chantiers
-(the home page and the chantier list) and of the next steps of the échéancier (the home page),
-written in Python (``portal.cards``), with the same HTML and messages as the templates' own.
-The chantiers carry ``step_count`` and ``project_count``; the steps their chantier."""
+"""The cards of the chantiers' lists, written in Python (``portal.cards``), with the same content
+and messages as the templates' own: ``{% chantier_cards %}`` (the home page and the chantier
+list; the chantiers carry ``step_count`` and ``project_count``), ``{% step_cards %}`` (the home
+page's next steps, with their chantier), and on a chantier's page ``{% resource_cards %}``,
+``{% partner_cards %}`` and ``{% participation_items %}``."""
 
 from typing import Any
 
@@ -10,7 +11,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
-from portal.cards import cards, e
+from portal.cards import cards, display, e
+from portal.links import safe_link
 
 register = template.Library()
 
@@ -77,4 +79,61 @@ def _step_card(step: Any) -> str:
         f"    <span>{chantier_label(step.chantier.title)}</span>\n"
         "  </p>\n"
         "</li>\n"
+    )
+
+
+@register.simple_tag
+def resource_cards(resources: Any) -> SafeString:
+    """A chantier's resources: the title, a link only where it is safe, the description and
+    who provides it."""
+    return cards(resources, _resource_card)
+
+
+def _resource_card(resource: Any) -> str:
+    title = e(resource.title)
+    href = safe_link(resource.link)
+    if href:
+        title = f'<a href="{e(href)}" rel="noopener">{title}</a>'
+    parts = [f'<li class="card">\n  <h3 class="card__title">{title}</h3>\n']
+    if resource.description:
+        parts.append(f"  <p>{e(resource.description)}</p>\n")
+    if resource.provider:
+        proposed_by = e(gettext("Proposée par"))
+        parts.append(f'  <p class="card__meta">{proposed_by} {e(resource.provider)}</p>\n')
+    parts.append("</li>\n")
+    return "".join(parts)
+
+
+@register.simple_tag
+def partner_cards(partnerships: Any) -> SafeString:
+    """A chantier's partners: the acronym (else the name), linked to their website where it
+    is safe, the full name beside an acronym, and their role."""
+    return cards(partnerships, _partner_card)
+
+
+def _partner_card(partnership: Any) -> str:
+    organisation = partnership.organisation
+    label = e(organisation.acronym or organisation.name)
+    href = safe_link(organisation.website)
+    if href:
+        label = f'<a href="{e(href)}" rel="noopener">{label}</a>'
+    if organisation.acronym and organisation.acronym != organisation.name:
+        label += f' <span class="card__meta">{e(organisation.name)}</span>'
+    role = f"  <p>{e(partnership.role)}</p>\n" if partnership.role else ""
+    return f'<li class="card">\n  <h3 class="card__title">{label}</h3>\n{role}</li>\n'
+
+
+@register.simple_tag
+def participation_items(participations: Any) -> SafeString:
+    """The projects taking part in a chantier: the project, its role, its province."""
+    return cards(participations, _participation_item)
+
+
+def _participation_item(participation: Any) -> str:
+    project = participation.project
+    province = project.province
+    where = f' <span class="card__meta">{e(province.name)}</span>' if province else ""
+    return (
+        f'<li><a href="{e(project.get_absolute_url())}">{e(project.name)}</a>'
+        f' <span class="badge">{display(participation, "role")}</span>{where}</li>\n'
     )

@@ -15,7 +15,15 @@ from chantiers.templatetags.chantier_cards import (
     project_count_label,
     step_count_label,
 )
-from tests.chantiers.factories import ChantierFactory, StepFactory
+from tests.chantiers.factories import (
+    ChantierFactory,
+    ParticipationFactory,
+    PartnershipFactory,
+    ResourceFactory,
+    StepFactory,
+)
+from tests.projets.factories import OrganisationFactory, ProjectFactory
+from tests.territoires.factories import ProvinceFactory
 
 
 def test_the_counts_in_french_and_in_english():
@@ -84,3 +92,59 @@ def test_a_step_card_says_its_status_when_and_chantier():
     assert '<a href="/chantiers/diagnostics/#etape-2">Atelier &lt;bilan&gt;</a>' in card
     assert '<span class="status status--postponed">Reportée</span>' in card
     assert text(card) == f"Atelier <bilan> Reportée {step.when()} Chantier « Diagnostics & co »"
+
+
+@pytest.mark.django_db
+def test_a_resource_card_links_only_where_it_is_safe():
+    provider = OrganisationFactory(name="Asbl <Sol>", acronym="")
+    linked = ResourceFactory(
+        title="Guide & fiches", url="https://example.org/guide?a=1&b=2", provider=provider
+    )
+    unsafe = ResourceFactory(title="Ailleurs", description="", url="")
+    unsafe.url = "javascript:alert(1)"  # whatever reached the database
+    with translation.override("fr"):
+        html_text = render("{% resource_cards items %}", items=[linked, unsafe])
+    first, second = html_text.split("</li>")[:2]
+    assert (
+        '<a href="https://example.org/guide?a=1&amp;b=2" rel="noopener">Guide &amp; fiches</a>'
+        in first
+    )
+    assert text(first) == f"Guide & fiches {linked.description} Proposée par Asbl <Sol>"
+    assert "href" not in second and text(second) == "Ailleurs"
+
+
+@pytest.mark.django_db
+def test_a_partner_card_says_the_acronym_then_the_name_and_the_role():
+    with_acronym = PartnershipFactory(
+        organisation=OrganisationFactory(
+            name="Collectif des <producteurs>", acronym="CdP", website="https://cdp.example"
+        ),
+        role="Anime les ateliers",
+    )
+    plain = PartnershipFactory(
+        organisation=OrganisationFactory(name="Ferme", acronym="", website="ftp://x"), role=""
+    )
+    html_text = render("{% partner_cards items %}", items=[with_acronym, plain])
+    first, second = html_text.split("</li>")[:2]
+    assert '<a href="https://cdp.example" rel="noopener">CdP</a>' in first
+    assert text(first) == "CdP Collectif des <producteurs> Anime les ateliers"
+    assert "href" not in second and text(second) == "Ferme"
+
+
+@pytest.mark.django_db
+def test_a_participation_says_the_project_its_role_and_province():
+    liege = ProvinceFactory(name="Liège")
+    lead = ParticipationFactory(
+        project=ProjectFactory(name="Halle <paysanne>", province=liege),
+        role="lead",
+    )
+    elsewhere = ParticipationFactory(project=ProjectFactory(name="Potager", province=None))
+    with translation.override("fr"):
+        french = render("{% participation_items items %}", items=[lead, elsewhere])
+    with translation.override("en"):
+        english = render("{% participation_items items %}", items=[lead])
+    first, second = french.split("</li>")[:2]
+    assert f'<a href="{lead.project.get_absolute_url()}">Halle &lt;paysanne&gt;</a>' in first
+    assert text(first) == "Halle <paysanne> Pilote Liège"
+    assert text(second) == "Potager Intéressé"
+    assert text(english) == "Halle <paysanne> Lead Liège"
