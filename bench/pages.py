@@ -164,19 +164,32 @@ def copy_database(env: dict[str, str], tmp: Path) -> dict[str, str]:
     url = urlsplit(env["DATABASE_URL"])
     name = url.path.lstrip("/")
     grown = f"{name}_grown"
+    drop = f'DROP DATABASE IF EXISTS "{grown}"'
+    on_server(env, drop, f'CREATE DATABASE "{grown}" TEMPLATE "{name}"')
+    copy["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{grown}"))
+    return copy
+
+
+def drop_database(env: dict[str, str]) -> None:
+    """Drop the PostgreSQL database of ``env`` (the grown copy)."""
+    name = urlsplit(env["DATABASE_URL"]).path.lstrip("/")
+    on_server(env, f'DROP DATABASE IF EXISTS "{name}"')
+
+
+def on_server(env: dict[str, str], *statements: str) -> None:
+    """Run ``statements`` on the PostgreSQL server of ``env``, from its maintenance database,
+    outside any transaction (as CREATE and DROP DATABASE must be)."""
+    url = urlsplit(env["DATABASE_URL"])
     code = (
         "from django.db import connection\n"
         "connection.ensure_connection()\n"
         "connection.connection.autocommit = True\n"
         "with connection.connection.cursor() as cursor:\n"
-        f"    cursor.execute('DROP DATABASE IF EXISTS \"{grown}\"')\n"
-        f'    cursor.execute(\'CREATE DATABASE "{grown}" TEMPLATE "{name}"\')\n'
+        f"    for statement in {list(statements)!r}:\n"
+        "        cursor.execute(statement)\n"
         "print('ok')"
     )
-    maintenance = {**env, "DATABASE_URL": urlunsplit(url._replace(path="/postgres"))}
-    run_django(maintenance, code)
-    copy["DATABASE_URL"] = urlunsplit(url._replace(path=f"/{grown}"))
-    return copy
+    run_django({**env, "DATABASE_URL": urlunsplit(url._replace(path="/postgres"))}, code)
 
 
 def serve(env: dict[str, str], tmp: Path, name: str, stack: ExitStack) -> Server:
@@ -274,23 +287,9 @@ def main() -> int:
         )
         if "DATABASE_URL" in grown_env:
             stack.close()  # the grown copy's servers stopped before it is dropped
-            copy_database_drop(env, grown_env)
+            drop_database(grown_env)
     report(database, args, counts, timings, grown)
     return 0
-
-
-def copy_database_drop(env: dict[str, str], grown_env: dict[str, str]) -> None:
-    url = urlsplit(grown_env["DATABASE_URL"])
-    name = url.path.lstrip("/")
-    code = (
-        "from django.db import connection\n"
-        "connection.ensure_connection()\n"
-        "connection.connection.autocommit = True\n"
-        "with connection.connection.cursor() as cursor:\n"
-        f"    cursor.execute('DROP DATABASE IF EXISTS \"{name}\"')\n"
-        "print('ok')"
-    )
-    run_django({**env, "DATABASE_URL": urlunsplit(url._replace(path="/postgres"))}, code)
 
 
 def report(
