@@ -116,8 +116,12 @@ class Facilitator(TimeStampedModel):
         verbose_name = _("facilitateur")
         verbose_name_plural = _("facilitateurs")
         ordering = ["name"]
-        # The catalogue and a province's page read the first entries in name order.
-        indexes = [models.Index(fields=["name"], name="facilitator_name")]
+        indexes = [
+            # The catalogue and a province's page read the first entries in name order.
+            models.Index(fields=["name"], name="facilitator_name"),
+            # The catalogue's glimpse on its chantier's page: the latest reviewed first.
+            models.Index(fields=["-last_reviewed", "name"], name="facilitator_reviewed"),
+        ]
 
     def __str__(self) -> str:
         return self.name

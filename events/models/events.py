@@ -178,6 +178,8 @@ class Event(LocatedModel, TimeStampedModel):
             models.Index(fields=["status", "start"]),
             # A province's page: its events to come and past ones, in date order.
             models.Index(fields=["province", "start"], name="event_province_start"),
+            # A chantier's page: its latest public events, by date, and how many (the index alone).
+            models.Index(fields=["chantier", "start", "status"], name="event_chantier_start"),
         ]
         constraints = [
             models.CheckConstraint(

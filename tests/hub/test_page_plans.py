@@ -1,13 +1,16 @@
-"""A province's page reads its lists and figures through indexes made for them, in their order:
-their cost does not grow with the rows of the other provinces (the bench's 100× data)."""
+"""A province's page and a chantier's page read their lists and figures through indexes made for
+them, in their order: their cost does not grow with the rows of the other provinces, chantiers
+and catalogue entries (the bench's 100× data)."""
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from events.selectors import event_public_queryset
-from expertises.selectors import facilitators_covering
+from events.selectors import event_list_of_chantier, event_public_queryset
+from expertises.selectors import facilitator_highlights, facilitators_covering
 from projets.selectors import _page_of, _public_projects, project_counts
+from tests.chantiers.factories import ChantierFactory
 from tests.territoires.factories import ProvinceFactory
 
 pytestmark = pytest.mark.django_db
@@ -18,6 +21,19 @@ def plan(queryset) -> str:
     priced out (a test's few rows would otherwise be read whole), so that it shows the index
     it can use."""
     sql, params = queryset.query.sql_with_params()
+    return plan_of(sql, params)
+
+
+def plan_of_read(read) -> str:
+    """The plan of the one statement ``read()`` runs (a statement compiled once: its SQL as
+    the database received it)."""
+    with CaptureQueriesContext(connection) as queries:
+        read()
+    (statement,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    return plan_of(statement, ())
+
+
+def plan_of(sql: str, params) -> str:
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
@@ -53,3 +69,17 @@ def test_a_province_s_events_by_date():
 def test_the_first_facilitators_of_a_province_by_name():
     province = ProvinceFactory()
     in_order(plan(facilitators_covering(province=province.pk)[:10]), "facilitator_name")
+
+
+def test_a_chantier_s_latest_events_and_their_count_from_one_index():
+    chantier = ChantierFactory()
+    found = plan_of_read(lambda: event_list_of_chantier(chantier=chantier, limit=5))
+    in_order(found, "event_chantier_start")
+    if connection.vendor == "sqlite":
+        # The events read in order and counted from the index, never from the table.
+        assert "USING INDEX event_chantier_start" in found, found
+        assert "SCAN events_event" not in found, found
+
+
+def test_the_catalogue_s_glimpse_reads_the_latest_reviewed_first():
+    in_order(plan_of_read(facilitator_highlights), "facilitator_reviewed")
