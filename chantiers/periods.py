@@ -11,11 +11,10 @@ import datetime
 from dataclasses import dataclass
 
 from django.db import models
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from portal.dates import long_date
+from portal.dates import long_date, month_name
 
 
 class Precision(models.TextChoices):
@@ -72,7 +71,7 @@ def coarsest_precision(start: datetime.date, end: datetime.date) -> str:
 def period_name(day: datetime.date, precision: str) -> str:
     """« 6 mai 2021 », « mai 2021 », « 2e trimestre 2021 », « 2e semestre 2021 », « 2021 »."""
     if precision == Precision.MONTH:
-        return date_format(day, "F Y")
+        return f"{month_name(day.month)} {day.year:04d}"  # as date_format(day, "F Y") writes it
     if precision == Precision.QUARTER:
         return str(_QUARTERS[(day.month - 1) // 3]) % {"year": day.year}
     if precision == Precision.SEMESTER:

@@ -301,17 +301,19 @@ def build_timeline(steps: Iterable[Step], *, today: datetime.date) -> Timeline:
     """Group the steps by chantier (in the order given) and lay them out on one axis."""
     groups: dict[int, TimelineGroup] = {}
     dated: list[tuple[TimelineGroup, Step, str, str]] = []
+    labels: dict[str, str] = {}  # each status's name, translated once
     for step in steps:
         group = groups.get(step.chantier_id)
         if group is None:
             group = groups[step.chantier_id] = TimelineGroup(chantier=step.chantier)
         status = step.current_status
+        label = labels.get(status.value)
+        if label is None:
+            label = labels[status.value] = str(status.label)
         if step.is_dated:
-            dated.append((group, step, status.value, str(status.label)))
+            dated.append((group, step, status.value, label))
         else:
-            group.undated.append(
-                TimelineStep(step, status.value, str(status.label), step.when(), None)
-            )
+            group.undated.append(TimelineStep(step, status.value, label, step.when(), None))
     axis = _axis([_span(step) for _group, step, _s, _l in dated], today)
     for group, step, value, label in dated:
         group.steps.append(TimelineStep(step, value, label, step.when(), _bar(step, axis)))

@@ -15,9 +15,10 @@ from typing import Any
 from django.db.models import Field
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
-from django.utils.dates import MONTHS
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+
+from portal.dates import month_name
 
 
 def cards(items: Iterable[Any], card: Callable[[Any], str]) -> SafeString:
@@ -43,7 +44,7 @@ def when(value: Any, format_string: str) -> str:
         if format_string == "c":
             return value.isoformat()
         if format_string == "j F Y":
-            return e(f"{value.day} {MONTHS[value.month]} {value.year:04d}")
+            return e(f"{value.day} {month_name(value.month)} {value.year:04d}")
     return e(date_filter(value, format_string))
 
 

@@ -14,12 +14,12 @@ register = template.Library()
 
 @register.simple_tag
 def news_cards(items: Any) -> SafeString:
-    return cards(items, _card)
+    label = e(gettext("Chantier"))  # translated once per list
+    return cards(items, lambda news: _card(news, label))
 
 
-def _card(news: Any) -> str:
+def _card(news: Any, label: str) -> str:
     province = f"<span>{e(news.province.name)}</span>" if news.province else ""
-    label = e(gettext("Chantier"))
     chantier = f"<span>{label} « {e(news.chantier.title)} »</span>" if news.chantier else ""
     return (
         '\n<li class="card news-card">\n'

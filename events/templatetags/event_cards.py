@@ -15,13 +15,14 @@ register = template.Library()
 
 @register.simple_tag
 def event_cards(events: Any) -> SafeString:
-    return cards(events, _card)
+    # The words every card repeats, translated once per list.
+    cancelled, chantier = e(gettext("Annulé")), e(gettext("Chantier"))
+    return cards(events, lambda event: _card(event, cancelled, chantier))
 
 
-def _card(event: Any) -> str:
+def _card(event: Any, cancelled_label: str, chantier_label: str) -> str:
     cancelled = event.is_cancelled
     meta = [f'<span class="badge">{display(event, "kind")}</span>']
-    cancelled_label, chantier_label = e(gettext("Annulé")), e(gettext("Chantier"))
     meta.append(f'<span class="badge badge--alert">{cancelled_label}</span>' if cancelled else "")
     meta.append(f"<span>{e(event.province.name)}</span>" if event.province else "")
     meta.append(

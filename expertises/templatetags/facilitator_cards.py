@@ -1,7 +1,7 @@
 """``{% facilitator_cards facilitators %}``: the cards of catalogue entries
 (``portal.cards``), their organisation, categories and provinces loaded."""
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django import template
 from django.utils.safestring import SafeString
@@ -14,10 +14,22 @@ register = template.Library()
 
 @register.simple_tag
 def facilitator_cards(facilitators: Any) -> SafeString:
-    return cards(facilitators, _card)
+    # The words every card may repeat, translated once per list.
+    labels = _Labels(
+        everywhere=e(gettext("Toute la Wallonie")),
+        nowhere=e(gettext("Zone non précisée")),
+        reviewed=gettext("Vérifié le %(date)s"),
+    )
+    return cards(facilitators, lambda facilitator: _card(facilitator, labels))
 
 
-def _card(facilitator: Any) -> str:
+class _Labels(NamedTuple):
+    everywhere: str
+    nowhere: str
+    reviewed: str
+
+
+def _card(facilitator: Any, labels: _Labels) -> str:
     organisation = facilitator.organisation.name if facilitator.organisation else ""
     organisation = organisation or facilitator.organisation_name
     organisation = f"<p>{e(organisation)}</p>" if organisation else ""
@@ -26,13 +38,13 @@ def _card(facilitator: Any) -> str:
         for category in facilitator.categories.all()
     )
     if facilitator.covers_all_wallonia:
-        area = e(gettext("Toute la Wallonie"))
+        area = labels.everywhere
     else:
         area = ", ".join(e(province.name) for province in facilitator.provinces.all())
-        area = area or e(gettext("Zone non précisée"))
+        area = area or labels.nowhere
     reviewed = ""
     if facilitator.last_reviewed:
-        label = gettext("Vérifié le %(date)s") % {"date": when(facilitator.last_reviewed, "j F Y")}
+        label = labels.reviewed % {"date": when(facilitator.last_reviewed, "j F Y")}
         reviewed = f"<span>{label}</span>"
     return (
         '<li class="card facilitator-card">\n'

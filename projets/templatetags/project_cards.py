@@ -14,17 +14,18 @@ register = template.Library()
 
 @register.simple_tag
 def project_cards(projects: Any) -> SafeString:
-    return cards(projects, _card)
+    # The words every card may repeat, translated once per list.
+    everywhere, unconfirmed = e(gettext("Toute la Wallonie")), e(gettext("Fiche à confirmer"))
+    return cards(projects, lambda project: _card(project, everywhere, unconfirmed))
 
 
-def _card(project: Any) -> str:
+def _card(project: Any, everywhere: str, unconfirmed_label: str) -> str:
     summary = f"<p>{e(project.summary)}</p>" if project.summary else ""
-    province = e(project.province.name) if project.province else e(gettext("Toute la Wallonie"))
+    province = e(project.province.name) if project.province else everywhere
     types = "".join(f'<span class="badge">{e(kind.name)}</span>' for kind in project.types.all())
     unconfirmed = ""
     if not project.is_confirmed:
-        label = e(gettext("Fiche à confirmer"))
-        unconfirmed = f'<span class="badge badge--muted">{label}</span>'
+        unconfirmed = f'<span class="badge badge--muted">{unconfirmed_label}</span>'
 
     return (
         '<li class="card project-card">\n'

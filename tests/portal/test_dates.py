@@ -10,6 +10,7 @@ from django.template.defaultfilters import date as date_filter
 from django.utils import timezone, translation
 from django.utils.formats import date_format
 
+from chantiers.periods import Precision, period_name
 from events.models import Event
 from expertises.models import Facilitator
 from portal import cards, dates
@@ -45,6 +46,25 @@ def test_long_date_and_short_time_of_a_moment_are_in_brussels_time(language):
             assert dates.short_time(moment) == date_format(local, dates.TIME_FORMAT)
             assert dates.long_date(moment).endswith(date_format(local, "F Y"))
             assert dates.long_date(moment).startswith(date_format(local, "l "))
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_month_name_is_the_date_format_s(language):
+    with translation.override(language):
+        for day in DAYS[:366:31]:
+            assert dates.month_name(day.month) == date_format(day, "F")
+            assert period_name(day, Precision.MONTH) == date_format(day, "F Y")
+
+
+def test_the_names_are_read_again_when_the_catalogues_change(settings):
+    with translation.override("en"):
+        dates._names.cache_clear()
+        assert dates.month_name(5) == "May"
+        assert dates._names.cache_info().currsize == 1
+    settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # a change of catalogues (a test's)
+    assert dates._names.cache_info().currsize == 0
+    with translation.override("en"):
+        assert dates.month_name(5) == "May"
 
 
 def test_the_words_of_a_day():
