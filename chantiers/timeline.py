@@ -258,19 +258,20 @@ class Timeline:
         return sum(len(group.steps) + len(group.undated) for group in self.groups)
 
 
-def _span(step: Step) -> tuple[datetime.date | None, datetime.date | None]:
-    """The first and last days a step covers on the axis (None: open on that side)."""
+Span = tuple[datetime.date | None, datetime.date | None]
+
+
+def _span(step: Step) -> Span | None:
+    """The first and last days a step covers on the axis (None: open on that side); None for
+    a step without a date."""
     if step.is_continuous:
         since = step.continuous_since
         return (since.start if since else None), None
-    period = step.period
-    assert period is not None
-    return period.start, period.end
+    period = step.period  # worked out from the step's fields (and its event's): once here
+    return None if period is None else (period.start, period.end)
 
 
-def _axis(
-    spans: list[tuple[datetime.date | None, datetime.date | None]], today: datetime.date
-) -> Axis:
+def _axis(spans: list[Span], today: datetime.date) -> Axis:
     days = [today] + [day for span in spans for day in span if day is not None]
     lowest = _month_index(today) - MAX_YEARS_FROM_TODAY * 12
     highest = _month_index(today) + MAX_YEARS_FROM_TODAY * 12
@@ -283,8 +284,8 @@ def _axis(
     return Axis(first=first, count=count, month_width=round(width, 2))
 
 
-def _bar(step: Step, axis: Axis) -> Bar:
-    start, end = _span(step)
+def _bar(step: Step, span: Span, axis: Axis) -> Bar:
+    start, end = span
     x = axis.x(start) if start else 0.0
     open_start = start is None or start < axis.start
     if step.is_continuous:
@@ -300,7 +301,7 @@ def _bar(step: Step, axis: Axis) -> Bar:
 def build_timeline(steps: Iterable[Step], *, today: datetime.date) -> Timeline:
     """Group the steps by chantier (in the order given) and lay them out on one axis."""
     groups: dict[int, TimelineGroup] = {}
-    dated: list[tuple[TimelineGroup, Step, str, str]] = []
+    dated: list[tuple[TimelineGroup, Step, Span, str, str]] = []
     labels: dict[str, str] = {}  # each status's name, translated once
     for step in steps:
         group = groups.get(step.chantier_id)
@@ -310,11 +311,13 @@ def build_timeline(steps: Iterable[Step], *, today: datetime.date) -> Timeline:
         label = labels.get(status.value)
         if label is None:
             label = labels[status.value] = str(status.label)
-        if step.is_dated:
-            dated.append((group, step, status.value, label))
+        span = _span(step)
+        if span is not None:  # Step.is_dated
+            dated.append((group, step, span, status.value, label))
         else:
             group.undated.append(TimelineStep(step, status.value, label, step.when(), None))
-    axis = _axis([_span(step) for _group, step, _s, _l in dated], today)
-    for group, step, value, label in dated:
-        group.steps.append(TimelineStep(step, value, label, step.when(), _bar(step, axis)))
+    axis = _axis([span for _group, _step, span, _s, _l in dated], today)
+    for group, step, span, value, label in dated:
+        bar = _bar(step, span, axis)
+        group.steps.append(TimelineStep(step, value, label, step.when(), bar))
     return Timeline(today=today, axis=axis, groups=list(groups.values()))
