@@ -11,6 +11,7 @@ rows hold their key, name and order; their other fields are deferred.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import (
@@ -88,6 +89,16 @@ def set_related(objects: list[Any], name: str, annotation: str) -> None:
             for _, pk, label, order in sorted(found, key=lambda row: (row[0], row[1]))
         ]
         set_prefetched(obj, name, rows)
+
+
+def rows_of(obj: Model, name: str) -> Iterable[Any]:
+    """``obj.<name>.all()``: the rows ``set_related`` (or ``prefetch_related``) put in place,
+    without building the relation's manager and queryset first (about 5 µs each time, for
+    each card of a list); read from the database when they are not there."""
+    cache = getattr(obj, "_prefetched_objects_cache", None)
+    if cache is not None and name in cache:
+        return cache[name]  # type: ignore[no-any-return]
+    return getattr(obj, name).all()  # type: ignore[no-any-return]
 
 
 def set_prefetched(obj: Model, name: str, rows: list[Any]) -> None:

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from portal.cards import cards, display, e, when
+from portal.related_rows import rows_of
 
 register = template.Library()
 
@@ -35,12 +36,12 @@ def _card(facilitator: Any, labels: _Labels) -> str:
     organisation = f"<p>{e(organisation)}</p>" if organisation else ""
     categories = "".join(
         f'<span class="badge">{e(category.name)}</span>'
-        for category in facilitator.categories.all()
+        for category in rows_of(facilitator, "categories")
     )
     if facilitator.covers_all_wallonia:
         area = labels.everywhere
     else:
-        area = ", ".join(e(province.name) for province in facilitator.provinces.all())
+        area = ", ".join(e(province.name) for province in rows_of(facilitator, "provinces"))
         area = area or labels.nowhere
     reviewed = ""
     if facilitator.last_reviewed:

@@ -8,6 +8,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext
 
 from portal.cards import cards, e
+from portal.related_rows import rows_of
 
 register = template.Library()
 
@@ -22,7 +23,9 @@ def project_cards(projects: Any) -> SafeString:
 def _card(project: Any, everywhere: str, unconfirmed_label: str) -> str:
     summary = f"<p>{e(project.summary)}</p>" if project.summary else ""
     province = e(project.province.name) if project.province else everywhere
-    types = "".join(f'<span class="badge">{e(kind.name)}</span>' for kind in project.types.all())
+    types = "".join(
+        f'<span class="badge">{e(kind.name)}</span>' for kind in rows_of(project, "types")
+    )
     unconfirmed = ""
     if not project.is_confirmed:
         unconfirmed = f'<span class="badge badge--muted">{unconfirmed_label}</span>'

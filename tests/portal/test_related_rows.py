@@ -4,7 +4,7 @@
 import pytest
 
 from expertises.models import Facilitator
-from portal.related_rows import related_in_row, set_prefetched, set_related
+from portal.related_rows import related_in_row, rows_of, set_prefetched, set_related
 from tests.expertises.factories import CategoryFactory, FacilitatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -69,3 +69,17 @@ def test_set_prefetched_answers_all_without_a_query(django_assert_num_queries):
 
 def test_set_related_of_no_object_does_nothing():
     set_related([], "categories", "categories_rows")
+
+
+def test_rows_of_reads_what_was_put_in_place_else_the_database(django_assert_num_queries):
+    category, other = CategoryFactory(), CategoryFactory()
+    facilitator = FacilitatorFactory(categories=[other])
+    set_prefetched(facilitator, "categories", [category])
+    with django_assert_num_queries(0):
+        assert list(rows_of(facilitator, "categories")) == [category]
+    fresh = Facilitator.objects.get(pk=facilitator.pk)  # nothing in place: one query
+    with django_assert_num_queries(1):
+        assert list(rows_of(fresh, "categories")) == [other]
+    prefetched = Facilitator.objects.prefetch_related("categories").get(pk=facilitator.pk)
+    with django_assert_num_queries(0):
+        assert list(rows_of(prefetched, "categories")) == [other]
