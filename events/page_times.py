@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from django.db.models import Min, Q, QuerySet, Value
+from django.db.models import Min, QuerySet, Value
 
 from events.models import Event
 from portal.prepared_lists import prepared_list
@@ -20,10 +20,19 @@ _SAMPLES = (
 
 
 def _first_moments(now: datetime) -> QuerySet[Event]:
-    # One row whatever the events: the aggregates without a GROUP BY (a constant is no group).
-    moments = {name: Min(name, filter=Q(**{f"{name}__gt": now})) for name in MOMENTS}
-    found = Event.objects.public().order_by().values(one=Value(1)).annotate(**moments)
-    return found.values_list(*MOMENTS)  # type: ignore[return-value]
+    """A row per moment: its first value after ``now`` over the public events (NULL: none).
+    Each is the minimum of a range of an index (status, moment), so that it costs a few index
+    probes however many events there are (a MIN … FILTER over all four reads every event)."""
+    public = Event.objects.public().order_by()
+    first = [
+        public.filter(**{f"{name}__gt": now})
+        .annotate(one=Value(1))  # a constant: no GROUP BY, one row
+        .values("one")
+        .annotate(moment=Min(name))
+        .values_list("moment")
+        for name in MOMENTS
+    ]
+    return first[0].union(*first[1:], all=True)  # type: ignore[return-value]
 
 
 def next_event_change(now: datetime) -> datetime | None:
@@ -31,5 +40,5 @@ def next_event_change(now: datetime) -> datetime | None:
     compiled once: it runs after each write, when the page cache's version changes).
     Midnight, when events without an end become past, is the page cache's own boundary."""
     rows = prepared_list("events.next_event_change", _first_moments, samples=_SAMPLES)
-    moments = [moment for row in rows.tuples(now) for moment in row if moment is not None]
+    moments = [moment for (moment,) in rows.tuples(now) if moment is not None]
     return min(moments) if moments else None

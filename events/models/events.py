@@ -175,7 +175,12 @@ class Event(LocatedModel, TimeStampedModel):
         verbose_name_plural = _("événements")
         ordering = ["-start"]
         indexes = [
+            # With these three, the next moment a public event changes by time (it starts or
+            # ends, its registration opens or closes) is found in the index (events.page_times).
             models.Index(fields=["status", "start"]),
+            models.Index(fields=["status", "end"], name="event_status_end"),
+            models.Index(fields=["status", "registration_opens_at"], name="event_status_opens"),
+            models.Index(fields=["status", "registration_closes_at"], name="event_status_closes"),
             # A province's page: its events to come and past ones, in date order.
             models.Index(fields=["province", "start"], name="event_province_start"),
             # A chantier's page: its latest public events, by date, and how many (the index alone).

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from events.page_times import next_event_change
 from events.selectors import event_list_of_chantier, event_public_queryset
 from expertises.selectors import facilitator_highlights, facilitators_covering
 from projets.selectors import _page_of, _public_projects, project_counts
@@ -29,7 +30,10 @@ def plan_of_read(read) -> str:
     the database received it)."""
     with CaptureQueriesContext(connection) as queries:
         read()
-    (statement,) = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    selects = [
+        q["sql"] for q in queries.captured_queries if q["sql"].lstrip("(").startswith("SELECT")
+    ]
+    (statement,) = selects
     return plan_of(statement, ())
 
 
@@ -83,3 +87,17 @@ def test_a_chantier_s_latest_events_and_their_count_from_one_index():
 
 def test_the_catalogue_s_glimpse_reads_the_latest_reviewed_first():
     in_order(plan_of_read(facilitator_highlights), "facilitator_reviewed")
+
+
+def test_the_next_change_of_the_events_is_four_index_probes():
+    # Read at each new content version: it must not read every event.
+    found = plan_of_read(lambda: next_event_change(timezone.now()))
+    for index in (
+        "events_even_status_336136_idx",  # (status, start)
+        "event_status_end",
+        "event_status_opens",
+        "event_status_closes",
+    ):
+        assert index in found, found
+    assert "SCAN events_event" not in found, found  # SQLite's reading of the whole table
+    assert "Seq Scan" not in found, found  # PostgreSQL's
