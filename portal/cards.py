@@ -9,14 +9,14 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
-from functools import cache
 from typing import Any
 
-from django.db.models import Field
+from django.core.signals import setting_changed
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from portal.dates import month_name
 
@@ -48,14 +48,29 @@ def when(value: Any, format_string: str) -> str:
     return e(date_filter(value, format_string))
 
 
-@cache
-def _choices(field: Field[Any, Any]) -> dict[Any, Any]:
-    return dict(field.flatchoices)
+# The escaped label of each value of a field with choices, per (model, field, language): Django
+# rebuilds the choices at each get_FOO_display, and each lazy label is a lookup in every
+# catalogue. Bounded by the models' choice fields and the languages.
+_labels: dict[tuple[type[Any], str, str | None], dict[Any, str]] = {}
+
+
+def _forget(*, setting: str, **kwargs: Any) -> None:
+    """The catalogues changed (tests: languages, locale paths, apps): translate again."""
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+        _labels.clear()
+
+
+setting_changed.connect(_forget, dispatch_uid="portal.cards.forget")
 
 
 def display(obj: Any, name: str) -> str:
     """``obj.get_<name>_display()``, escaped: the label of the field's value in the current
-    language (its choices read once per process, as Django reads them at each call)."""
-    field = obj._meta.get_field(name)
-    value = getattr(obj, field.attname)
-    return e(_choices(field).get(value, value))
+    language (a value without a label: itself)."""
+    key = (type(obj), name, get_language())
+    labels = _labels.get(key)
+    if labels is None:
+        field = obj._meta.get_field(name)
+        labels = _labels[key] = {value: e(label) for value, label in field.flatchoices}
+    value = getattr(obj, name)
+    label = labels.get(value)
+    return e(value) if label is None else label

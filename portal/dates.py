@@ -56,27 +56,34 @@ def long_date(value: datetime.date | datetime.datetime) -> str:
     only: « Tuesday 1 June 2021 » in English)."""
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value)
+    return _long_date(value)
+
+
+def _long_date(local: datetime.date) -> str:
     language = get_language()
     weekdays, months = _names(language)
-    day = str(value.day)
+    day = str(local.day)
     if day == "1" and (language or "fr").startswith("fr"):
         day = "1er"
-    return f"{weekdays[value.weekday()]} {day} {months[value.month]} {value.year:04d}"
+    return f"{weekdays[local.weekday()]} {day} {months[local.month]} {local.year:04d}"
 
 
 def short_time(value: datetime.datetime) -> str:
     """« 14h00 », in Brussels time."""
-    value = timezone.localtime(value)
-    return f"{value.hour:02d}h{value.minute:02d}"
+    return _short_time(timezone.localtime(value))
+
+
+def _short_time(local: datetime.datetime) -> str:
+    return f"{local.hour:02d}h{local.minute:02d}"
 
 
 def when(timed: Timed) -> str:
     """A French sentence for when something takes place, honest about what is not known."""
-    start = timezone.localtime(timed.start)
-    day = long_date(start)
+    start = timezone.localtime(timed.start)  # once: each costs a lookup of the time zone
+    day = _long_date(start)
     if timed.time_to_be_confirmed:
         return _("%(day)s (horaire à préciser)") % {"day": day}
-    start_time = short_time(start)
+    start_time = _short_time(start)
     if timed.end is None:
         return _("%(day)s, dès %(time)s") % {"day": day, "time": start_time}
     end = timezone.localtime(timed.end)
@@ -84,9 +91,9 @@ def when(timed: Timed) -> str:
         return _("%(day)s, de %(start)s à %(end)s") % {
             "day": day,
             "start": start_time,
-            "end": short_time(end),
+            "end": _short_time(end),
         }
     return _("du %(start)s au %(end)s") % {
         "start": f"{day} {start_time}",
-        "end": f"{long_date(end)} {short_time(end)}",
+        "end": f"{_long_date(end)} {_short_time(end)}",
     }

@@ -56,13 +56,16 @@ def test_month_name_is_the_date_format_s(language):
             assert period_name(day, Precision.MONTH) == date_format(day, "F Y")
 
 
-def test_the_names_are_read_again_when_the_catalogues_change(settings):
+def test_names_and_labels_are_read_again_when_the_catalogues_change(settings):
     with translation.override("en"):
         dates._names.cache_clear()
         assert dates.month_name(5) == "May"
         assert dates._names.cache_info().currsize == 1
+        assert cards.display(Event(kind=Event.Kind.WORKSHOP), "kind") == "Thematic workshop"
+        assert cards._labels
     settings.LOCALE_PATHS = [*settings.LOCALE_PATHS]  # a change of catalogues (a test's)
     assert dates._names.cache_info().currsize == 0
+    assert not cards._labels
     with translation.override("en"):
         assert dates.month_name(5) == "May"
 
