@@ -25,22 +25,24 @@ from django.utils.translation import gettext as _
 from chantiers.models import Chantier, News
 from chantiers.selectors import news_feed_items
 from portal.text import html_escaped_text, without_control_characters
+from portal.urls_memo import slug_url
 from territoires.models import Province
 
 
 def chantier_feed_urls(slug: str) -> dict[str, str]:
-    """The RSS and Atom addresses of one chantier's news (for the page head and links)."""
+    """The RSS and Atom addresses of one chantier's news (for the page head and links: on
+    every rendering of its page, signed-in visitors' included, hence remembered)."""
     return {
-        "rss": reverse("news:chantier_feed_rss", kwargs={"slug": slug}),
-        "atom": reverse("news:chantier_feed_atom", kwargs={"slug": slug}),
+        "rss": slug_url("news:chantier_feed_rss", slug),
+        "atom": slug_url("news:chantier_feed_atom", slug),
     }
 
 
 def province_feed_urls(slug: str) -> dict[str, str]:
     """The RSS and Atom addresses of one province's news (for the province page)."""
     return {
-        "rss": reverse("news:province_feed_rss", kwargs={"slug": slug}),
-        "atom": reverse("news:province_feed_atom", kwargs={"slug": slug}),
+        "rss": slug_url("news:province_feed_rss", slug),
+        "atom": slug_url("news:province_feed_atom", slug),
     }
 
 
