@@ -18,7 +18,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from portal.dates import month_name
+from portal.dates import CATALOGUE_SETTINGS, month_name
 
 
 def cards(items: Iterable[Any], card: Callable[[Any], str]) -> SafeString:
@@ -55,8 +55,7 @@ _labels: dict[tuple[type[Any], str, str | None], dict[Any, str]] = {}
 
 
 def _forget(*, setting: str, **kwargs: Any) -> None:
-    """The catalogues changed (tests: languages, locale paths, apps): translate again."""
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+    if setting in CATALOGUE_SETTINGS:
         _labels.clear()
 
 
@@ -64,8 +63,8 @@ setting_changed.connect(_forget, dispatch_uid="portal.cards.forget")
 
 
 def display(obj: Any, name: str) -> str:
-    """``obj.get_<name>_display()``, escaped: the label of the field's value in the current
-    language (a value without a label: itself)."""
+    """``obj.get_<name>_display()`` of a field with choices (not a relation), escaped: the
+    label of the field's value in the current language (a value without a label: itself)."""
     key = (type(obj), name, get_language())
     labels = _labels.get(key)
     if labels is None:

@@ -29,9 +29,13 @@ def _names(language: str | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return weekdays, months
 
 
+# The settings that change the translation catalogues (in tests): what is kept translated per
+# language (here, and the cards' labels in portal.cards) is forgotten when one changes.
+CATALOGUE_SETTINGS = frozenset({"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"})
+
+
 def _forget(*, setting: str, **kwargs: Any) -> None:
-    """The catalogues changed (tests: languages, locale paths, apps): read the names again."""
-    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS", "INSTALLED_APPS"}:
+    if setting in CATALOGUE_SETTINGS:
         _names.cache_clear()
 
 
