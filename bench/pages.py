@@ -96,6 +96,17 @@ def batch(port: int, master: int, path: str, seconds: float, headers: dict[str, 
     return count, time.perf_counter() - start, workers_cpu(master) - cpu
 
 
+# A signed-in visitor's browser holds a CSRF cookie too (the sign-in form set it): without
+# one, each signed-in page would draw a new secret and set the cookie, as for a first visit.
+CSRF_SECRET = "".join(
+    secrets.choice("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(32)
+)
+
+
+def signed_in_cookies(session: str) -> dict[str, str]:
+    return {"Cookie": f"sessionid={session}; csrftoken={CSRF_SECRET}"}
+
+
 def run_django(env: dict[str, str], code: str) -> str:
     done = subprocess.run(
         [sys.executable, "manage.py", "shell", "-c", code],
@@ -126,7 +137,7 @@ def measure_http(
     measured side by side, so that their ratio does not follow the machine's speed from one
     minute to the next."""
     results: dict[tuple[str, str, str], Batches] = {}
-    cookie = {"Cookie": f"sessionid={session}"}
+    cookie = signed_in_cookies(session)
     plan = (
         ("seed", "hit"),
         ("seed", "bare"),
@@ -217,7 +228,7 @@ def serve(env: dict[str, str], tmp: Path, name: str, stack: ExitStack) -> Server
 def warm(server: Server, session: str, bare_dir: Path | None) -> None:
     """Both workers and the cache warmed on every page; the bare view's bytes are the seed's
     pages."""
-    cookie = {"Cookie": f"sessionid={session}"}
+    cookie = signed_in_cookies(session)
     for name, path in {**PAGES, **SIGNED_IN}.items():
         headers = cookie if name in SIGNED_IN else {}
         for _ in range(3):
