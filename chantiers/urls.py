@@ -8,7 +8,15 @@ from portal.page_cache import anonymous_page
 app_name = "chantiers"
 
 urlpatterns = [
-    path("", anonymous_page(views.ChantierListView.as_view()), name="chantier_list"),
-    path("pistes/", anonymous_page(views.CandidateListView.as_view()), name="candidate_list"),
-    path("echeancier/", anonymous_page(views.TimelineView.as_view()), name="timeline"),
+    path(
+        "", anonymous_page(views.ChantierListView.as_view(), signed_in=True), name="chantier_list"
+    ),
+    path(
+        "pistes/",
+        anonymous_page(views.CandidateListView.as_view(), signed_in=True),
+        name="candidate_list",
+    ),
+    path(
+        "echeancier/", anonymous_page(views.TimelineView.as_view(), signed_in=True), name="timeline"
+    ),
 ]

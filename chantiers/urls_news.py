@@ -11,7 +11,9 @@ app_name = "news"
 # (chantiers.services.RESERVED_SLUGS).
 urlpatterns = [
     path(
-        "", anonymous_page(views_news.NewsListView.as_view(), params=page_number), name="news_list"
+        "",
+        anonymous_page(views_news.NewsListView.as_view(), params=page_number, signed_in=True),
+        name="news_list",
     ),
     path("rss/", feeds.NewsFeed(), name="feed_rss"),
     path("atom/", feeds.NewsAtomFeed(), name="feed_atom"),
@@ -19,5 +21,9 @@ urlpatterns = [
     path("chantier/<slug:slug>/atom/", feeds.ChantierNewsAtomFeed(), name="chantier_feed_atom"),
     path("province/<slug:slug>/rss/", feeds.ProvinceNewsFeed(), name="province_feed_rss"),
     path("province/<slug:slug>/atom/", feeds.ProvinceNewsAtomFeed(), name="province_feed_atom"),
-    path("<slug:slug>/", anonymous_page(views_news.NewsDetailView.as_view()), name="news_detail"),
+    path(
+        "<slug:slug>/",
+        anonymous_page(views_news.NewsDetailView.as_view(), signed_in=True),
+        name="news_detail",
+    ),
 ]

@@ -8,7 +8,11 @@ from portal.page_cache import anonymous_page, page_number
 app_name = "events"
 
 urlpatterns = [
-    path("", anonymous_page(views.EventListView.as_view(), params=page_number), name="event_list"),
+    path(
+        "",
+        anonymous_page(views.EventListView.as_view(), params=page_number, signed_in=True),
+        name="event_list",
+    ),
     # The public page with its registration box (views_registration.EventDetailView extends
     # views.EventDetailView).
     path("<slug:slug>/", anonymous_page(views.EventDetailView.as_view()), name="event_detail"),

@@ -26,7 +26,9 @@ admin.site.index_title = _("Cellule Manger Demain")
 
 chantier_pages = [
     path(
-        "<slug:slug>/", anonymous_page(views.ChantierDetailView.as_view()), name="chantier_detail"
+        "<slug:slug>/",
+        anonymous_page(views.ChantierDetailView.as_view(), signed_in=True),
+        name="chantier_detail",
     ),
 ]
 project_pages = [
@@ -34,7 +36,7 @@ project_pages = [
 ]
 
 urlpatterns = [
-    path("", anonymous_page(views.HomeView.as_view()), name="home"),
+    path("", anonymous_page(views.HomeView.as_view(), signed_in=True), name="home"),
     # Browsers ask for /favicon.ico on pages that do not link an icon (the admin, a feed).
     path("favicon.ico", RedirectView.as_view(url=lazy(static, str)("favicon.svg"))),
     path("confidentialite/", PrivacyView.as_view(), name="privacy"),

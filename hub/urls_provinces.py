@@ -15,7 +15,9 @@ def province_params(request: HttpRequest) -> bool:
 
 
 urlpatterns = [
-    path("", anonymous_page(views.ProvinceListView.as_view()), name="province_list"),
+    path(
+        "", anonymous_page(views.ProvinceListView.as_view(), signed_in=True), name="province_list"
+    ),
     path(
         "<slug:slug>/",
         anonymous_page(views.ProvinceDetailView.as_view(), params=province_params),

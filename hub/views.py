@@ -24,6 +24,7 @@ from hub.selectors import (
     home_next_steps,
     home_provinces_and_counts,
 )
+from portal import page_cache
 from projets import views as projets_views
 from projets.permissions import projects_led_by
 
@@ -103,6 +104,7 @@ class ChantierDetailView(chantiers_views.ChantierDetailView):
         context = super().get_context_data(**kwargs)
         # A piste's page says how to take part: through the projects this person leads.
         if self.object.is_candidate:
+            page_cache.personal(self.request)
             context["led_projects"] = list(projects_led_by(self.request.user).order_by("name"))
         return context
 

@@ -16,6 +16,14 @@ urlpatterns: list = [
     path("reinscription/<str:token>/", subscription.ResubscribeView.as_view(), name="resubscribe"),
     path("preferences/<str:token>/", subscription.PreferencesView.as_view(), name="preferences"),
     # The archive; "<slug:slug>/" stays last (it would match the addresses above).
-    path("", anonymous_page(views_archive.issue_list, params=page_number), name="issue_list"),
-    path("<slug:slug>/", anonymous_page(views_archive.issue_detail), name="issue_detail"),
+    path(
+        "",
+        anonymous_page(views_archive.issue_list, params=page_number, signed_in=True),
+        name="issue_list",
+    ),
+    path(
+        "<slug:slug>/",
+        anonymous_page(views_archive.issue_detail, signed_in=True),
+        name="issue_detail",
+    ),
 ]

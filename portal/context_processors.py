@@ -3,6 +3,8 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+SITE_NAME = "Chantiers communs"
+
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"SITE_NAME": "Chantiers communs", "SITE_URL": settings.SITE_URL}
+    return {"SITE_NAME": SITE_NAME, "SITE_URL": settings.SITE_URL}

@@ -9,6 +9,8 @@ app_name = "projets"
 
 urlpatterns = [
     path(
-        "", anonymous_page(views.ProjectListView.as_view(), params=page_number), name="project_list"
+        "",
+        anonymous_page(views.ProjectListView.as_view(), params=page_number, signed_in=True),
+        name="project_list",
     ),
 ]

@@ -18,6 +18,7 @@ from portal.page_cache.pages import (
     no_query,
     page_key,
     page_number,
+    personal,
 )
 from portal.page_cache.version import (
     CONTENT_APPS,
@@ -61,6 +62,7 @@ __all__ = [
     "no_query",
     "page_key",
     "page_number",
+    "personal",
     "request_version",
     "request_version_and",
     "time_boundary_register",

@@ -74,13 +74,30 @@ def page_key(request: HttpRequest, language: str | None = None) -> str:
     return "pages:page:" + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _hit(entry: tuple[str, bytes, str]) -> HttpResponse:
+# An entry: (version built under, body, content type, where the header lies in the body when
+# a signed-in visitor may be served the page with their own header, else None).
+Entry = tuple[str, bytes, str, tuple[int, int] | None]
+
+
+def _hit(entry: Entry) -> HttpResponse:
     hit = HttpResponse(entry[1], content_type=entry[2])
     hit[HEADER] = "hit"
     return hit
 
 
+def personal(request: HttpRequest) -> None:
+    """Say that the page being built for ``request`` is not the same for a signed-in visitor
+    as for an anonymous one, though its view is declared so (``anonymous_page(...,
+    signed_in=True)``): a piste's page says how this visitor can take part."""
+    request._page_cache_personal = True  # type: ignore[attr-defined]
+
+
 # --- The decorator -----------------------------------------------------------------------------
+
+
+def _messages_waiting(request: HttpRequest) -> bool:
+    """Messages waiting to be shown make the page this visitor's (reading them keeps them)."""
+    return len(messages.get_messages(request)) != 0  # type: ignore[arg-type]
 
 
 def _anonymous_without_messages(request: HttpRequest) -> bool:
@@ -89,8 +106,7 @@ def _anonymous_without_messages(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)
     if user is None or user.is_authenticated:
         return False
-    # Messages waiting to be shown make the page this visitor's (reading them keeps them).
-    return len(messages.get_messages(request)) == 0  # type: ignore[arg-type]
+    return not _messages_waiting(request)
 
 
 def _storable(request: HttpRequest, response: HttpResponseBase) -> bool:
@@ -120,30 +136,50 @@ def _known(key: str) -> None:
     _known_keys.add(key)
 
 
-def _store(request: HttpRequest, response: HttpResponseBase, key: str, version: str) -> None:
+def _store(
+    request: HttpRequest, response: HttpResponseBase, key: str, version: str, signed_in: bool
+) -> None:
     """Store under the version read *before* the page was built: a write during the build
-    bumps it, and the entry is never served."""
+    bumps it, and the entry is never served. ``signed_in``: the view is declared the same for
+    signed-in visitors but for the header, and this page did not say otherwise."""
     if not _storable(request, response) or not isinstance(response, HttpResponse):
         return
     timeout = lifetime(timezone.now(), version)
     if timeout > 0:
-        answered, _ = shared_call(
-            cache, "set", key, (version, response.content, response["Content-Type"]), timeout
-        )
+        header = None
+        if signed_in and not getattr(request, "_page_cache_personal", False):
+            from portal.templatetags.chrome import anonymous_header_span
+
+            header = anonymous_header_span(response.content, request)
+        entry: Entry = (version, response.content, response["Content-Type"], header)
+        answered, _ = shared_call(cache, "set", key, entry, timeout)
         if answered:
             _known(key)
 
 
 def anonymous_page(
-    view: Callable[..., HttpResponseBase] | None = None, *, params: Params = no_query
+    view: Callable[..., HttpResponseBase] | None = None,
+    *,
+    params: Params = no_query,
+    signed_in: bool = False,
 ) -> Any:
     """Serve ``view`` from the shared cache to anonymous visitors. ``params(request)`` says
-    whether the query string is one a key may hold (known names, valid values)."""
+    whether the query string is one a key may hold (known names, valid values).
+
+    ``signed_in=True`` declares the view's pages the same for a signed-in visitor but for the
+    header of ``base.html`` (a page can still say otherwise: ``personal``): such a visitor is
+    served the anonymous visitors' entry with the header swapped for theirs
+    (``signed_in_header``), never storing one. ``tests/portal/test_page_cache_signed_in.py``
+    holds, for every view so declared, that the page served equals the one built for them."""
 
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not (_anonymous_without_messages(request) and params(request)):
+            if not _anonymous_without_messages(request):
+                if signed_in and _signed_in_without_messages(request) and params(request):
+                    return _signed_in(request, view, *args, **kwargs)
+                return view(request, *args, **kwargs)
+            if not params(request):
                 return view(request, *args, **kwargs)
             key = page_key(request)
             looked_up = getattr(request, "_page_cache_looked_up", None)
@@ -152,9 +188,7 @@ def anonymous_page(
                 answered, found = True, looked_up[1]
             else:
                 answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
-            version = found.get(VERSION_KEY) if answered else None
-            if answered and version is None:
-                version = content_version()
+            version = _version(answered, found)
             if version is None:  # Redis down: built, never served from memory nor stored
                 request._page_cache_version = None  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
@@ -162,19 +196,62 @@ def anonymous_page(
             if entry is not None and entry[0] == version:
                 _known(key)
                 return _hit(entry)
-            request._page_cache_version = str(version)  # type: ignore[attr-defined]
+            request._page_cache_version = version  # type: ignore[attr-defined]
             response = view(request, *args, **kwargs)
             response[HEADER] = "miss"
             render = getattr(response, "add_post_render_callback", None)
             if render is not None and not response.is_rendered:  # type: ignore[attr-defined]
-                render(lambda rendered: _store(request, rendered, key, str(version)))
+                render(lambda rendered: _store(request, rendered, key, version, signed_in))
             else:
-                _store(request, response, key, str(version))
+                _store(request, response, key, version, signed_in)
             return response
 
+        wrapped.page_cache_signed_in = signed_in  # type: ignore[attr-defined]
         return wrapped
 
     return decorate(view) if view is not None else decorate
+
+
+def _version(answered: bool, found: dict[str, Any]) -> str | None:
+    """The content version read with an entry (a new one if it was lost); ``None``: Redis
+    did not answer."""
+    version = found.get(VERSION_KEY) if answered else None
+    if answered and version is None:
+        version = content_version()
+    return None if version is None else str(version)
+
+
+def _signed_in_without_messages(request: HttpRequest) -> bool:
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    return user is not None and user.is_authenticated and not _messages_waiting(request)
+
+
+def _signed_in(
+    request: HttpRequest, view: Callable[..., HttpResponseBase], *args: Any, **kwargs: Any
+) -> HttpResponseBase:
+    """A signed-in visitor's page of a view declared the same for them: the anonymous entry
+    with their header, when it is current and its page did not say it is personal; else
+    built for them (and not stored). Either way the version is read once for the request."""
+    from portal.templatetags.chrome import signed_in_header
+
+    key = page_key(request)
+    answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
+    version = _version(answered, found)
+    request._page_cache_version = version  # type: ignore[attr-defined]
+    entry = found.get(key) if version is not None else None
+    if entry is not None and entry[0] == version and entry[3] is not None:
+        header = signed_in_header(request)
+        if header is not None:
+            start, end = entry[3]
+            body = entry[1]
+            response = HttpResponse(
+                b"".join((body[:start], header, body[end:])), content_type=entry[2]
+            )
+            response[HEADER] = "hit"
+            return response
+    return view(request, *args, **kwargs)
 
 
 # --- The middleware: a hit served before the session, authentication, CSRF and messages -------

@@ -36,7 +36,7 @@ from portal.commit_hooks import on_commit_once
 
 VERSION_KEY = "pages:content-version"
 # Raise when the pages' shape changes in a way the version cannot see (a deployment).
-FORMAT = 1
+FORMAT = 2
 # Longest life of an entry, in case a write ever bypasses the invalidation (a raw SQL fix).
 MAX_AGE = 3600
 

@@ -21,10 +21,12 @@ visitor but what a slot carries.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.core.signals import setting_changed
+from django.http import HttpRequest
 from django.template.base import FilterExpression, NodeList, Parser, Token
 from django.template.context import Context
 from django.template.loader_tags import BlockNode
@@ -39,6 +41,10 @@ register = template.Library()
 # Bounded by the parts and their keys' few values; emptied if it ever grows past this.
 MEMO_MAX = 1000
 _memo: dict[tuple[Any, ...], list[str]] = {}
+
+# The names of each part's keys, in the order its tag gives them (``part`` forms the memo's key
+# from them); ``None`` if two tags of one name give different keys.
+_key_names: dict[str, tuple[str, ...] | None] = {}
 
 # Private-use characters: escaping leaves them alone, no translation or address holds them.
 _OPEN, _CLOSE = "\ue000", "\ue001"
@@ -69,6 +75,9 @@ class ChromeNode(template.Node):
         self.name = name
         self.keys = keys
         self.slots = slots
+        names = tuple(keys)
+        if _key_names.setdefault(name, names) != names:
+            _key_names[name] = None
 
     def render(self, context: Context) -> SafeString:
         keys = tuple((name, value.resolve(context)) for name, value in self.keys.items())
@@ -79,18 +88,7 @@ class ChromeNode(template.Node):
             if len(_memo) >= MEMO_MAX:
                 _memo.clear()
             _memo[memo_key] = pieces
-        if len(pieces) == 1:
-            return mark_safe(pieces[0])
-        values: dict[str, str] = {}
-        out = [pieces[0]]
-        for index in range(1, len(pieces), 2):
-            slot = pieces[index]
-            if slot not in values:
-                values[slot] = conditional_escape(self.slots[slot].resolve(context))
-            out.append(values[slot])
-            out.append(pieces[index + 1])
-        # Every piece was rendered (and escaped) by the template engine, every value escaped.
-        return mark_safe("".join(out))
+        return _fill(pieces, lambda slot: self.slots[slot].resolve(context))
 
     def _build(self, context: Context, keys: dict[str, Any]) -> list[str]:
         """The part rendered with its keys and a marker for each slot: text, slot, text…"""
@@ -112,6 +110,43 @@ class ChromeNode(template.Node):
                 f"chrome {self.name!r}: a slot is written through a filter; write it plainly."
             )
         return pieces
+
+
+def _fill(pieces: list[str], value: Callable[[str], Any]) -> SafeString:
+    """A memoised part with each slot's ``value`` written in, escaped (each asked for once)."""
+    if len(pieces) == 1:
+        return mark_safe(pieces[0])
+    values: dict[str, str] = {}
+    out = [pieces[0]]
+    for index in range(1, len(pieces), 2):
+        slot = pieces[index]
+        if slot not in values:
+            values[slot] = conditional_escape(value(slot))
+        out.append(values[slot])
+        out.append(pieces[index + 1])
+    # Every piece was rendered (and escaped) by the template engine, every value escaped.
+    return mark_safe("".join(out))
+
+
+def part(name: str, keys: dict[str, Any], slots: dict[str, Callable[[], Any]]) -> str | None:
+    """The part ``name`` as this process rendered it for ``keys`` in the active language, each
+    slot written from ``slots`` (called only if the part holds it), exactly as its tag would
+    write it; ``None`` if no page of this process rendered it yet, or if the keys or slots
+    are not the tag's."""
+    names = _key_names.get(name)
+    if names is None or set(names) != set(keys):
+        return None
+    memo_key = (
+        name,
+        translation.get_language(),
+        get_script_prefix(),
+        get_urlconf(),
+        tuple((key, keys[key]) for key in names),
+    )
+    pieces = _memo.get(memo_key)
+    if pieces is None or not set(pieces[1::2]) <= set(slots):
+        return None
+    return _fill(pieces, lambda slot: slots[slot]())
 
 
 @register.tag
@@ -163,3 +198,36 @@ def nav_section(path: str) -> str:
         if path.startswith(prefix):
             return section
     return ""
+
+
+def _header(request: HttpRequest, signed_in: bool) -> str | None:
+    """The header of ``base.html`` as this process rendered it for ``request``'s section in
+    the active language, anonymous or signed in (then with this visitor's CSRF token in the
+    sign-out form): the keys of the tag there. ``None`` if not rendered yet."""
+    from django.middleware.csrf import get_token
+
+    from portal.context_processors import SITE_NAME
+
+    keys = {"site_name": SITE_NAME, "section": nav_section(request.path), "signed_in": signed_in}
+    return part("header", keys, {"csrf_token": lambda: get_token(request)})
+
+
+def anonymous_header_span(content: bytes, request: HttpRequest) -> tuple[int, int] | None:
+    """Where the anonymous visitor's header lies in ``content``, a page just rendered for
+    ``request`` (so its header is in this process's memory); ``None`` if it is not there
+    exactly once."""
+    header = _header(request, signed_in=False)
+    if header is None:
+        return None
+    old = header.encode()
+    start = content.find(old)
+    if start < 0 or content.find(old, start + 1) >= 0:
+        return None
+    return start, start + len(old)
+
+
+def signed_in_header(request: HttpRequest) -> bytes | None:
+    """The signed-in visitor's header for ``request``, with their CSRF token; ``None`` if this
+    process has not rendered it for this section and language yet (it then builds the page)."""
+    header = _header(request, signed_in=True)
+    return None if header is None else header.encode()

@@ -61,17 +61,19 @@ def test_a_second_anonymous_visitor_is_served_the_same_bytes_from_the_cache(clie
     assert not second.cookies
 
 
-def test_a_signed_in_visitor_is_never_served_nor_stores_a_shared_page(client):
+def test_a_signed_in_visitor_is_served_a_shared_page_with_their_header_and_stores_none(client):
     chantier = ChantierFactory()
     url = chantier.get_absolute_url()
     warm(Client(), url)
     person = UserFactory(first_name="Zoé", last_name="Personnelle")
     client.force_login(person)
+    get(client, url)  # this process renders the signed-in header once, if it never did
     response = get(client, url)
-    assert HEADER not in response
+    assert response[HEADER] == "hit"
     assert "Se déconnecter" in response.content.decode()
+    assert "Se connecter" not in response.content.decode()
     page_cache.version_bump()
-    get(client, url)  # a signed-in rendering ...
+    assert HEADER not in get(client, url)  # built for them ...
     anonymous = get(Client(), url)  # ... is never what an anonymous visitor is given
     assert anonymous[HEADER] == "miss"
     assert "Se déconnecter" not in anonymous.content.decode()
@@ -418,11 +420,39 @@ def test_a_signed_in_visitor_sees_a_step_added_in_the_shared_timeline(client, co
     assert "Deuxième étape" in html(client, url)
 
 
-def test_a_signed_in_page_reads_the_version_and_its_fragment_in_one_round_trip(client, monkeypatch):
+def test_a_signed_in_page_from_the_shared_entry_is_one_round_trip(client, monkeypatch):
+    chantier = ChantierFactory()
+    client.force_login(UserFactory())
+    url = chantier.get_absolute_url()
+    html(Client(), url)  # stored by an anonymous visitor
+    html(client, url)  # the signed-in header rendered once by this process
+    reads = []
+    real_call = page_cache.pages.shared_call
+
+    def spy(cache, method, *args, **kwargs):
+        reads.append((method, args[0]))
+        return real_call(cache, method, *args, **kwargs)
+
+    monkeypatch.setattr(page_cache.version, "shared_call", spy)
+    monkeypatch.setattr(page_cache.pages, "shared_call", spy)
+    response = get(client, url)
+    assert response[HEADER] == "hit" and chantier.title in response.content.decode()
+    [(method, keys)] = reads
+    assert method == "get_many" and keys == [
+        page_cache.VERSION_KEY,
+        page_cache.page_key(response.wsgi_request),
+    ]
+
+
+def test_a_signed_in_page_built_reads_the_version_once(client, monkeypatch):
+    """Built for the visitor (a new version): the version is read with the page's entry, and
+    its fragment then alone."""
     chantier = ChantierFactory()
     client.force_login(UserFactory())
     url = chantier.get_absolute_url()
     html(client, url)  # the fragment is stored
+    page_cache.version_bump()
+    html(client, url)
     reads = []
     real_call = page_cache.pages.shared_call
 
@@ -434,8 +464,8 @@ def test_a_signed_in_page_reads_the_version_and_its_fragment_in_one_round_trip(c
     monkeypatch.setattr(page_cache.version, "shared_call", spy)
     monkeypatch.setattr(page_cache.pages, "shared_call", spy)
     assert chantier.title in html(client, url)
-    [(method, keys)] = reads
-    assert method == "get_many" and keys[0] == page_cache.VERSION_KEY
+    assert [method for method, _ in reads] == ["get_many", "get"]
+    assert reads[0][1][0] == page_cache.VERSION_KEY
 
 
 # --- The middleware: hits served before the session -------------------------------------------
