@@ -18,8 +18,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
+from django.contrib import messages
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
@@ -67,3 +69,66 @@ def personal_fragment(
         if timeout > 0:
             shared_call(cache, "set", key, (str(version), str(html)), timeout)
     return mark_safe(html)
+
+
+# --- Whole pages ----------------------------------------------------------------------------------
+# A page whose every part is the person's kept body or the chrome (no form, no message) can be
+# kept whole: the page as rendered for them, with where its header lies, so that a return to it
+# renders nothing. The header is written afresh at each serving, with the CSRF token drawn for
+# this response; the one the page was rendered with never leaves the cache.
+
+
+def personal_page(request: HttpRequest, name: str, keys: Iterable[object]) -> HttpResponse | None:
+    """The page ``name`` kept for the person signed in on ``request`` under ``keys`` (the full
+    path among them: the language switcher sends back to it), with their header; ``None``: to
+    be built, then given to ``personal_page_keep``. Never with messages waiting (the page
+    would show them), never while the shared store cannot answer."""
+    from portal.templatetags.chrome import signed_in_header
+
+    user = request.user
+    if not user.is_authenticated or request.method not in ("GET", "HEAD"):
+        return None
+    if len(messages.get_messages(request)) != 0:  # type: ignore[arg-type]
+        return None
+    key = _key(user.pk, name, keys)
+    answered, found = shared_call(cache, "get_many", [page_cache.VERSION_KEY, key])
+    version = found.get(page_cache.VERSION_KEY) if answered else None
+    if answered and version is None:
+        version = page_cache.content_version()
+    if version is None:
+        return None
+    request._personal_page = (key, str(version))  # type: ignore[attr-defined]
+    entry = found.get(key)
+    if entry is None or entry[0] != version:
+        return None
+    header = signed_in_header(request)
+    if header is None:  # this process has not rendered it yet: built once
+        return None
+    start, end = entry[3]
+    response = HttpResponse(b"".join((entry[1][:start], header, entry[1][end:])))
+    response["Content-Type"] = entry[2]
+    response[page_cache.HEADER] = "hit"
+    return response
+
+
+def personal_page_keep(request: HttpRequest, response: HttpResponseBase) -> None:
+    """Keep ``response``, the page just built after ``personal_page`` found none, under the
+    version read before it was built: a 200 to a GET, no message shown, its header found."""
+    from portal.templatetags.chrome import signed_in_header_span
+
+    looked_up = getattr(request, "_personal_page", None)
+    if looked_up is None or request.method != "GET" or response.status_code != 200:
+        return
+    if not isinstance(response, HttpResponse):
+        return
+    storage = getattr(request, "_messages", None)
+    if storage is not None and (getattr(storage, "used", False) or storage.added_new):
+        return
+    span = signed_in_header_span(response.content, request)
+    if span is None:
+        return
+    key, version = looked_up
+    timeout = page_cache.lifetime(timezone.now(), version)
+    if timeout > 0:
+        entry = (version, response.content, response["Content-Type"], span)
+        shared_call(cache, "set", key, entry, timeout)

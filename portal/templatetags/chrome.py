@@ -128,11 +128,10 @@ def _fill(pieces: list[str], value: Callable[[str], Any]) -> SafeString:
     return mark_safe("".join(out))
 
 
-def part(name: str, keys: dict[str, Any], slots: dict[str, Callable[[], Any]]) -> str | None:
-    """The part ``name`` as this process rendered it for ``keys`` in the active language, each
-    slot written from ``slots`` (called only if the part holds it), exactly as its tag would
-    write it; ``None`` if no page of this process rendered it yet, or if the keys or slots
-    are not the tag's."""
+def _pieces(name: str, keys: dict[str, Any]) -> list[str] | None:
+    """The pieces of the part ``name`` this process rendered for ``keys`` in the active
+    language (texts and slots in turn); ``None`` if not rendered yet or the keys are not the
+    tag's."""
     names = _key_names.get(name)
     if names is None or set(names) != set(keys):
         return None
@@ -143,10 +142,38 @@ def part(name: str, keys: dict[str, Any], slots: dict[str, Callable[[], Any]]) -
         get_urlconf(),
         tuple((key, keys[key]) for key in names),
     )
-    pieces = _memo.get(memo_key)
+    return _memo.get(memo_key)
+
+
+def part(name: str, keys: dict[str, Any], slots: dict[str, Callable[[], Any]]) -> str | None:
+    """The part ``name`` as this process rendered it for ``keys`` in the active language, each
+    slot written from ``slots`` (called only if the part holds it), exactly as its tag would
+    write it; ``None`` if no page of this process rendered it yet, or if the keys or slots
+    are not the tag's."""
+    pieces = _pieces(name, keys)
     if pieces is None or not set(pieces[1::2]) <= set(slots):
         return None
     return _fill(pieces, lambda slot: slots[slot]())
+
+
+def part_span(content: bytes, name: str, keys: dict[str, Any]) -> tuple[int, int] | None:
+    """Where the part ``name``, rendered for ``keys`` with whatever its slots held, lies in
+    ``content``; ``None`` if this process has not rendered it, or it is not there exactly
+    once. A slot's value is escaped text: no ``<``, ``>`` or ``"`` in it."""
+    pieces = _pieces(name, keys)
+    if pieces is None:
+        return None
+    texts = [text.encode() for text in pieces[0::2]]
+    start = content.find(texts[0])
+    if start < 0 or content.find(texts[0], start + 1) >= 0:
+        return None
+    end = start + len(texts[0])
+    for text in texts[1:]:
+        found = content.find(text, end)
+        if found < 0 or any(mark in content[end:found] for mark in (b"<", b">", b'"')):
+            return None
+        end = found + len(text)
+    return start, end
 
 
 @register.tag
@@ -200,34 +227,31 @@ def nav_section(path: str) -> str:
     return ""
 
 
-def _header(request: HttpRequest, signed_in: bool) -> str | None:
-    """The header of ``base.html`` as this process rendered it for ``request``'s section in
-    the active language, anonymous or signed in (then with this visitor's CSRF token in the
-    sign-out form): the keys of the tag there. ``None`` if not rendered yet."""
-    from django.middleware.csrf import get_token
-
+def _header_keys(request: HttpRequest, signed_in: bool) -> dict[str, Any]:
+    """The keys of the header's tag in ``base.html`` for ``request``."""
     from portal.context_processors import SITE_NAME
 
-    keys = {"site_name": SITE_NAME, "section": nav_section(request.path), "signed_in": signed_in}
-    return part("header", keys, {"csrf_token": lambda: get_token(request)})
+    return {"site_name": SITE_NAME, "section": nav_section(request.path), "signed_in": signed_in}
 
 
 def anonymous_header_span(content: bytes, request: HttpRequest) -> tuple[int, int] | None:
     """Where the anonymous visitor's header lies in ``content``, a page just rendered for
     ``request`` (so its header is in this process's memory); ``None`` if it is not there
     exactly once."""
-    header = _header(request, signed_in=False)
-    if header is None:
-        return None
-    old = header.encode()
-    start = content.find(old)
-    if start < 0 or content.find(old, start + 1) >= 0:
-        return None
-    return start, start + len(old)
+    return part_span(content, "header", _header_keys(request, signed_in=False))
+
+
+def signed_in_header_span(content: bytes, request: HttpRequest) -> tuple[int, int] | None:
+    """Where the signed-in visitor's header (with the CSRF token it was rendered with) lies in
+    ``content``, a page just rendered for them; ``None`` if it is not there exactly once."""
+    return part_span(content, "header", _header_keys(request, signed_in=True))
 
 
 def signed_in_header(request: HttpRequest) -> bytes | None:
     """The signed-in visitor's header for ``request``, with their CSRF token; ``None`` if this
     process has not rendered it for this section and language yet (it then builds the page)."""
-    header = _header(request, signed_in=True)
+    from django.middleware.csrf import get_token
+
+    keys = _header_keys(request, signed_in=True)
+    header = part("header", keys, {"csrf_token": lambda: get_token(request)})
     return None if header is None else header.encode()

@@ -1,5 +1,6 @@
 """The "Mon espace" dashboard: what each role sees there, and its query count."""
 
+import re
 from http import HTTPStatus
 
 import pytest
@@ -7,12 +8,13 @@ from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from hub.views_espace import MY_PROJECTS_SHOWN
+from portal import page_cache
 from portal.accounts import user_email_change
 from portal.models import User
 from portal.roles import staff_group_ensure, user_staff_grant
@@ -311,3 +313,89 @@ def test_nothing_is_kept_while_redis_is_down(client, monkeypatch):
         client.get(HOME)
 
     assert len(queries.captured_queries) > 2  # built again, not read from the cache
+
+
+# --- The whole page kept, served with the person's header -----------------------------------
+
+TOKEN = re.compile(rb'name="csrfmiddlewaretoken" value="([A-Za-z0-9]{64})"')
+
+
+def kept_and_built(client: Client, url: str):
+    """The page served from what was kept (after one building, and one rendering of the
+    header by this process if it never did), then the page built afresh (a new version)."""
+    client.get(url)
+    kept = client.get(url)
+    if kept.get(page_cache.HEADER) != "hit":
+        kept = client.get(url)
+    assert kept.status_code == HTTPStatus.OK and kept[page_cache.HEADER] == "hit", url
+    page_cache.version_bump()
+    built = client.get(url)
+    assert built.status_code == HTTPStatus.OK and page_cache.HEADER not in built, url
+    return kept, built
+
+
+def same_but_tokens(one, other) -> bool:
+    headers = [{k: v for k, v in r.headers.items() if k != page_cache.HEADER} for r in (one, other)]
+    return (
+        TOKEN.sub(b"TOKEN", one.content) == TOKEN.sub(b"TOKEN", other.content)
+        and headers[0] == headers[1]
+    )
+
+
+def test_the_page_kept_is_the_page_built_for_each_kind_of_person(client, staff, officer):
+    leader = UserFactory()
+    for number in range(MY_PROJECTS_SHOWN + 1):
+        MembershipFactory(project=ProjectFactory(name=f"Projet {number}"), user=leader)
+    superuser = UserFactory(is_staff=True, is_superuser=True)
+    visits = [
+        (person, query)
+        for person in (leader, staff, officer, superuser)
+        for query in ("", "?projets=1")
+    ]
+    for person, query in [*visits, (leader, "?projets=2")]:
+        client.force_login(person)
+        kept, built = kept_and_built(client, HOME + query)
+        assert same_but_tokens(kept, built), (person, query)
+        assert f'name="next" value="{HOME + query}"'.encode() in kept.content
+
+
+def test_the_token_served_is_drawn_for_the_response_and_signs_out(client):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory())
+    first = client.get(HOME)
+    kept = client.get(HOME)
+    if kept.get(page_cache.HEADER) != "hit":
+        kept = client.get(HOME)
+    assert kept[page_cache.HEADER] == "hit"
+    [token] = TOKEN.findall(kept.content)
+    assert TOKEN.findall(first.content) != [token]  # not the one the page was kept with
+    response = client.post(reverse("account_logout"), {"csrfmiddlewaretoken": token.decode()})
+    assert response.status_code == HTTPStatus.FOUND
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_page_kept_for_one_person_is_never_another_s(client):
+    first, second = UserFactory(email="une@example.org"), UserFactory(email="autre@example.org")
+    client.force_login(first)
+    kept_and_built(client, HOME)
+    other = Client()
+    other.force_login(second)
+    html = other.get(HOME).content.decode()
+    assert "autre@example.org" in html and "une@example.org" not in html
+
+
+def test_messages_waiting_are_shown_on_a_page_built_and_not_kept(client):
+    person = UserFactory()
+    client.force_login(person)
+    kept_and_built(client, HOME)
+    client.get(HOME)  # kept again under the new version
+    storage = CookieStorage(HttpRequest())
+    response = HttpResponse()
+    storage.add(messages.SUCCESS, "Votre adresse est changée.")
+    storage.update(response)
+    client.cookies[CookieStorage.cookie_name] = response.cookies[CookieStorage.cookie_name].value
+    page = client.get(HOME)
+    assert page_cache.HEADER not in page
+    assert "Votre adresse est changée." in page.content.decode()
+    again = client.get(HOME)
+    assert "Votre adresse est changée." not in again.content.decode()
