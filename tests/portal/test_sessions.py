@@ -99,7 +99,7 @@ def test_once_seen_the_session_and_its_person_are_one_query(client):
         return [sql for sql in queries if sql.rsplit(" FROM ", 1)[-1].startswith(f'"{table}"')]
 
     assert first.status_code == again.status_code == HTTPStatus.OK
-    assert again.context["user"] == person
+    assert again.wsgi_request.user == person
     assert len(reads(first_queries, "django_session")) == 1
     assert len(reads(first_queries, "portal_user")) == 1
     assert reads(again_queries, "django_session") == []
@@ -116,7 +116,7 @@ def test_a_wrong_guess_of_the_sessions_person_is_read_again(client):
     response = client.get(reverse("espace:home"))
 
     assert response.status_code == HTTPStatus.OK
-    assert response.context["user"] == person
+    assert response.wsgi_request.user == person
     assert sessions._owners[client.session.session_key] == person.pk
 
 
