@@ -9,8 +9,8 @@ version; an entry lives no longer than the next change by time either. While Red
 (the breaker open, ``portal.circuit``) nothing is kept: each process would keep its own copy,
 which another process's write would not reach. What is personal but
 not such a row never goes in: the session's messages, a form, a CSRF token (the chrome writes
-those at each rendering), and whatever the keys must say instead (a staff member's
-permissions, which live in ``django.contrib.auth``).
+those at each rendering; a page kept whole is kept without its header), and whatever the keys
+must say instead (a staff member's permissions, which live in ``django.contrib.auth``).
 """
 
 from __future__ import annotations
@@ -74,8 +74,8 @@ def personal_fragment(
 # --- Whole pages ----------------------------------------------------------------------------------
 # A page whose every part is the person's kept body or the chrome (no form, no message) can be
 # kept whole: the page as rendered for them, with where its header lies, so that a return to it
-# renders nothing. The header is written afresh at each serving, with the CSRF token drawn for
-# this response; the one the page was rendered with never leaves the cache.
+# renders nothing. The page is kept without its header, which is written afresh at each
+# serving, with the CSRF token drawn for that response.
 
 
 def personal_page(request: HttpRequest, name: str, keys: Iterable[object]) -> HttpResponse | None:
@@ -130,5 +130,8 @@ def personal_page_keep(request: HttpRequest, response: HttpResponseBase) -> None
     key, version = looked_up
     timeout = page_cache.lifetime(timezone.now(), version)
     if timeout > 0:
-        entry = (version, response.content, response["Content-Type"], span)
+        # Kept without its header, whose CSRF token is this response's alone.
+        start, end = span
+        content = response.content[:start] + response.content[end:]
+        entry = (version, content, response["Content-Type"], (start, start))
         shared_call(cache, "set", key, entry, timeout)

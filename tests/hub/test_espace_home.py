@@ -360,9 +360,14 @@ def test_the_page_kept_is_the_page_built_for_each_kind_of_person(client, staff, 
 
 
 def test_the_token_served_is_drawn_for_the_response_and_signs_out(client):
+    from portal.personal_fragments import _key
+
+    person = UserFactory()
     client = Client(enforce_csrf_checks=True)
-    client.force_login(UserFactory())
+    client.force_login(person)
     first = client.get(HOME)
+    stored = cache.get(_key(person.pk, "espace:home:page", [HOME, "1", person.email, False]))
+    assert stored is not None and b"csrfmiddlewaretoken" not in stored[1]  # kept headerless
     kept = client.get(HOME)
     if kept.get(page_cache.HEADER) != "hit":
         kept = client.get(HOME)
