@@ -52,22 +52,18 @@ def personal_fragment(
     key = _key(user.pk, name, keys)
     # From the shared store alone: with Redis down the cache would answer from this process's
     # memory, which another process's write does not reach. Built each time then.
-    answered, found = shared_call(cache, "get_many", [page_cache.VERSION_KEY, key])
-    version = found.get(page_cache.VERSION_KEY) if answered else None
-    if answered and version is None:
-        version = page_cache.content_version()
+    version, entry = page_cache.version_and_entry(key)
     if version is None:
         return mark_safe(build()[0])
-    entry = found.get(key)
     if entry is not None and entry[0] == version:
         return mark_safe(entry[1])
     # Built from the rows as they are after the version was read: a write meanwhile bumps the
     # version, and this entry, stored under the old one, is never served.
     html, keep = build()
     if keep:
-        timeout = page_cache.lifetime(timezone.now(), str(version))
+        timeout = page_cache.lifetime(timezone.now(), version)
         if timeout > 0:
-            shared_call(cache, "set", key, (str(version), str(html)), timeout)
+            shared_call(cache, "set", key, (version, str(html)), timeout)
     return mark_safe(html)
 
 
@@ -91,14 +87,10 @@ def personal_page(request: HttpRequest, name: str, keys: Iterable[object]) -> Ht
     if len(messages.get_messages(request)) != 0:  # type: ignore[arg-type]
         return None
     key = _key(user.pk, name, keys)
-    answered, found = shared_call(cache, "get_many", [page_cache.VERSION_KEY, key])
-    version = found.get(page_cache.VERSION_KEY) if answered else None
-    if answered and version is None:
-        version = page_cache.content_version()
+    version, entry = page_cache.version_and_entry(key)
     if version is None:
         return None
-    request._personal_page = (key, str(version))  # type: ignore[attr-defined]
-    entry = found.get(key)
+    request._personal_page = (key, version)  # type: ignore[attr-defined]
     if entry is None or entry[0] != version:
         return None
     header = signed_in_header(request)

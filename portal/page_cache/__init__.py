@@ -36,7 +36,9 @@ from portal.page_cache.version import (
     request_version,
     request_version_and,
     time_boundary_register,
+    version_and_entry,
     version_bump,
+    version_read,
 )
 
 __all__ = [
@@ -66,5 +68,7 @@ __all__ = [
     "request_version",
     "request_version_and",
     "time_boundary_register",
+    "version_and_entry",
     "version_bump",
+    "version_read",
 ]

@@ -26,7 +26,13 @@ from django.http.response import HttpResponseBase
 from django.utils import timezone, translation
 
 from portal.cache import shared_call
-from portal.page_cache.version import FORMAT, VERSION_KEY, content_version, lifetime
+from portal.page_cache.version import (
+    FORMAT,
+    VERSION_KEY,
+    lifetime,
+    version_and_entry,
+    version_read,
+)
 
 HEADER = "X-Page-Cache"
 
@@ -100,11 +106,12 @@ def _messages_waiting(request: HttpRequest) -> bool:
     return len(messages.get_messages(request)) != 0  # type: ignore[arg-type]
 
 
-def _anonymous_without_messages(request: HttpRequest) -> bool:
+def _without_messages(request: HttpRequest, *, signed_in: bool) -> bool:
+    """A GET or HEAD by a visitor signed in (or not, as asked), with no message waiting."""
     if request.method not in ("GET", "HEAD"):
         return False
     user = getattr(request, "user", None)
-    if user is None or user.is_authenticated:
+    if user is None or user.is_authenticated != signed_in:
         return False
     return not _messages_waiting(request)
 
@@ -175,8 +182,8 @@ def anonymous_page(
     def decorate(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @functools.wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            if not _anonymous_without_messages(request):
-                if signed_in and _signed_in_without_messages(request) and params(request):
+            if not _without_messages(request, signed_in=False):
+                if signed_in and _without_messages(request, signed_in=True) and params(request):
                     return _signed_in(request, view, *args, **kwargs)
                 return view(request, *args, **kwargs)
             if not params(request):
@@ -188,7 +195,7 @@ def anonymous_page(
                 answered, found = True, looked_up[1]
             else:
                 answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
-            version = _version(answered, found)
+            version = version_read(answered, found)
             if version is None:  # Redis down: built, never served from memory nor stored
                 request._page_cache_version = None  # type: ignore[attr-defined]
                 return view(request, *args, **kwargs)
@@ -212,22 +219,6 @@ def anonymous_page(
     return decorate(view) if view is not None else decorate
 
 
-def _version(answered: bool, found: dict[str, Any]) -> str | None:
-    """The content version read with an entry (a new one if it was lost); ``None``: Redis
-    did not answer."""
-    version = found.get(VERSION_KEY) if answered else None
-    if answered and version is None:
-        version = content_version()
-    return None if version is None else str(version)
-
-
-def _signed_in_without_messages(request: HttpRequest) -> bool:
-    if request.method not in ("GET", "HEAD"):
-        return False
-    user = getattr(request, "user", None)
-    return user is not None and user.is_authenticated and not _messages_waiting(request)
-
-
 def _signed_in(
     request: HttpRequest, view: Callable[..., HttpResponseBase], *args: Any, **kwargs: Any
 ) -> HttpResponseBase:
@@ -236,11 +227,8 @@ def _signed_in(
     built for them (and not stored). Either way the version is read once for the request."""
     from portal.templatetags.chrome import signed_in_header
 
-    key = page_key(request)
-    answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
-    version = _version(answered, found)
+    version, entry = version_and_entry(page_key(request))
     request._page_cache_version = version  # type: ignore[attr-defined]
-    entry = found.get(key) if version is not None else None
     if entry is not None and entry[0] == version and entry[3] is not None:
         header = signed_in_header(request)
         if header is not None:

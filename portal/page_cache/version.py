@@ -214,19 +214,34 @@ def request_version(request: HttpRequest | None) -> str | None:
     return None if version is None else str(version)
 
 
+def version_read(answered: bool, found: dict[str, Any]) -> str | None:
+    """The content version in ``found``, what a ``get_many`` of ``VERSION_KEY`` and an entry
+    gave (a new one if it was lost: no entry can hold it); ``None``: Redis did not answer."""
+    version = found.get(VERSION_KEY) if answered else None
+    if answered and version is None:
+        version = content_version()
+    return None if version is None else str(version)
+
+
+def version_and_entry(key: str) -> tuple[str | None, Any]:
+    """The content version and the entry at ``key``, in one round trip (``get_many``), from
+    the shared store alone; ``(None, None)`` while it cannot answer (each process's memory
+    would hold its own copy, which another process's write does not reach)."""
+    answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
+    version = version_read(answered, found)
+    return (None, None) if version is None else (version, found.get(key))
+
+
 def request_version_and(request: HttpRequest | None, key: str) -> tuple[str | None, Any]:
     """``request_version`` and the entry at ``key`` (None if absent or unread): one round
     trip (``get_many``) when the version is not read yet, as for the first fragment of a
     signed-in visitor's page; else the entry alone."""
     version = getattr(request, "_page_cache_version", _UNREAD)
     if version is _UNREAD:
-        answered, found = shared_call(cache, "get_many", [VERSION_KEY, key])
-        version = found.get(VERSION_KEY) if answered else None
-        if answered and version is None:
-            version = content_version()  # lost: a new one (no entry can hold it)
+        version, entry = version_and_entry(key)
         if request is not None:
             request._page_cache_version = version  # type: ignore[attr-defined]
-        return (None, None) if version is None else (str(version), found.get(key))
+        return version, entry
     if version is None:
         return None, None
     _answered, entry = shared_call(cache, "get", key)

@@ -112,7 +112,7 @@ def test_a_page_with_messages_waiting_is_neither_served_nor_stored():
     request.session = {}
     request._messages = FallbackStorage(request)
     request._messages.add(constants.SUCCESS, "Merci")
-    assert not page_cache.pages._anonymous_without_messages(request)
+    assert not page_cache.pages._without_messages(request, signed_in=False)
     assert len(get_messages(request)) == 1  # still there to be shown
 
 
