@@ -99,7 +99,8 @@ bench-registration: $(INSTALLED)
 # Key pages against a bare view returning the same bytes, on one gunicorn (bench/pages.py):
 # req/s and CPU per request on a cache hit and a miss, and the same pages on a copy of the
 # database grown to 100 times the rows (bulk inserts), served beside it and measured in the
-# same rounds: query counts, sizes and CPU. BENCH_DATABASE_URL=postgres://… (an empty
+# same rounds: query counts, sizes and CPU; medians of 5 rounds, failing if a goal of issue 12
+# is missed. BENCH_DATABASE_URL=postgres://… (an empty
 # database of your own) measures on PostgreSQL, as production runs.
 bench-pages: $(INSTALLED)
 	$(BIN)/python bench/pages.py
