@@ -20,6 +20,7 @@ class PortalConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from portal import lookups, page_cache
+        from portal.prepared import prepared_statements_forget
         from portal.roles import staff_group_ensure
         from portal.search import sqlite_functions_register
 
@@ -31,6 +32,8 @@ class PortalConfig(AppConfig):
         post_migrate.connect(staff_group_ensure, dispatch_uid="portal.staff_group")
         # The search's folding function, on SQLite (PostgreSQL has unaccent).
         connection_created.connect(sqlite_functions_register, dispatch_uid="portal.search")
+        # A new PostgreSQL connection holds none of the statements prepared on the last one.
+        connection_created.connect(prepared_statements_forget, dispatch_uid="portal.prepared")
 
 
 class PortalAdminConfig(SimpleAdminConfig):

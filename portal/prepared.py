@@ -10,12 +10,28 @@ queryset stays the definition (the same lookups, the same database-specific SQL,
 Arguments must be plain values that the query passes through as parameters (primary keys,
 not expressions), each appearing as a parameter (a select's argument may appear more than once,
 e.g. in two subqueries).
+
+On PostgreSQL the statements of this module and of ``portal.prepared_lists`` are also prepared
+on the server (``PREPARE``, once per connection), then run by ``EXECUTE``: PostgreSQL plans a
+statement each time it receives its text, and for the pages' joins that planning cost more than
+running them (the chantier page's statements: 3.7 ms of the server's CPU a miss, 1.4 ms
+prepared). Each parameter is declared with the type of its first value; a statement whose
+values have no such type (``None``, a list), or that PostgreSQL refuses to prepare, is sent as
+text, as before. A pooler that shares server sessions between clients (PgBouncer in
+transaction mode) would lose the prepared statements: the portal connects to PostgreSQL
+directly.
 """
 
 from __future__ import annotations
 
+import hashlib
+import itertools
+import logging
+import re
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.db import connections, models
@@ -23,8 +39,105 @@ from django.db.models.sql import UpdateQuery
 
 M = TypeVar("M", bound=models.Model)
 
+logger = logging.getLogger(__name__)
+
 _compiled: dict[tuple[str, ...], Any] = {}
 _lock = threading.Lock()
+
+# The names of statements PostgreSQL refused to prepare, in this process: sent as text.
+_unpreparable: set[str] = set()
+_PLACEHOLDER = re.compile(r"%[s%]")
+
+
+def _server_type(value: Any) -> str | None:
+    """The PostgreSQL type a parameter is declared with, from its value (None: unknown)."""
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int):
+        return "bigint"
+    if isinstance(value, float):
+        return "double precision"
+    if isinstance(value, Decimal):
+        return "numeric"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, datetime):
+        return "timestamptz" if value.tzinfo is not None else "timestamp"
+    if isinstance(value, date):
+        return "date"
+    if isinstance(value, time):
+        return "time"
+    return None
+
+
+def _numbered(sql: str) -> str:
+    """The SQL of the ORM (``%s`` parameters, ``%%`` for a percent sign) as PostgreSQL's own."""
+    numbers = itertools.count(1)
+    return _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m.group() == "%s" else "%", sql)
+
+
+def prepared_statements_forget(connection: Any, **kwargs: Any) -> None:
+    """A new PostgreSQL connection (``connection_created``) holds no prepared statement yet."""
+    if connection.vendor == "postgresql":
+        connection.portal_prepared = set()
+
+
+def _prepare(database: Any, name: str, types: list[str], sql: str) -> bool | None:
+    """``PREPARE`` on the connection itself, as Django sets a connection up (not one of a
+    request's queries), in a savepoint inside a transaction so that a refusal leaves the
+    transaction usable. True: prepared; False: PostgreSQL refused; None: not tried (the
+    transaction has failed already)."""
+    from psycopg2 import Error, errors
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS
+
+    raw = database.connection
+    status = raw.get_transaction_status()
+    if status not in (TRANSACTION_STATUS_IDLE, TRANSACTION_STATUS_INTRANS):
+        return None
+    in_transaction = status == TRANSACTION_STATUS_INTRANS
+    declared = f" ({', '.join(types)})" if types else ""
+    with raw.cursor() as cursor:
+        if in_transaction:
+            cursor.execute("SAVEPOINT portal_prepare")
+        try:
+            cursor.execute(f"PREPARE {name}{declared} AS {_numbered(sql)}")
+        except Error as error:
+            if in_transaction:
+                cursor.execute("ROLLBACK TO SAVEPOINT portal_prepare")
+                cursor.execute("RELEASE SAVEPOINT portal_prepare")
+            # Already there: prepared on this session before Django's record of it was reset.
+            return isinstance(error, errors.DuplicatePreparedStatement)
+        if in_transaction:
+            cursor.execute("RELEASE SAVEPOINT portal_prepare")
+    return True
+
+
+def execute(cursor: Any, sql: str, params: Sequence[Any]) -> None:
+    """Run a statement of this module or of ``portal.prepared_lists`` on ``cursor`` (Django's);
+    the caller reads its rows or its row count. On PostgreSQL, prepared on the connection the
+    first time, then executed: one query either way."""
+    database = cursor.db
+    types = [_server_type(value) for value in params]
+    if database.vendor != "postgresql" or None in types:
+        cursor.execute(sql, params)
+        return
+    name = "portal_" + hashlib.sha256(f"{sql}|{types}".encode()).hexdigest()[:32]
+    prepared = getattr(database, "portal_prepared", None)
+    if prepared is None:
+        prepared = database.portal_prepared = set()
+    if name not in prepared:
+        outcome = None if name in _unpreparable else _prepare(database, name, types, sql)  # type: ignore[arg-type]
+        if not outcome:
+            if outcome is False:
+                logger.warning("Sent as text: PostgreSQL did not prepare %s", sql)
+                _unpreparable.add(name)
+            cursor.execute(sql, params)
+            return
+        prepared.add(name)
+    if params:
+        cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
+    else:
+        cursor.execute(f"EXECUTE {name}")
 
 
 class _Placeholder(int):
@@ -79,7 +192,7 @@ class PreparedSelect(Generic[M]):
         """The first row as a model instance, with the query's annotations set on it."""
         params = [self.params[i] if p is None else args[p] for i, p in enumerate(self.positions)]
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            execute(cursor, self.sql, params)
             row = cursor.fetchone()
         if row is None:
             return None
@@ -116,7 +229,7 @@ class PreparedUpdate:
         """Run the UPDATE; returns the number of rows changed."""
         params = [self.params[i] if p is None else args[p] for i, p in enumerate(self.positions)]
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, params)
+            execute(cursor, self.sql, params)
             return cursor.rowcount
 
 

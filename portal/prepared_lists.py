@@ -24,7 +24,7 @@ from django.db import connections, models
 from django.db.models.query import get_related_populators  # type: ignore[attr-defined]
 
 from portal.counts import count_sql
-from portal.prepared import compiled_once
+from portal.prepared import compiled_once, execute
 
 M = TypeVar("M", bound=models.Model)
 
@@ -107,7 +107,7 @@ class _Statement:
             for i, source in enumerate(self.sources)
         ]
         with connections[self.using].cursor() as cursor:
-            cursor.execute(self.sql, [*params, *extra])
+            execute(cursor, self.sql, [*params, *extra])
             return cursor.fetchall()
 
 

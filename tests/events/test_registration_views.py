@@ -218,15 +218,17 @@ def test_a_registration_reads_its_event_once_in_the_query_that_locks_it(client, 
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    from tests.sql import captured_sql
+
     with CaptureQueriesContext(connection) as queries:
         response = client.post(register_url(event), {"organisation": "Asbl Terre"})
 
     assert response.status_code == HTTPStatus.FOUND
     assert response["Location"] == event.get_absolute_url()
     event_reads = [
-        q["sql"]
-        for q in queries.captured_queries
-        if q["sql"].startswith("SELECT") and 'FROM "events_event"' in q["sql"]
+        sql
+        for sql in captured_sql(queries)
+        if sql.startswith("SELECT") and 'FROM "events_event"' in sql
     ]
     assert len(event_reads) == 1
     registration = Registration.objects.get(user=person)

@@ -27,11 +27,13 @@ def plan(queryset) -> str:
 
 def plan_of_read(read) -> str:
     """The plan of the one statement ``read()`` runs (a statement compiled once: its SQL as
-    the database received it)."""
+    the database received it, or on PostgreSQL the ``EXECUTE`` of it prepared on the server)."""
     with CaptureQueriesContext(connection) as queries:
         read()
     selects = [
-        q["sql"] for q in queries.captured_queries if q["sql"].lstrip("(").startswith("SELECT")
+        q["sql"]
+        for q in queries.captured_queries
+        if q["sql"].lstrip("(").startswith(("SELECT", "EXECUTE"))
     ]
     (statement,) = selects
     return plan_of(statement, ())
@@ -42,6 +44,9 @@ def plan_of(sql: str, params) -> str:
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute("SET LOCAL enable_sort = off")
+            # A statement prepared on the server is planned afresh under these settings, not
+            # with the plan it may have kept from earlier calls.
+            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
             cursor.execute(f"EXPLAIN {sql}", params)
         else:
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)

@@ -18,6 +18,7 @@ from portal import sessions
 from portal.models import User
 from portal.sessions import SessionStore
 from tests.portal.factories import UserFactory
+from tests.sql import captured_sql
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +87,7 @@ def test_a_deleted_or_deactivated_person_is_signed_out(client):
 def _queries(client, url):
     with CaptureQueriesContext(connection) as context:
         response = client.get(url)
-    return response, [query["sql"] for query in context.captured_queries]
+    return response, captured_sql(context)
 
 
 def test_once_seen_the_session_and_its_person_are_one_query(client):
