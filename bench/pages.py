@@ -7,14 +7,15 @@ migrated, seeded, static files collected; then gunicorn (2 sync workers, product
 serving ``bench/pages_wsgi.py``: the portal plus a bare view answering the very bytes of each
 page (``/__bench__/bare/<name>/``), through the same middleware. One client, one connection
 at a time; for each page, batches of the portal on a cache hit, the bare view and the portal
-on a miss (an unknown query parameter: built, never stored) are interleaved, round after
-round. CPU is the workers' user + system time (/proc) over each batch. A figure is the median
-of the rounds, a ratio the median of each round's ratio, printed with its lowest and highest
-round; the script exits non-zero if a goal of issue 12 is missed. The 100× figures come
-from a copy of the database grown to 100 times its rows with bulk inserts
-(bench/pages_data.py), served by a second gunicorn beside the first: its misses and hits are
-measured in the same rounds, between the seed's, so that the ratio of the two does not follow
-the machine's speed from one minute to the next.
+on a miss (each request carries ``X-Bench-Miss``: the content version is bumped first, as by a
+write, so the page, its fragments and the next change by time are all built again) are
+interleaved, round after round. CPU is the workers' user + system time (/proc) over each
+batch. A figure is the median of the rounds, a ratio the median of each round's ratio, printed
+with its lowest and highest round; the script exits non-zero if a goal of issue 12 is missed.
+The 100× figures come from a copy of the database grown to 100 times its rows with bulk
+inserts (bench/pages_data.py), served by a second gunicorn beside the first: its misses and
+hits are measured in the same rounds, between the seed's, so that the ratio of the two does not
+follow the machine's speed from one minute to the next.
 
     make bench-pages   (or .venv/bin/python bench/pages.py [--seconds S] [--rounds R])
 """
