@@ -16,13 +16,11 @@ from portal import prepared
 from portal.prepared import _numbered, execute, prepared_select
 from tests.events.factories import EventFactory
 
-on_postgresql = [
-    pytest.mark.services,  # deselected with the other PostgreSQL tests on SQLite
-    pytest.mark.skipif(
-        not os.environ.get("DATABASE_URL", "").startswith("postgres"),
-        reason="DATABASE_URL PostgreSQL absent : ce test a besoin de PostgreSQL",
-    ),
-]
+# Marked ``services``: deselected with the other PostgreSQL tests on SQLite.
+requires_postgresql = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL", "").startswith("postgres"),
+    reason="DATABASE_URL PostgreSQL absent : ce test a besoin de PostgreSQL",
+)
 
 
 def test_the_orm_s_sql_becomes_postgresql_s_own():
@@ -52,8 +50,8 @@ def test_a_call_is_one_query_on_either_database(django_assert_num_queries):
 
 
 @pytest.mark.django_db
-@on_postgresql[0]
-@on_postgresql[1]
+@pytest.mark.services
+@requires_postgresql
 def test_a_statement_is_prepared_once_per_connection_and_reads_the_same_rows():
     first, second = EventFactory(slug="premier-pg"), EventFactory(slug="second-pg")
     statement = prepared_select("tests.server.by_slug", _by_slug)
@@ -74,8 +72,8 @@ def test_a_statement_is_prepared_once_per_connection_and_reads_the_same_rows():
 
 
 @pytest.mark.django_db(transaction=True)
-@on_postgresql[0]
-@on_postgresql[1]
+@pytest.mark.services
+@requires_postgresql
 def test_a_new_connection_prepares_again():
     event = EventFactory(slug="reconnexion")
     statement = prepared_select("tests.server.reconnect", _by_slug)
@@ -90,8 +88,8 @@ def test_a_new_connection_prepares_again():
 
 
 @pytest.mark.django_db
-@on_postgresql[0]
-@on_postgresql[1]
+@pytest.mark.services
+@requires_postgresql
 def test_a_refused_statement_is_sent_as_text_and_the_transaction_goes_on(caplog):
     # Declared as text, ``$1 + 1`` has no operator; sent as text, '41' + 1 is 42.
     sql = "SELECT %s + 1"
@@ -108,8 +106,8 @@ def test_a_refused_statement_is_sent_as_text_and_the_transaction_goes_on(caplog)
 
 
 @pytest.mark.django_db
-@on_postgresql[0]
-@on_postgresql[1]
+@pytest.mark.services
+@requires_postgresql
 def test_percent_signs_and_values_of_no_known_type():
     with connection.cursor() as cursor:
         execute(cursor, "SELECT %s || '%%'", ["50"])
@@ -123,8 +121,8 @@ def test_percent_signs_and_values_of_no_known_type():
 
 
 @pytest.mark.django_db
-@on_postgresql[0]
-@on_postgresql[1]
+@pytest.mark.services
+@requires_postgresql
 def test_in_a_failed_transaction_nothing_is_prepared():
     before = _server_statements()
     refused = set(prepared._unpreparable)
